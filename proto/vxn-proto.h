@@ -1,0 +1,158 @@
+/* What crosses the host/guest boundary, defined once for runtime/ and guest-init/.
+ *
+ * Two things cross it:
+ *  - the launch data: written by the host (runtime) into a cpio archive that is
+ *    appended to the base initramfs, read by guest-init at VXN_LAUNCH_PATH;
+ *  - the channel: one libxenvchan ring pair between the per-container monitor
+ *    (dom0, vchan server) and guest-init (vchan client), carrying frames.
+ *
+ * All integers are little-endian on the wire. The guest is untrusted: every
+ * decoder here is bounded and strict, and returns -EPROTO (or -E2BIG/-ENOMEM)
+ * instead of guessing. Decoders never read past the length they are given.
+ */
+#ifndef VXN_PROTO_H
+#define VXN_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- launch data */
+
+#define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
+#define VXN_LAUNCH_VERSION 1u
+#define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
+
+/* Limits enforced by both encoder and decoder. */
+#define VXN_LAUNCH_MAX_BYTES (1u << 20)  /* whole encoded blob */
+#define VXN_LAUNCH_MAX_STR 65536u        /* one string, without its NUL */
+#define VXN_LAUNCH_MAX_LIST 4096u        /* args, env, gids, rlimits, mounts */
+
+/* The guest's root disk appears as this device; its filesystem is root_fstype. */
+#define VXN_ROOT_DEVICE "/dev/xvda"
+
+struct vxn_rlimit {
+	uint32_t type;  /* RLIMIT_* number */
+	uint64_t soft;
+	uint64_t hard;
+};
+
+/* An OCI mount already translated by the host: flags are MS_* bits, data is the
+ * filesystem-specific option string (may be empty). For bind mounts the source
+ * is a path inside the container's root (binds of host paths cannot cross). */
+struct vxn_mount {
+	char *destination;
+	char *type;
+	char *source;
+	uint64_t flags;
+	char *data;
+};
+
+struct vxn_launch {
+	char **args;
+	uint32_t nargs;
+	char **env;
+	uint32_t nenv;
+	char *cwd;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t *gids;
+	uint32_t ngids;
+	int32_t umask;        /* -1: leave the default */
+	char *hostname;       /* "" : leave unset */
+	struct vxn_rlimit *rlimits;
+	uint32_t nrlimits;
+	bool terminal;
+	uint16_t rows;        /* initial terminal size, 0 if unknown */
+	uint16_t cols;
+	struct vxn_mount *mounts;
+	uint32_t nmounts;
+	char *root_fstype;    /* "ext4" or "erofs" */
+	bool root_readonly;   /* mount the root read-only (erofs: + tmpfs overlay) */
+};
+
+/* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */
+int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len);
+/* Decode into *l (all owned, free with vxn_launch_free). 0 or -EPROTO/-ENOMEM.
+ * On failure *l is left empty. */
+int vxn_launch_decode(const uint8_t *buf, size_t len, struct vxn_launch *l);
+void vxn_launch_free(struct vxn_launch *l);
+
+/* ---------------------------------------------------------------- the channel */
+
+/* xenstore path, relative to the guest's home /local/domain/<domid>/, where the
+ * monitor (vchan server, in dom0) publishes the ring. */
+#define VXN_XS_CHANNEL "data/vxn"
+#define VXN_RING_BYTES 65536u            /* each direction */
+
+enum vxn_frame_type {
+	VXN_F_STDIN = 1,      /* host -> guest: bytes for the process's stdin */
+	VXN_F_STDIN_EOF = 2,  /* host -> guest: close the process's stdin */
+	VXN_F_STDOUT = 3,     /* guest -> host */
+	VXN_F_STDERR = 4,     /* guest -> host */
+	VXN_F_WINSIZE = 5,    /* host -> guest: struct vxn_winsize */
+	VXN_F_SIGNAL = 6,     /* host -> guest: struct vxn_signal */
+	VXN_F_EXIT = 7,       /* guest -> host: struct vxn_exit, last frame of a stream */
+	VXN_F_ERROR = 8,      /* guest -> host: text, e.g. "exec: /bin/nope: no such file or directory" */
+	VXN_F_HELLO = 9,      /* guest -> host: guest-init connected (empty payload) */
+	VXN_F_TYPE_MAX = 9,
+};
+
+/* Every frame: an 8-byte header then len payload bytes. stream 0 is the
+ * container's main process; other numbers are reserved for exec'd processes. */
+#define VXN_FRAME_HDR_BYTES 8u
+#define VXN_FRAME_MAX_PAYLOAD 16384u
+#define VXN_ERROR_MAX 1024u
+
+struct vxn_frame_hdr {
+	uint8_t type;
+	uint8_t flags;        /* must be 0 */
+	uint16_t stream;
+	uint32_t len;
+};
+
+struct vxn_winsize {
+	uint16_t rows;
+	uint16_t cols;
+};
+
+struct vxn_signal {
+	int32_t signo;        /* 1..64 */
+	bool all;             /* every process in the guest, not only the container's */
+};
+
+enum vxn_exit_kind { VXN_EXIT_CODE = 0, VXN_EXIT_SIGNAL = 1 };
+
+struct vxn_exit {
+	uint8_t kind;         /* enum vxn_exit_kind */
+	int32_t value;        /* exit code 0..255, or signal 1..64 */
+};
+
+/* Write a header into out[VXN_FRAME_HDR_BYTES]. */
+void vxn_frame_hdr_encode(const struct vxn_frame_hdr *h, uint8_t out[VXN_FRAME_HDR_BYTES]);
+/* Parse a header from buf (len >= VXN_FRAME_HDR_BYTES): 0, or -EPROTO for an
+ * unknown type, non-zero flags, or len > VXN_FRAME_MAX_PAYLOAD (or larger than
+ * that type allows). */
+int vxn_frame_hdr_decode(const uint8_t buf[VXN_FRAME_HDR_BYTES], struct vxn_frame_hdr *h);
+
+/* Fixed-size payloads: encode returns the payload length written into out;
+ * decode returns 0 or -EPROTO (wrong length, value out of range). */
+#define VXN_WINSIZE_BYTES 4u
+#define VXN_SIGNAL_BYTES 8u
+#define VXN_EXIT_BYTES 8u
+size_t vxn_winsize_encode(const struct vxn_winsize *w, uint8_t out[VXN_WINSIZE_BYTES]);
+int vxn_winsize_decode(const uint8_t *p, size_t len, struct vxn_winsize *w);
+size_t vxn_signal_encode(const struct vxn_signal *s, uint8_t out[VXN_SIGNAL_BYTES]);
+int vxn_signal_decode(const uint8_t *p, size_t len, struct vxn_signal *s);
+size_t vxn_exit_encode(const struct vxn_exit *e, uint8_t out[VXN_EXIT_BYTES]);
+int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e);
+/* Error text: copies at most VXN_ERROR_MAX bytes into out (cap >= VXN_ERROR_MAX+1),
+ * NUL-terminates, replaces bytes that are not printable ASCII with '?'.
+ * -EPROTO if len > VXN_ERROR_MAX. */
+int vxn_error_text_decode(const uint8_t *p, size_t len, char *out, size_t cap);
+
+/* Wait status of the container's process, as the host reports it: exit N -> N,
+ * signal S -> 128 + S. */
+int vxn_exit_status(const struct vxn_exit *e);
+
+#endif

@@ -1,0 +1,26 @@
+/* Runtime defaults: configs/vxn.conf (key = value lines), read from
+ * VXN_CONFIG (environment) or the installed path; built-in defaults otherwise. */
+#ifndef VXN_CONFIG_H
+#define VXN_CONFIG_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+struct vxn_config {
+	uint64_t memory_mib;     /* guest memory when the spec sets none */
+	unsigned vcpus;
+	char *kernel;            /* guest kernel image (ELF vmlinux or bzImage) */
+	char *initramfs;         /* base initramfs: guest-init as /init */
+	char *kernel_args;       /* extra guest kernel command line, e.g. "console=hvc0 quiet" */
+	char *disk_format;       /* "ext4" or "erofs" */
+	char *state_root;        /* default --root */
+};
+
+/* path NULL: VXN_CONFIG from the environment, else VXN_CONFIG_DEFAULT_PATH
+ * (compiled in), else built-in defaults only. Missing file at the default path
+ * is not an error; a malformed line is. */
+int config_load(const char *path, struct vxn_config *c, struct vxn_err *err);
+void config_free(struct vxn_config *c);
+
+#endif

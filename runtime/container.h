@@ -1,0 +1,49 @@
+/* The container lifecycle: what each CLI verb calls. Everything that needs Xen
+ * goes through xen.h; this layer owns the state directory and the monitor. */
+#ifndef VXN_CONTAINER_H
+#define VXN_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "state.h"
+
+struct vxn_globals {
+	const char *root;        /* --root, default from config (/run/vxn) */
+	const char *log_path;    /* --log, NULL: stderr */
+	bool log_json;           /* --log-format json */
+	bool debug;
+	const char *config_path; /* NULL: config_load default */
+};
+
+struct vxn_create_opts {
+	const char *bundle;          /* NULL: current directory */
+	const char *pid_file;        /* NULL: none */
+	const char *console_socket;  /* NULL: none */
+};
+
+enum vxn_status {
+	VXN_STATUS_CREATING,
+	VXN_STATUS_CREATED,
+	VXN_STATUS_RUNNING,
+	VXN_STATUS_PAUSED,
+	VXN_STATUS_STOPPED,
+};
+
+const char *status_name(enum vxn_status s);
+
+/* create: leaves the monitor running (a child of the caller); *monitor_pid
+ * set when not NULL. On failure nothing is left behind. */
+int container_create(const struct vxn_globals *g, const char *id,
+		     const struct vxn_create_opts *o, pid_t *monitor_pid, struct vxn_err *err);
+int container_start(const struct vxn_globals *g, const char *id, struct vxn_err *err);
+int container_kill(const struct vxn_globals *g, const char *id, int signo, bool all,
+		   struct vxn_err *err);
+int container_delete(const struct vxn_globals *g, const char *id, bool force,
+		     struct vxn_err *err);
+/* Reads state.json and derives the status; *pid is the monitor's pid, or 0 when stopped. */
+int container_status(const struct vxn_globals *g, const char *id, struct vxn_state *st,
+		     enum vxn_status *status, int *pid, struct vxn_err *err);
+
+#endif

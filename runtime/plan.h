@@ -1,0 +1,39 @@
+/* spec + config -> plan: a pure function (no I/O, no Xen) deciding everything
+ * about the guest. Tested against golden JSON files in tests/unit/golden/.
+ * xen.c turns a plan into libxl_domain_config. */
+#ifndef VXN_PLAN_H
+#define VXN_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../proto/vxn-proto.h"
+#include "config.h"
+#include "error.h"
+#include "spec.h"
+
+struct vxn_plan {
+	char *name;            /* "vxn-<id>" */
+	uint64_t memory_kib;
+	uint64_t max_memory_kib;
+	unsigned vcpus;
+	unsigned max_vcpus;
+	char *kernel;
+	char *ramdisk;         /* STATE_DIR/ramdisk: base initramfs + launch cpio */
+	char *cmdline;         /* guest kernel command line: nothing of the container */
+	char *rootfs;          /* host directory the root disk is built from (absolute) */
+	char *disk_image;      /* STATE_DIR/root.img */
+	char *disk_format;     /* "ext4" or "erofs" */
+	bool disk_readonly;
+	struct vxn_launch launch;
+};
+
+/* bundle: absolute bundle path; state_dir: ROOT/ID. */
+int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c,
+		   const char *id, const char *bundle, const char *state_dir,
+		   struct vxn_plan *p, struct vxn_err *err);
+/* Deterministic pretty JSON of the plan (malloc'd), for golden tests and --debug. */
+char *plan_to_json(const struct vxn_plan *p);
+void plan_free(struct vxn_plan *p);
+
+#endif

@@ -1,0 +1,68 @@
+/* config.json (OCI runtime spec) parsed with yajl into a small owned struct.
+ * Only what vxn honours is kept; fields vxn cannot honour are refused by
+ * spec_parse with an error naming the field. */
+#ifndef VXN_SPEC_H
+#define VXN_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct vxn_spec_mount {
+	char *destination;
+	char *type;           /* may be NULL (bind mounts often omit it) */
+	char *source;         /* may be NULL */
+	char **options;
+	size_t noptions;
+};
+
+struct vxn_spec_rlimit {
+	int type;             /* RLIMIT_* from "RLIMIT_NOFILE" etc. */
+	uint64_t soft;
+	uint64_t hard;
+};
+
+struct vxn_annotation {
+	char *key;
+	char *value;
+};
+
+struct vxn_spec {
+	char *oci_version;
+	char *root_path;      /* as written: absolute, or relative to the bundle */
+	bool root_readonly;
+	bool terminal;
+	uint16_t console_rows;  /* process.consoleSize, 0 if absent */
+	uint16_t console_cols;
+	char **args;
+	size_t nargs;
+	char **env;
+	size_t nenv;
+	char *cwd;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t *gids;       /* process.user.additionalGids */
+	size_t ngids;
+	int32_t umask;        /* -1 if absent */
+	struct vxn_spec_rlimit *rlimits;
+	size_t nrlimits;
+	char *hostname;       /* NULL if absent */
+	struct vxn_spec_mount *mounts;
+	size_t nmounts;
+	int64_t memory_limit; /* linux.resources.memory.limit in bytes, -1 if absent */
+	int64_t cpu_quota;    /* linux.resources.cpu.quota, -1 if absent */
+	uint64_t cpu_period;  /* linux.resources.cpu.period, 0 if absent */
+	struct vxn_annotation *annotations;
+	size_t nannotations;
+};
+
+int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
+/* Reads BUNDLE/config.json. */
+int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err);
+void spec_free(struct vxn_spec *s);
+/* NULL if absent. */
+const char *spec_annotation(const struct vxn_spec *s, const char *key);
+
+#endif

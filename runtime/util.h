@@ -1,0 +1,16 @@
+/* Small pure helpers the CLI and the library share. */
+#ifndef VXN_UTIL_H
+#define VXN_UTIL_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+/* Container IDs: what runc accepts ([A-Za-z0-9][A-Za-z0-9_+.-]*, at most 1024),
+ * and so never "." / ".." or anything with a '/'. 0 or -1 with err set. */
+int id_validate(const char *id, struct vxn_err *err);
+
+/* "9", "KILL", "SIGKILL", "sigkill" -> 9; -1 with err set otherwise (1..64 only). */
+int signal_parse(const char *s, struct vxn_err *err);
+
+#endif
