@@ -1,0 +1,176 @@
+/* Channel frames: an 8-byte header (u8 type, u8 flags, u16 stream, u32 len)
+ * followed by len payload bytes; fixed payloads for WINSIZE, SIGNAL and EXIT.
+ *
+ * Payload layouts, little-endian:
+ *   winsize: u16 rows, u16 cols
+ *   signal:  i32 signo (1..64), u8 all (0/1), 3 zero bytes
+ *   exit:    u8 kind, 3 zero bytes, i32 value (code 0..255 or signal 1..64)
+ *
+ * Both sides decode what the other sends; the host treats the guest as
+ * hostile, so every decoder checks lengths, ranges and padding exactly. */
+#include "vxn-proto.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define SIGNO_MAX 64
+
+static void le16_put(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void le32_put(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint16_t le16_get(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* Largest payload each frame type may carry. */
+static uint32_t frame_max_len(uint8_t type)
+{
+	switch (type) {
+	case VXN_F_STDIN_EOF:
+	case VXN_F_HELLO:
+		return 0;
+	case VXN_F_WINSIZE:
+		return VXN_WINSIZE_BYTES;
+	case VXN_F_SIGNAL:
+		return VXN_SIGNAL_BYTES;
+	case VXN_F_EXIT:
+		return VXN_EXIT_BYTES;
+	case VXN_F_ERROR:
+		return VXN_ERROR_MAX;
+	default:
+		return VXN_FRAME_MAX_PAYLOAD;
+	}
+}
+
+void vxn_frame_hdr_encode(const struct vxn_frame_hdr *h, uint8_t out[VXN_FRAME_HDR_BYTES])
+{
+	out[0] = h->type;
+	out[1] = h->flags;
+	le16_put(out + 2, h->stream);
+	le32_put(out + 4, h->len);
+}
+
+int vxn_frame_hdr_decode(const uint8_t buf[VXN_FRAME_HDR_BYTES], struct vxn_frame_hdr *h)
+{
+	struct vxn_frame_hdr v = {
+		.type = buf[0],
+		.flags = buf[1],
+		.stream = le16_get(buf + 2),
+		.len = le32_get(buf + 4),
+	};
+
+	memset(h, 0, sizeof *h);
+	if (v.type < 1 || v.type > VXN_F_TYPE_MAX || v.flags != 0)
+		return -EPROTO;
+	if (v.len > VXN_FRAME_MAX_PAYLOAD || v.len > frame_max_len(v.type))
+		return -EPROTO;
+	*h = v;
+	return 0;
+}
+
+size_t vxn_winsize_encode(const struct vxn_winsize *w, uint8_t out[VXN_WINSIZE_BYTES])
+{
+	le16_put(out, w->rows);
+	le16_put(out + 2, w->cols);
+	return VXN_WINSIZE_BYTES;
+}
+
+int vxn_winsize_decode(const uint8_t *p, size_t len, struct vxn_winsize *w)
+{
+	memset(w, 0, sizeof *w);
+	if (len != VXN_WINSIZE_BYTES)
+		return -EPROTO;
+	w->rows = le16_get(p);
+	w->cols = le16_get(p + 2);
+	return 0;
+}
+
+size_t vxn_signal_encode(const struct vxn_signal *s, uint8_t out[VXN_SIGNAL_BYTES])
+{
+	memset(out, 0, VXN_SIGNAL_BYTES);
+	le32_put(out, (uint32_t)s->signo);
+	out[4] = s->all ? 1 : 0;
+	return VXN_SIGNAL_BYTES;
+}
+
+int vxn_signal_decode(const uint8_t *p, size_t len, struct vxn_signal *s)
+{
+	memset(s, 0, sizeof *s);
+	if (len != VXN_SIGNAL_BYTES)
+		return -EPROTO;
+	int32_t signo = (int32_t)le32_get(p);
+	if (signo < 1 || signo > SIGNO_MAX || p[4] > 1 || p[5] || p[6] || p[7])
+		return -EPROTO;
+	s->signo = signo;
+	s->all = p[4] == 1;
+	return 0;
+}
+
+size_t vxn_exit_encode(const struct vxn_exit *e, uint8_t out[VXN_EXIT_BYTES])
+{
+	memset(out, 0, VXN_EXIT_BYTES);
+	out[0] = e->kind;
+	le32_put(out + 4, (uint32_t)e->value);
+	return VXN_EXIT_BYTES;
+}
+
+static bool exit_valid(uint8_t kind, int32_t value)
+{
+	if (kind == VXN_EXIT_CODE)
+		return value >= 0 && value <= 255;
+	if (kind == VXN_EXIT_SIGNAL)
+		return value >= 1 && value <= SIGNO_MAX;
+	return false;
+}
+
+int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e)
+{
+	memset(e, 0, sizeof *e);
+	if (len != VXN_EXIT_BYTES || p[1] || p[2] || p[3])
+		return -EPROTO;
+	int32_t value = (int32_t)le32_get(p + 4);
+	if (!exit_valid(p[0], value))
+		return -EPROTO;
+	e->kind = p[0];
+	e->value = value;
+	return 0;
+}
+
+/* The text ends up in host logs and terminals: nothing but printable ASCII may
+ * pass, so a guest cannot inject escape sequences or fake log lines. */
+int vxn_error_text_decode(const uint8_t *p, size_t len, char *out, size_t cap)
+{
+	if (cap == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if (len > VXN_ERROR_MAX)
+		return -EPROTO;
+	size_t n = len < cap - 1 ? len : cap - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (p[i] >= 0x20 && p[i] <= 0x7e) ? (char)p[i] : '?';
+	out[n] = '\0';
+	return 0;
+}
+
+int vxn_exit_status(const struct vxn_exit *e)
+{
+	if (!exit_valid(e->kind, e->value))
+		return 255;
+	return e->kind == VXN_EXIT_SIGNAL ? 128 + e->value : e->value;
+}

@@ -1,0 +1,421 @@
+/* The launch data: the host encodes it, guest-init decodes it.
+ *
+ * Wire format (version 1), all integers little-endian:
+ *   "VXNL" u32 version
+ *   list args (non-empty) of str        list env of str
+ *   str cwd   u32 uid   u32 gid         list gids of u32
+ *   i32 umask (-1 or 0..0777)           str hostname
+ *   list rlimits of { u32 type, u64 soft, u64 hard }
+ *   u8 terminal (0/1)  u16 rows  u16 cols
+ *   list mounts of { str destination, str type, str source, u64 flags, str data }
+ *   str root_fstype    u8 root_readonly (0/1)
+ * where str is u32 length + bytes (no NUL) and list is u32 count + items.
+ *
+ * The decoder is strict because the blob crosses the trust boundary in the
+ * direction host -> guest and is also parsed by tests on hostile input: no
+ * trailing bytes, no embedded NULs, bounded counts checked against the bytes
+ * left before anything is allocated. Decoded args and env carry a NULL
+ * terminator after their last element so they can go straight to execve. */
+#include "vxn-proto.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Smallest encoded size of one list item: used to reject counts that the
+ * remaining bytes cannot possibly hold, before allocating for them. */
+#define STR_MIN_BYTES 4u
+#define RLIMIT_BYTES 20u
+#define MOUNT_MIN_BYTES (4u * STR_MIN_BYTES + 8u)
+
+/* ------------------------------------------------------------------ writing */
+
+/* A writer that only counts when buf is NULL, so size and bytes come from the
+ * same code path. */
+struct writer {
+	uint8_t *buf;
+	size_t pos;
+};
+
+static void put_bytes(struct writer *w, const void *p, size_t n)
+{
+	if (w->buf && n)
+		memcpy(w->buf + w->pos, p, n);
+	w->pos += n;
+}
+
+static void put_u8(struct writer *w, uint8_t v)
+{
+	put_bytes(w, &v, 1);
+}
+
+static void put_u16(struct writer *w, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	put_bytes(w, b, sizeof b);
+}
+
+static void put_u32(struct writer *w, uint32_t v)
+{
+	uint8_t b[4];
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	put_bytes(w, b, sizeof b);
+}
+
+static void put_u64(struct writer *w, uint64_t v)
+{
+	put_u32(w, (uint32_t)v);
+	put_u32(w, (uint32_t)(v >> 32));
+}
+
+static void put_str(struct writer *w, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_u32(w, (uint32_t)n);
+	put_bytes(w, s, n);
+}
+
+static void put_str_list(struct writer *w, char *const *v, uint32_t n)
+{
+	put_u32(w, n);
+	for (uint32_t i = 0; i < n; i++)
+		put_str(w, v[i]);
+}
+
+static void put_launch(struct writer *w, const struct vxn_launch *l)
+{
+	put_bytes(w, VXN_LAUNCH_MAGIC, 4);
+	put_u32(w, VXN_LAUNCH_VERSION);
+	put_str_list(w, l->args, l->nargs);
+	put_str_list(w, l->env, l->nenv);
+	put_str(w, l->cwd);
+	put_u32(w, l->uid);
+	put_u32(w, l->gid);
+	put_u32(w, l->ngids);
+	for (uint32_t i = 0; i < l->ngids; i++)
+		put_u32(w, l->gids[i]);
+	put_u32(w, (uint32_t)l->umask);
+	put_str(w, l->hostname);
+	put_u32(w, l->nrlimits);
+	for (uint32_t i = 0; i < l->nrlimits; i++) {
+		put_u32(w, l->rlimits[i].type);
+		put_u64(w, l->rlimits[i].soft);
+		put_u64(w, l->rlimits[i].hard);
+	}
+	put_u8(w, l->terminal ? 1 : 0);
+	put_u16(w, l->rows);
+	put_u16(w, l->cols);
+	put_u32(w, l->nmounts);
+	for (uint32_t i = 0; i < l->nmounts; i++) {
+		const struct vxn_mount *m = &l->mounts[i];
+		put_str(w, m->destination);
+		put_str(w, m->type);
+		put_str(w, m->source);
+		put_u64(w, m->flags);
+		put_str(w, m->data);
+	}
+	put_str(w, l->root_fstype);
+	put_u8(w, l->root_readonly ? 1 : 0);
+}
+
+static bool str_ok(const char *s)
+{
+	return !s || strlen(s) <= VXN_LAUNCH_MAX_STR;
+}
+
+static bool str_list_ok(char *const *v, uint32_t n)
+{
+	if (n > VXN_LAUNCH_MAX_LIST || (n && !v))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (!v[i] || !str_ok(v[i]))
+			return false;
+	return true;
+}
+
+static bool mounts_ok(const struct vxn_mount *m, uint32_t n)
+{
+	if (n > VXN_LAUNCH_MAX_LIST || (n && !m))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (!str_ok(m[i].destination) || !str_ok(m[i].type) ||
+		    !str_ok(m[i].source) || !str_ok(m[i].data))
+			return false;
+	return true;
+}
+
+/* Refuse at encode time what the decoder would refuse, so a bad spec fails
+ * on the host with a clear error instead of in the guest. */
+static bool launch_ok(const struct vxn_launch *l)
+{
+	if (l->nargs == 0 || !str_list_ok(l->args, l->nargs) ||
+	    !str_list_ok(l->env, l->nenv))
+		return false;
+	if (l->ngids > VXN_LAUNCH_MAX_LIST || (l->ngids && !l->gids))
+		return false;
+	if (l->nrlimits > VXN_LAUNCH_MAX_LIST || (l->nrlimits && !l->rlimits))
+		return false;
+	if (l->umask < -1 || l->umask > 0777)
+		return false;
+	return str_ok(l->cwd) && str_ok(l->hostname) && str_ok(l->root_fstype) &&
+	       mounts_ok(l->mounts, l->nmounts);
+}
+
+int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len)
+{
+	struct writer w = { 0 };
+
+	*out = NULL;
+	*out_len = 0;
+	if (!launch_ok(l))
+		return -EINVAL;
+	put_launch(&w, l);
+	if (w.pos > VXN_LAUNCH_MAX_BYTES)
+		return -EINVAL;
+	w.buf = malloc(w.pos);
+	if (!w.buf)
+		return -ENOMEM;
+	*out_len = w.pos;
+	w.pos = 0;
+	put_launch(&w, l);
+	*out = w.buf;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+/* A reader whose first failure sticks: later reads return zeros and the
+ * caller checks err once per field group. */
+struct reader {
+	const uint8_t *p;
+	size_t left;
+	int err;
+};
+
+static const uint8_t *take(struct reader *r, size_t n)
+{
+	if (r->err)
+		return NULL;
+	if (n > r->left) {
+		r->err = -EPROTO;
+		return NULL;
+	}
+	const uint8_t *p = r->p;
+	r->p += n;
+	r->left -= n;
+	return p;
+}
+
+static uint8_t get_u8(struct reader *r)
+{
+	const uint8_t *p = take(r, 1);
+	return p ? p[0] : 0;
+}
+
+static uint16_t get_u16(struct reader *r)
+{
+	const uint8_t *p = take(r, 2);
+	return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+}
+
+static uint32_t get_u32(struct reader *r)
+{
+	const uint8_t *p = take(r, 4);
+	if (!p)
+		return 0;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(struct reader *r)
+{
+	uint64_t lo = get_u32(r);
+	uint64_t hi = get_u32(r);
+	return lo | hi << 32;
+}
+
+static bool get_bool(struct reader *r)
+{
+	uint8_t v = get_u8(r);
+	if (v > 1 && !r->err)
+		r->err = -EPROTO;
+	return v == 1;
+}
+
+static void fail(struct reader *r, int err)
+{
+	if (!r->err)
+		r->err = err;
+}
+
+static char *get_str(struct reader *r)
+{
+	uint32_t n = get_u32(r);
+	if (r->err)
+		return NULL;
+	if (n > VXN_LAUNCH_MAX_STR) {
+		fail(r, -EPROTO);
+		return NULL;
+	}
+	const uint8_t *p = take(r, n);
+	if (!p)
+		return NULL;
+	if (memchr(p, 0, n)) {
+		fail(r, -EPROTO);
+		return NULL;
+	}
+	char *s = malloc((size_t)n + 1);
+	if (!s) {
+		fail(r, -ENOMEM);
+		return NULL;
+	}
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Read a list count and allocate room for it (+1 zeroed slot as terminator).
+ * The count is checked against the bytes left before allocating, so a hostile
+ * 0xffffffff cannot make us allocate gigabytes. */
+static void *get_list(struct reader *r, uint32_t *count, size_t item_size,
+		      size_t item_min_bytes)
+{
+	uint32_t n = get_u32(r);
+	*count = 0;
+	if (r->err)
+		return NULL;
+	if (n > VXN_LAUNCH_MAX_LIST || (size_t)n * item_min_bytes > r->left) {
+		fail(r, -EPROTO);
+		return NULL;
+	}
+	void *v = calloc((size_t)n + 1, item_size);
+	if (!v) {
+		fail(r, -ENOMEM);
+		return NULL;
+	}
+	*count = n;
+	return v;
+}
+
+static char **get_str_list(struct reader *r, uint32_t *count)
+{
+	char **v = get_list(r, count, sizeof *v, STR_MIN_BYTES);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++)
+		v[i] = get_str(r);
+	return v;
+}
+
+static uint32_t *get_gids(struct reader *r, uint32_t *count)
+{
+	uint32_t *v = get_list(r, count, sizeof *v, 4);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++)
+		v[i] = get_u32(r);
+	return v;
+}
+
+static struct vxn_rlimit *get_rlimits(struct reader *r, uint32_t *count)
+{
+	struct vxn_rlimit *v = get_list(r, count, sizeof *v, RLIMIT_BYTES);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++) {
+		v[i].type = get_u32(r);
+		v[i].soft = get_u64(r);
+		v[i].hard = get_u64(r);
+	}
+	return v;
+}
+
+static struct vxn_mount *get_mounts(struct reader *r, uint32_t *count)
+{
+	struct vxn_mount *v = get_list(r, count, sizeof *v, MOUNT_MIN_BYTES);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++) {
+		v[i].destination = get_str(r);
+		v[i].type = get_str(r);
+		v[i].source = get_str(r);
+		v[i].flags = get_u64(r);
+		v[i].data = get_str(r);
+	}
+	return v;
+}
+
+static void get_header(struct reader *r)
+{
+	const uint8_t *magic = take(r, 4);
+	if (magic && memcmp(magic, VXN_LAUNCH_MAGIC, 4) != 0)
+		fail(r, -EPROTO);
+	if (get_u32(r) != VXN_LAUNCH_VERSION)
+		fail(r, -EPROTO);
+}
+
+static void get_launch(struct reader *r, struct vxn_launch *l)
+{
+	get_header(r);
+	l->args = get_str_list(r, &l->nargs);
+	if (!r->err && l->nargs == 0)
+		fail(r, -EPROTO);
+	l->env = get_str_list(r, &l->nenv);
+	l->cwd = get_str(r);
+	l->uid = get_u32(r);
+	l->gid = get_u32(r);
+	l->gids = get_gids(r, &l->ngids);
+	l->umask = (int32_t)get_u32(r);
+	if (!r->err && (l->umask < -1 || l->umask > 0777))
+		fail(r, -EPROTO);
+	l->hostname = get_str(r);
+	l->rlimits = get_rlimits(r, &l->nrlimits);
+	l->terminal = get_bool(r);
+	l->rows = get_u16(r);
+	l->cols = get_u16(r);
+	l->mounts = get_mounts(r, &l->nmounts);
+	l->root_fstype = get_str(r);
+	l->root_readonly = get_bool(r);
+	if (!r->err && r->left != 0)
+		fail(r, -EPROTO);
+}
+
+int vxn_launch_decode(const uint8_t *buf, size_t len, struct vxn_launch *l)
+{
+	struct reader r = { .p = buf, .left = len, .err = 0 };
+
+	memset(l, 0, sizeof *l);
+	if (!buf || len > VXN_LAUNCH_MAX_BYTES)
+		return -EPROTO;
+	get_launch(&r, l);
+	if (r.err) {
+		vxn_launch_free(l);
+		return r.err;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ freeing */
+
+static void free_str_list(char **v, uint32_t n)
+{
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void vxn_launch_free(struct vxn_launch *l)
+{
+	if (!l)
+		return;
+	free_str_list(l->args, l->nargs);
+	free_str_list(l->env, l->nenv);
+	free(l->cwd);
+	free(l->gids);
+	free(l->hostname);
+	free(l->rlimits);
+	for (uint32_t i = 0; l->mounts && i < l->nmounts; i++) {
+		free(l->mounts[i].destination);
+		free(l->mounts[i].type);
+		free(l->mounts[i].source);
+		free(l->mounts[i].data);
+	}
+	free(l->mounts);
+	free(l->root_fstype);
+	memset(l, 0, sizeof *l);
+}

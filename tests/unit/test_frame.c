@@ -1,0 +1,226 @@
+/* proto/frame.c: header bounds for every frame type, fixed payloads, error
+ * text sanitising, wait status mapping. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vxn-proto.h"
+
+static int hdr_decode_of(uint8_t type, uint8_t flags, uint16_t stream, uint32_t len,
+			 struct vxn_frame_hdr *out)
+{
+	struct vxn_frame_hdr h = { .type = type, .flags = flags, .stream = stream, .len = len };
+	uint8_t buf[VXN_FRAME_HDR_BYTES];
+
+	vxn_frame_hdr_encode(&h, buf);
+	return vxn_frame_hdr_decode(buf, out);
+}
+
+static void test_hdr_layout(void **state)
+{
+	(void)state;
+	struct vxn_frame_hdr h = { .type = VXN_F_STDOUT, .stream = 0x0102, .len = 0x3004 };
+	uint8_t buf[VXN_FRAME_HDR_BYTES];
+
+	vxn_frame_hdr_encode(&h, buf);
+	assert_memory_equal(buf, "\x03\x00\x02\x01\x04\x30\x00\x00", 8);
+}
+
+static void test_hdr_type_range(void **state)
+{
+	(void)state;
+	struct vxn_frame_hdr out;
+
+	for (int t = 1; t <= VXN_F_TYPE_MAX; t++) {
+		assert_int_equal(hdr_decode_of((uint8_t)t, 0, 7, 0, &out), 0);
+		assert_int_equal(out.type, t);
+		assert_int_equal(out.stream, 7);
+	}
+	assert_int_equal(hdr_decode_of(0, 0, 0, 0, &out), -EPROTO);
+	assert_int_equal(hdr_decode_of(VXN_F_TYPE_MAX + 1, 0, 0, 0, &out), -EPROTO);
+	assert_int_equal(hdr_decode_of(255, 0, 0, 0, &out), -EPROTO);
+	assert_int_equal(out.type, 0);
+}
+
+static void test_hdr_flags_must_be_zero(void **state)
+{
+	(void)state;
+	struct vxn_frame_hdr out;
+
+	for (int f = 1; f < 256; f <<= 1)
+		assert_int_equal(hdr_decode_of(VXN_F_STDOUT, (uint8_t)f, 0, 1, &out), -EPROTO);
+}
+
+static void expect_max_len(uint8_t type, uint32_t max)
+{
+	struct vxn_frame_hdr out;
+
+	assert_int_equal(hdr_decode_of(type, 0, 0, max, &out), 0);
+	assert_int_equal(out.len, max);
+	assert_int_equal(hdr_decode_of(type, 0, 0, max + 1, &out), -EPROTO);
+	assert_int_equal(hdr_decode_of(type, 0, 0, 0xffffffffu, &out), -EPROTO);
+}
+
+static void test_hdr_len_per_type(void **state)
+{
+	(void)state;
+	expect_max_len(VXN_F_STDIN, VXN_FRAME_MAX_PAYLOAD);
+	expect_max_len(VXN_F_STDIN_EOF, 0);
+	expect_max_len(VXN_F_STDOUT, VXN_FRAME_MAX_PAYLOAD);
+	expect_max_len(VXN_F_STDERR, VXN_FRAME_MAX_PAYLOAD);
+	expect_max_len(VXN_F_WINSIZE, VXN_WINSIZE_BYTES);
+	expect_max_len(VXN_F_SIGNAL, VXN_SIGNAL_BYTES);
+	expect_max_len(VXN_F_EXIT, VXN_EXIT_BYTES);
+	expect_max_len(VXN_F_ERROR, VXN_ERROR_MAX);
+	expect_max_len(VXN_F_HELLO, 0);
+}
+
+static void test_winsize(void **state)
+{
+	(void)state;
+	struct vxn_winsize in = { .rows = 50, .cols = 65535 }, out;
+	uint8_t buf[VXN_WINSIZE_BYTES + 1] = { 0 };
+
+	assert_int_equal(vxn_winsize_encode(&in, buf), VXN_WINSIZE_BYTES);
+	assert_int_equal(vxn_winsize_decode(buf, VXN_WINSIZE_BYTES, &out), 0);
+	assert_int_equal(out.rows, 50);
+	assert_int_equal(out.cols, 65535);
+	assert_int_equal(vxn_winsize_decode(buf, VXN_WINSIZE_BYTES - 1, &out), -EPROTO);
+	assert_int_equal(vxn_winsize_decode(buf, VXN_WINSIZE_BYTES + 1, &out), -EPROTO);
+	assert_int_equal(vxn_winsize_decode(buf, 0, &out), -EPROTO);
+}
+
+static int signal_round_trip(int32_t signo, bool all, struct vxn_signal *out)
+{
+	struct vxn_signal in = { .signo = signo, .all = all };
+	uint8_t buf[VXN_SIGNAL_BYTES];
+
+	assert_int_equal(vxn_signal_encode(&in, buf), VXN_SIGNAL_BYTES);
+	return vxn_signal_decode(buf, sizeof buf, out);
+}
+
+static void test_signal(void **state)
+{
+	(void)state;
+	struct vxn_signal out;
+	uint8_t buf[VXN_SIGNAL_BYTES];
+
+	assert_int_equal(signal_round_trip(15, false, &out), 0);
+	assert_int_equal(out.signo, 15);
+	assert_false(out.all);
+	assert_int_equal(signal_round_trip(1, true, &out), 0);
+	assert_true(out.all);
+	assert_int_equal(signal_round_trip(64, false, &out), 0);
+	assert_int_equal(signal_round_trip(0, false, &out), -EPROTO);
+	assert_int_equal(signal_round_trip(65, false, &out), -EPROTO);
+	assert_int_equal(signal_round_trip(-9, false, &out), -EPROTO);
+
+	struct vxn_signal in = { .signo = 9 };
+	vxn_signal_encode(&in, buf);
+	assert_int_equal(vxn_signal_decode(buf, VXN_SIGNAL_BYTES - 1, &out), -EPROTO);
+	buf[4] = 2; /* all is a strict bool */
+	assert_int_equal(vxn_signal_decode(buf, sizeof buf, &out), -EPROTO);
+	buf[4] = 0;
+	buf[7] = 1; /* padding must be zero */
+	assert_int_equal(vxn_signal_decode(buf, sizeof buf, &out), -EPROTO);
+	assert_int_equal(out.signo, 0);
+}
+
+static int exit_round_trip(uint8_t kind, int32_t value, struct vxn_exit *out)
+{
+	struct vxn_exit in = { .kind = kind, .value = value };
+	uint8_t buf[VXN_EXIT_BYTES];
+
+	assert_int_equal(vxn_exit_encode(&in, buf), VXN_EXIT_BYTES);
+	return vxn_exit_decode(buf, sizeof buf, out);
+}
+
+static void test_exit(void **state)
+{
+	(void)state;
+	struct vxn_exit out;
+	uint8_t buf[VXN_EXIT_BYTES];
+
+	assert_int_equal(exit_round_trip(VXN_EXIT_CODE, 0, &out), 0);
+	assert_int_equal(exit_round_trip(VXN_EXIT_CODE, 255, &out), 0);
+	assert_int_equal(out.value, 255);
+	assert_int_equal(exit_round_trip(VXN_EXIT_CODE, 256, &out), -EPROTO);
+	assert_int_equal(exit_round_trip(VXN_EXIT_CODE, -1, &out), -EPROTO);
+	assert_int_equal(exit_round_trip(VXN_EXIT_SIGNAL, 9, &out), 0);
+	assert_int_equal(out.kind, VXN_EXIT_SIGNAL);
+	assert_int_equal(exit_round_trip(VXN_EXIT_SIGNAL, 64, &out), 0);
+	assert_int_equal(exit_round_trip(VXN_EXIT_SIGNAL, 0, &out), -EPROTO);
+	assert_int_equal(exit_round_trip(VXN_EXIT_SIGNAL, 65, &out), -EPROTO);
+	assert_int_equal(exit_round_trip(2, 0, &out), -EPROTO);
+	assert_int_equal(exit_round_trip(255, 1, &out), -EPROTO);
+
+	struct vxn_exit in = { .kind = VXN_EXIT_CODE, .value = 3 };
+	vxn_exit_encode(&in, buf);
+	assert_int_equal(vxn_exit_decode(buf, VXN_EXIT_BYTES - 1, &out), -EPROTO);
+	buf[2] = 1;
+	assert_int_equal(vxn_exit_decode(buf, sizeof buf, &out), -EPROTO);
+}
+
+static void test_exit_status(void **state)
+{
+	(void)state;
+	struct vxn_exit e = { .kind = VXN_EXIT_CODE, .value = 3 };
+
+	assert_int_equal(vxn_exit_status(&e), 3);
+	e.value = 0;
+	assert_int_equal(vxn_exit_status(&e), 0);
+	e = (struct vxn_exit){ .kind = VXN_EXIT_SIGNAL, .value = 9 };
+	assert_int_equal(vxn_exit_status(&e), 137);
+	e.value = 15;
+	assert_int_equal(vxn_exit_status(&e), 143);
+	e = (struct vxn_exit){ .kind = 7, .value = 1 };
+	assert_int_equal(vxn_exit_status(&e), 255);
+}
+
+static void test_error_text(void **state)
+{
+	(void)state;
+	char out[VXN_ERROR_MAX + 1];
+	const uint8_t msg[] = "exec: /bin/nope: no such file or directory";
+	const uint8_t hostile[] = { 'a', '\n', 0x1b, '[', '2', 'J', 0, 0x7f, 0xc3, 'z' };
+
+	assert_int_equal(vxn_error_text_decode(msg, sizeof msg - 1, out, sizeof out), 0);
+	assert_string_equal(out, (const char *)msg);
+	assert_int_equal(vxn_error_text_decode(hostile, sizeof hostile, out, sizeof out), 0);
+	assert_string_equal(out, "a??[2J???z");
+	assert_int_equal(vxn_error_text_decode(hostile, 0, out, sizeof out), 0);
+	assert_string_equal(out, "");
+
+	uint8_t *big = malloc(VXN_ERROR_MAX + 1);
+	memset(big, 'e', VXN_ERROR_MAX + 1);
+	assert_int_equal(vxn_error_text_decode(big, VXN_ERROR_MAX, out, sizeof out), 0);
+	assert_int_equal(strlen(out), VXN_ERROR_MAX);
+	assert_int_equal(vxn_error_text_decode(big, VXN_ERROR_MAX + 1, out, sizeof out), -EPROTO);
+	assert_string_equal(out, "");
+	/* a smaller buffer than the contract asks for still stays in bounds */
+	char small[4];
+	assert_int_equal(vxn_error_text_decode(big, 100, small, sizeof small), 0);
+	assert_string_equal(small, "eee");
+	free(big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hdr_layout),
+		cmocka_unit_test(test_hdr_type_range),
+		cmocka_unit_test(test_hdr_flags_must_be_zero),
+		cmocka_unit_test(test_hdr_len_per_type),
+		cmocka_unit_test(test_winsize),
+		cmocka_unit_test(test_signal),
+		cmocka_unit_test(test_exit),
+		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_error_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,434 @@
+/* proto/launch.c: round trips and hostile input. Every decode runs on an
+ * exact-size heap copy so ASan catches any read past the given length. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vxn-proto.h"
+
+static char *args[] = { "/bin/sh", "-c", "echo hi; exit 3", NULL };
+static char *env[] = { "PATH=/usr/bin:/bin", "FOO=bar", "EMPTY=", NULL };
+static uint32_t gids[] = { 10, 20, 4294967295u };
+static struct vxn_rlimit rlimits[] = {
+	{ 7, 1024, 4096 },
+	{ 3, UINT64_MAX, UINT64_MAX },
+};
+static struct vxn_mount mounts[] = {
+	{ "/proc", "proc", "proc", 0xe, "" },
+	{ "/dev/shm", "tmpfs", "shm", 0x6, "mode=1777,size=65536k" },
+	{ "/data", "bind", "/srv/data", 0x1000 | 0x4000, "" },
+};
+
+static struct vxn_launch full_launch(void)
+{
+	struct vxn_launch l = {
+		.args = args, .nargs = 3,
+		.env = env, .nenv = 3,
+		.cwd = "/tmp",
+		.uid = 1000, .gid = 1001,
+		.gids = gids, .ngids = 3,
+		.umask = 022,
+		.hostname = "box",
+		.rlimits = rlimits, .nrlimits = 2,
+		.terminal = true, .rows = 24, .cols = 80,
+		.mounts = mounts, .nmounts = 3,
+		.root_fstype = "erofs",
+		.root_readonly = true,
+	};
+	return l;
+}
+
+static struct vxn_launch minimal_launch(void)
+{
+	static char *a[] = { "a", NULL };
+	struct vxn_launch l = {
+		.args = a, .nargs = 1, .cwd = "/", .umask = -1, .hostname = "",
+		.root_fstype = "ext4",
+	};
+	return l;
+}
+
+/* Offsets of fields in the encoding of minimal_launch(). */
+enum {
+	OFF_VERSION = 4, OFF_NARGS = 8, OFF_ARG0_LEN = 12, OFF_ARG0 = 16,
+	OFF_NENV = 17, OFF_CWD_LEN = 21, OFF_NGIDS = 34, OFF_UMASK = 38,
+	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
+	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, MINIMAL_LEN = 68,
+};
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool is_zeroed(const struct vxn_launch *l)
+{
+	static const struct vxn_launch zero;
+	return memcmp(l, &zero, sizeof zero) == 0;
+}
+
+/* Decode from an exact-size copy; on failure check *l was left empty. */
+static int decode_copy(const uint8_t *buf, size_t len, struct vxn_launch *l)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	assert_non_null(copy);
+	if (len)
+		memcpy(copy, buf, len);
+	memset(l, 0xa5, sizeof *l);
+	int r = vxn_launch_decode(copy, len, l);
+	free(copy);
+	if (r != 0)
+		assert_true(is_zeroed(l));
+	return r;
+}
+
+static uint8_t *encode_ok(const struct vxn_launch *l, size_t *len)
+{
+	uint8_t *buf = NULL;
+	assert_int_equal(vxn_launch_encode(l, &buf, len), 0);
+	assert_non_null(buf);
+	return buf;
+}
+
+static void assert_str_lists_equal(char **a, char **b, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		assert_string_equal(a[i], b[i]);
+}
+
+static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_launch *b)
+{
+	assert_int_equal(a->nargs, b->nargs);
+	assert_str_lists_equal(a->args, b->args, a->nargs);
+	assert_int_equal(a->nenv, b->nenv);
+	assert_str_lists_equal(a->env, b->env, a->nenv);
+	assert_string_equal(a->cwd, b->cwd);
+	assert_int_equal(a->uid, b->uid);
+	assert_int_equal(a->gid, b->gid);
+	assert_int_equal(a->ngids, b->ngids);
+	if (a->ngids)
+		assert_memory_equal(a->gids, b->gids, a->ngids * sizeof *a->gids);
+	assert_int_equal(a->umask, b->umask);
+	assert_string_equal(a->hostname, b->hostname);
+	assert_int_equal(a->nrlimits, b->nrlimits);
+	for (uint32_t i = 0; i < a->nrlimits; i++) {
+		assert_int_equal(a->rlimits[i].type, b->rlimits[i].type);
+		assert_true(a->rlimits[i].soft == b->rlimits[i].soft);
+		assert_true(a->rlimits[i].hard == b->rlimits[i].hard);
+	}
+	assert_int_equal(a->terminal, b->terminal);
+	assert_int_equal(a->rows, b->rows);
+	assert_int_equal(a->cols, b->cols);
+	assert_int_equal(a->nmounts, b->nmounts);
+	for (uint32_t i = 0; i < a->nmounts; i++) {
+		assert_string_equal(a->mounts[i].destination, b->mounts[i].destination);
+		assert_string_equal(a->mounts[i].type, b->mounts[i].type);
+		assert_string_equal(a->mounts[i].source, b->mounts[i].source);
+		assert_true(a->mounts[i].flags == b->mounts[i].flags);
+		assert_string_equal(a->mounts[i].data, b->mounts[i].data);
+	}
+	assert_string_equal(a->root_fstype, b->root_fstype);
+	assert_int_equal(a->root_readonly, b->root_readonly);
+}
+
+static void test_round_trip_full(void **state)
+{
+	(void)state;
+	struct vxn_launch in = full_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	assert_memory_equal(buf, "VXNL\x01\x00\x00\x00", 8);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_launch_equal(&in, &out);
+	assert_null(out.args[out.nargs]);
+	assert_null(out.env[out.nenv]);
+	vxn_launch_free(&out);
+	assert_true(is_zeroed(&out));
+	free(buf);
+}
+
+static void test_round_trip_minimal_layout(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	assert_int_equal(len, MINIMAL_LEN);
+	assert_int_equal(buf[OFF_ARG0], 'a');
+	assert_memory_equal(buf + OFF_FSTYPE_LEN + 4, "ext4", 4);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_launch_equal(&in, &out);
+	assert_int_equal(out.nenv, 0);
+	assert_non_null(out.env);
+	assert_null(out.env[0]);
+	vxn_launch_free(&out);
+	free(buf);
+}
+
+static void test_truncated_at_every_offset(void **state)
+{
+	(void)state;
+	struct vxn_launch in = full_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(decode_copy(buf, cut, &out), -EPROTO);
+	free(buf);
+}
+
+static void test_trailing_bytes(void **state)
+{
+	(void)state;
+	struct vxn_launch in = full_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+	uint8_t *longer = calloc(1, len + 1);
+
+	memcpy(longer, buf, len);
+	assert_int_equal(decode_copy(longer, len + 1, &out), -EPROTO);
+	free(longer);
+	free(buf);
+}
+
+/* Patch one u32 of the minimal encoding and expect the decoder to refuse it. */
+static void expect_patched_u32_refused(size_t off, uint32_t v)
+{
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	put_le32(buf + off, v);
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+}
+
+static void test_wrong_magic_and_version(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	buf[0] = 'X';
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	expect_patched_u32_refused(OFF_VERSION, 0);
+	expect_patched_u32_refused(OFF_VERSION, 2);
+	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
+}
+
+static void test_huge_counts_and_lengths(void **state)
+{
+	(void)state;
+	const size_t offs[] = { OFF_NARGS, OFF_ARG0_LEN, OFF_NENV, OFF_CWD_LEN,
+				OFF_NGIDS, OFF_HOSTNAME_LEN, OFF_NRLIMITS,
+				OFF_NMOUNTS, OFF_FSTYPE_LEN };
+	const uint32_t vals[] = { 0xffffffffu, 0x80000000u, VXN_LAUNCH_MAX_LIST + 1,
+				  VXN_LAUNCH_MAX_STR + 1, 1000 };
+
+	for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++)
+		for (size_t j = 0; j < sizeof vals / sizeof vals[0]; j++)
+			expect_patched_u32_refused(offs[i], vals[j]);
+}
+
+static void test_empty_args_refused(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+	/* nargs = 0 and drop the one arg (u32 len + 1 byte) */
+	uint8_t *cut = malloc(len - 5);
+
+	memcpy(cut, buf, OFF_ARG0_LEN);
+	memcpy(cut + OFF_ARG0_LEN, buf + OFF_NENV, len - OFF_NENV);
+	put_le32(cut + OFF_NARGS, 0);
+	assert_int_equal(decode_copy(cut, len - 5, &out), -EPROTO);
+	free(cut);
+	free(buf);
+
+	in.nargs = 0;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	assert_null(buf);
+}
+
+static void test_embedded_nul_refused(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	buf[OFF_ARG0] = '\0';
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+
+	buf = encode_ok(&in, &len);
+	buf[OFF_FSTYPE_LEN + 4 + 3] = '\0'; /* "ext\0" */
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+}
+
+/* A string length that claims one byte more than is there: the NUL-less
+ * string must not run into the next field. */
+static void test_unterminated_string_refused(void **state)
+{
+	(void)state;
+	expect_patched_u32_refused(OFF_FSTYPE_LEN, 5);
+	expect_patched_u32_refused(OFF_FSTYPE_LEN, 6);
+}
+
+static void test_bad_bools_and_umask(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	buf[OFF_TERMINAL] = 2;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	buf[OFF_TERMINAL] = 0;
+	buf[OFF_RO] = 0xff;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	expect_patched_u32_refused(OFF_UMASK, 01000);
+	expect_patched_u32_refused(OFF_UMASK, (uint32_t)-2);
+
+	in.umask = 01000;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+}
+
+static char *string_of(size_t n)
+{
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	memset(s, 'x', n);
+	s[n] = '\0';
+	return s;
+}
+
+/* A string of MAX_STR bytes passes; one of MAX_STR+1 (really present in the
+ * buffer) is refused by both sides. */
+static void test_string_limit(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	char *cwd = string_of(VXN_LAUNCH_MAX_STR);
+	size_t len;
+	uint8_t *buf;
+
+	in.cwd = cwd;
+	buf = encode_ok(&in, &len);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_int_equal(strlen(out.cwd), VXN_LAUNCH_MAX_STR);
+	vxn_launch_free(&out);
+
+	uint8_t *big = malloc(len + 1);
+	size_t cwd_end = OFF_CWD_LEN + 4 + VXN_LAUNCH_MAX_STR;
+	memcpy(big, buf, cwd_end);
+	big[cwd_end] = 'x';
+	memcpy(big + cwd_end + 1, buf + cwd_end, len - cwd_end);
+	put_le32(big + OFF_CWD_LEN, VXN_LAUNCH_MAX_STR + 1);
+	assert_int_equal(decode_copy(big, len + 1, &out), -EPROTO);
+	free(big);
+	free(buf);
+	free(cwd);
+
+	cwd = string_of(VXN_LAUNCH_MAX_STR + 1);
+	in.cwd = cwd;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	free(cwd);
+}
+
+/* MAX_LIST env entries pass; MAX_LIST+1 (really present) are refused. */
+static void test_list_limit(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	char **many = calloc(VXN_LAUNCH_MAX_LIST + 1, sizeof *many);
+	size_t len;
+
+	for (uint32_t i = 0; i <= VXN_LAUNCH_MAX_LIST; i++)
+		many[i] = "";
+	in.env = many;
+	in.nenv = VXN_LAUNCH_MAX_LIST;
+	uint8_t *buf = encode_ok(&in, &len);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_int_equal(out.nenv, VXN_LAUNCH_MAX_LIST);
+	vxn_launch_free(&out);
+
+	uint8_t *big = calloc(1, len + 4); /* one more "" entry: 4 zero bytes */
+	size_t env_end = OFF_NENV + 4 + 4 * (size_t)VXN_LAUNCH_MAX_LIST;
+	memcpy(big, buf, env_end);
+	memcpy(big + env_end + 4, buf + env_end, len - env_end);
+	put_le32(big + OFF_NENV, VXN_LAUNCH_MAX_LIST + 1);
+	assert_int_equal(decode_copy(big, len + 4, &out), -EPROTO);
+	free(big);
+	free(buf);
+
+	in.nenv = VXN_LAUNCH_MAX_LIST + 1;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	free(many);
+}
+
+static void test_total_limit(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	char *s = string_of(VXN_LAUNCH_MAX_STR);
+	char *big_env[17];
+	uint8_t *buf;
+	size_t len;
+
+	for (int i = 0; i < 17; i++)
+		big_env[i] = s;
+	in.env = big_env;
+	in.nenv = 17; /* > 1 MiB in total */
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	assert_null(buf);
+	free(s);
+
+	uint8_t *huge = calloc(1, VXN_LAUNCH_MAX_BYTES + 1);
+	assert_int_equal(decode_copy(huge, VXN_LAUNCH_MAX_BYTES + 1, &out), -EPROTO);
+	free(huge);
+}
+
+static void test_free_is_idempotent(void **state)
+{
+	(void)state;
+	struct vxn_launch l;
+	memset(&l, 0, sizeof l);
+	vxn_launch_free(&l);
+	vxn_launch_free(&l);
+	vxn_launch_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_full),
+		cmocka_unit_test(test_round_trip_minimal_layout),
+		cmocka_unit_test(test_truncated_at_every_offset),
+		cmocka_unit_test(test_trailing_bytes),
+		cmocka_unit_test(test_wrong_magic_and_version),
+		cmocka_unit_test(test_huge_counts_and_lengths),
+		cmocka_unit_test(test_empty_args_refused),
+		cmocka_unit_test(test_embedded_nul_refused),
+		cmocka_unit_test(test_unterminated_string_refused),
+		cmocka_unit_test(test_bad_bools_and_umask),
+		cmocka_unit_test(test_string_limit),
+		cmocka_unit_test(test_list_limit),
+		cmocka_unit_test(test_total_limit),
+		cmocka_unit_test(test_free_is_idempotent),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
