@@ -1,0 +1,40 @@
+SUMMARY = "vxn: an OCI runtime that runs every container as its own Xen PV guest"
+DESCRIPTION = "runc-compatible runtime for a Xen dom0: each container is a DomU \
+with a minimal kernel and a static init; used by containerd, Docker and Podman."
+LICENSE = "GPL-2.0-only"
+LIC_FILES_CHKSUM = "file://README.md;md5=${VXN_README_MD5}"
+VXN_README_MD5 ?= "0"
+
+# Built from this repository's checkout (set VXN_SRC in local.conf), or from git.
+SRC_URI = "git://${VXN_GIT_URL};protocol=https;branch=main"
+VXN_GIT_URL ?= "example.invalid/vxn.git"
+SRCREV ?= "${AUTOREV}"
+PV = "0.1.0+git${SRCPV}"
+S = "${WORKDIR}/git"
+
+# xen-tools (meta-virtualization) provides libxenlight, libxenstore, libxenvchan.
+DEPENDS = "xen-tools yajl libarchive"
+
+inherit meson pkgconfig
+
+# The guest-side pieces (static guest-init, base initramfs) need static libc and
+# static Xen libraries; the guest kernel is its own recipe (not written yet).
+EXTRA_OEMESON = "-Dtests=false"
+
+PACKAGES =+ "${PN}-docker-config ${PN}-podman-config"
+
+FILES:${PN} += "${datadir}/vxn ${sysconfdir}/vxn"
+FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
+FILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
+
+do_install:append() {
+	install -d ${D}${sysconfdir}/docker ${D}${sysconfdir}/containers/containers.conf.d
+	install -m 0644 ${S}/configs/engines/docker-daemon.json ${D}${sysconfdir}/docker/daemon.json
+	install -m 0644 ${S}/configs/engines/podman-50-vxn.conf \
+		${D}${sysconfdir}/containers/containers.conf.d/50-vxn.conf
+	ln -sf vxn ${D}${bindir}/vxn-oci-runtime
+}
+
+RDEPENDS:${PN} = "xen-tools-libxenlight xen-tools-xenstore e2fsprogs-mke2fs"
+RDEPENDS:${PN}-docker-config = "${PN} docker"
+RDEPENDS:${PN}-podman-config = "${PN} podman"
