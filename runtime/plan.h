@@ -12,6 +12,16 @@
 #include "error.h"
 #include "spec.h"
 
+/* A host file the root disk builder copies into the image at destination
+ * (a path inside the container). This is how the engines' bind-mounted
+ * /etc/resolv.conf, /etc/hosts, /etc/hostname and /run/.containerenv reach a
+ * guest: a bind mount cannot cross the VM boundary. Later rewrites of the
+ * host file by the engine are not seen by the guest. */
+struct vxn_copy_in {
+	char *source;          /* absolute host path */
+	char *destination;     /* absolute path inside the container */
+};
+
 struct vxn_plan {
 	char *name;            /* "vxn-<id>" */
 	uint64_t memory_kib;
@@ -26,6 +36,8 @@ struct vxn_plan {
 	char *disk_format;     /* "ext4" or "erofs" */
 	bool disk_readonly;
 	struct vxn_launch launch;
+	struct vxn_copy_in *copy_in;
+	size_t ncopy_in;
 };
 
 /* bundle: absolute bundle path; state_dir: ROOT/ID. */

@@ -13,4 +13,8 @@ int id_validate(const char *id, struct vxn_err *err);
 /* "9", "KILL", "SIGKILL", "sigkill" -> 9; -1 with err set otherwise (1..64 only). */
 int signal_parse(const char *s, struct vxn_err *err);
 
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE, -1 if unknown; and back (NULL if unknown). */
+int rlimit_parse(const char *name);
+const char *rlimit_name(int type);
+
 #endif

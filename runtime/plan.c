@@ -1,0 +1,189 @@
+/* spec + config -> plan: every decision about the guest, without I/O, so that
+ * tests/unit/golden/ pins it down. Sizing precedence: the spec's
+ * linux.resources (what `docker run -m/--cpus` sets), then the annotations
+ * org.xenproject.vxn.memory / .vcpus, then vxn.conf. */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_internal.h"
+
+#define MIB (1024ull * 1024ull)
+#define PLAN_MIN_MEMORY_MIB 32ull        /* below this the guest kernel does not boot */
+#define PLAN_MAX_MEMORY_MIB 262144ull    /* 256 GiB */
+#define PLAN_MAX_VCPUS 128u
+#define DEFAULT_CPU_PERIOD 100000ull     /* the kernel's CFS default */
+
+#define ANN_MEMORY "org.xenproject.vxn.memory"
+#define ANN_VCPUS "org.xenproject.vxn.vcpus"
+#define ANN_KERNEL "org.xenproject.vxn.kernel"
+
+static int parse_decimal(const char *v, uint64_t *out)
+{
+	char *end;
+	if (!v || v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int plan_memory(const struct vxn_spec *s, const struct vxn_config *c, uint64_t *mib,
+		       struct vxn_err *err)
+{
+	const char *ann = spec_annotation(s, ANN_MEMORY);
+	if (s->memory_limit > 0) {
+		*mib = ((uint64_t)s->memory_limit + MIB - 1) / MIB;
+		if (*mib > PLAN_MAX_MEMORY_MIB)
+			return err_set(err, 0, "linux.resources.memory.limit: %lld bytes is more than "
+				       "the %llu MiB a guest may have", (long long)s->memory_limit,
+				       PLAN_MAX_MEMORY_MIB);
+	} else if (ann) {
+		if (parse_decimal(ann, mib) < 0 || *mib == 0 || *mib > PLAN_MAX_MEMORY_MIB)
+			return err_set(err, 0, "annotations." ANN_MEMORY ": must be a number of MiB "
+				       "from 1 to %llu", PLAN_MAX_MEMORY_MIB);
+	} else {
+		*mib = c->memory_mib;
+	}
+	if (*mib < PLAN_MIN_MEMORY_MIB)
+		*mib = PLAN_MIN_MEMORY_MIB;
+	return 0;
+}
+
+static int plan_vcpus(const struct vxn_spec *s, const struct vxn_config *c, unsigned *vcpus,
+		      struct vxn_err *err)
+{
+	const char *ann = spec_annotation(s, ANN_VCPUS);
+	uint64_t v;
+	if (s->cpu_quota > 0) {
+		uint64_t period = s->cpu_period ? s->cpu_period : DEFAULT_CPU_PERIOD;
+		v = ((uint64_t)s->cpu_quota + period - 1) / period;
+		if (v > PLAN_MAX_VCPUS)
+			return err_set(err, 0, "linux.resources.cpu.quota: %lld/%llu is more than "
+				       "the %u vcpus a guest may have", (long long)s->cpu_quota,
+				       (unsigned long long)period, PLAN_MAX_VCPUS);
+	} else if (ann) {
+		if (parse_decimal(ann, &v) < 0 || v == 0 || v > PLAN_MAX_VCPUS)
+			return err_set(err, 0, "annotations." ANN_VCPUS ": must be a number "
+				       "from 1 to %u", PLAN_MAX_VCPUS);
+	} else {
+		v = c->vcpus ? c->vcpus : 1;
+	}
+	*vcpus = (unsigned)v;
+	return 0;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+	char *r;
+	return asprintf(&r, "%s/%s", dir, name) < 0 ? NULL : r;
+}
+
+static int plan_paths(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
+		      const char *bundle, const char *state_dir, struct vxn_plan *p,
+		      struct vxn_err *err)
+{
+	const char *kernel = spec_annotation(s, ANN_KERNEL);
+	if (kernel && kernel[0] != '/')
+		return err_set(err, 0, "annotations." ANN_KERNEL ": must be an absolute path");
+	if (asprintf(&p->name, "vxn-%s", id) < 0)
+		p->name = NULL;
+	p->kernel = strdup(kernel ? kernel : c->kernel);
+	p->ramdisk = path_join(state_dir, "ramdisk.cpio");
+	p->disk_image = path_join(state_dir, "root.img");
+	p->cmdline = strdup(c->kernel_args ? c->kernel_args : "");
+	p->disk_format = strdup(c->disk_format);
+	p->rootfs = s->root_path[0] == '/' ? strdup(s->root_path) : path_join(bundle, s->root_path);
+	if (!p->name || !p->kernel || !p->ramdisk || !p->disk_image || !p->cmdline ||
+	    !p->disk_format || !p->rootfs)
+		return err_set(err, ENOMEM, "plan");
+	p->disk_readonly = s->root_readonly;
+	return 0;
+}
+
+static int copy_strv(char *const *v, size_t n, char ***out, uint32_t *nout)
+{
+	*out = calloc(n + 1, sizeof **out);
+	if (!*out)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!((*out)[i] = strdup(v[i])))
+			return -1;
+		*nout = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+static int plan_process(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err)
+{
+	if (copy_strv(s->args, s->nargs, &l->args, &l->nargs) < 0 ||
+	    copy_strv(s->env, s->nenv, &l->env, &l->nenv) < 0 ||
+	    !(l->cwd = strdup(s->cwd ? s->cwd : "/")) ||
+	    !(l->hostname = strdup(s->hostname ? s->hostname : "")) ||
+	    !(l->gids = calloc(s->ngids + 1, sizeof *l->gids)) ||
+	    !(l->rlimits = calloc(s->nrlimits + 1, sizeof *l->rlimits)))
+		return err_set(err, ENOMEM, "plan");
+	l->uid = s->uid;
+	l->gid = s->gid;
+	memcpy(l->gids, s->gids, s->ngids * sizeof *l->gids);
+	l->ngids = (uint32_t)s->ngids;
+	l->umask = s->umask;
+	for (size_t i = 0; i < s->nrlimits; i++)
+		l->rlimits[i] = (struct vxn_rlimit){ (uint32_t)s->rlimits[i].type,
+						     s->rlimits[i].soft, s->rlimits[i].hard };
+	l->nrlimits = (uint32_t)s->nrlimits;
+	l->terminal = s->terminal;
+	l->rows = s->console_rows;
+	l->cols = s->console_cols;
+	l->root_readonly = s->root_readonly;
+	return 0;
+}
+
+int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
+		   const char *bundle, const char *state_dir, struct vxn_plan *p,
+		   struct vxn_err *err)
+{
+	uint64_t mib;
+	memset(p, 0, sizeof *p);
+	if (plan_memory(s, c, &mib, err) < 0 || plan_vcpus(s, c, &p->vcpus, err) < 0 ||
+	    plan_paths(s, c, id, bundle, state_dir, p, err) < 0 ||
+	    plan_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0)
+		goto fail;
+	p->memory_kib = mib * 1024;
+	p->max_memory_kib = p->memory_kib;
+	p->max_vcpus = p->vcpus;
+	if (!(p->launch.root_fstype = strdup(p->disk_format))) {
+		err_set(err, ENOMEM, "plan");
+		goto fail;
+	}
+	return 0;
+fail:
+	plan_free(p);
+	return -1;
+}
+
+void plan_free(struct vxn_plan *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->kernel);
+	free(p->ramdisk);
+	free(p->cmdline);
+	free(p->rootfs);
+	free(p->disk_image);
+	free(p->disk_format);
+	vxn_launch_free(&p->launch);
+	for (size_t i = 0; p->copy_in && i < p->ncopy_in; i++) {
+		free(p->copy_in[i].source);
+		free(p->copy_in[i].destination);
+	}
+	free(p->copy_in);
+	memset(p, 0, sizeof *p);
+}

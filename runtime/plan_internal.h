@@ -1,0 +1,19 @@
+/* Shared between plan.c, plan_mounts.c and plan_json.c; not a public contract. */
+#ifndef VXN_PLAN_INTERNAL_H
+#define VXN_PLAN_INTERNAL_H
+
+#include "plan.h"
+
+/* Fills p->launch.mounts and p->copy_in from s->mounts. p->rootfs is set. */
+int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p,
+		struct vxn_err *err);
+
+/* One OCI mount option: sets or clears MS_* bits and returns 1, returns 0 when
+ * the option is not a flag (it belongs in the data string), -1 when it is
+ * understood and deliberately dropped (propagation, SELinux relabel). */
+int mount_option_flag(const char *opt, uint64_t *flags);
+
+/* Names of the MS_* bits in flags, in bit order, for plan_to_json. */
+size_t mount_flag_names(uint64_t flags, const char **names, size_t cap);
+
+#endif

@@ -1,0 +1,171 @@
+/* plan.c: each fixture's plan is compared with tests/unit/golden/<fixture>.plan.json.
+ * After an intended change, regenerate them with VXN_UPDATE_GOLDEN=1 set in the
+ * environment of this test binary and review the diff; meson never sets it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "plan.h"
+#include "rt_fixture.h"
+
+#define BUNDLE "/run/containerd/io.containerd.runtime.v2.task/default/c1"
+#define STATE_DIR "/run/vxn/c1"
+
+static struct vxn_config test_config = {
+	.memory_mib = 64,
+	.vcpus = 1,
+	.kernel = "/usr/share/vxn/vmlinux",
+	.initramfs = "/usr/share/vxn/initramfs.cpio",
+	.kernel_args = "console=hvc0 quiet",
+	.disk_format = "ext4",
+	.state_root = "/run/vxn",
+};
+
+static int plan_fixture(const char *name, struct vxn_plan *p, struct vxn_err *err)
+{
+	char path[256];
+	size_t len;
+	struct vxn_spec s;
+	snprintf(path, sizeof path, "fixtures/%s.json", name);
+	char *json = fixture_read(path, &len);
+	assert_non_null(json);
+	assert_int_equal(spec_parse(json, len, &s, err), 0);
+	free(json);
+	int r = plan_from_spec(&s, &test_config, "c1", BUNDLE, STATE_DIR, p, err);
+	spec_free(&s);
+	return r;
+}
+
+static void check_golden(const char *name)
+{
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	char path[256];
+	if (plan_fixture(name, &p, &err) < 0)
+		fail_msg("%s: %s", name, err.msg);
+	char *got = plan_to_json(&p);
+	assert_non_null(got);
+	plan_free(&p);
+	snprintf(path, sizeof path, "golden/%s.plan.json", name);
+	const char *update = getenv("VXN_UPDATE_GOLDEN");
+	if (update && strcmp(update, "1") == 0)
+		assert_int_equal(fixture_write(path, got), 0);
+	char *want = fixture_read(path, NULL);
+	if (!want)
+		fail_msg("%s missing: run with VXN_UPDATE_GOLDEN=1 and review it", path);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s differs from the plan:\n%s", path, got);
+	free(got);
+	free(want);
+}
+
+static void test_golden_docker(void **state) { (void)state; check_golden("docker"); }
+static void test_golden_podman(void **state) { (void)state; check_golden("podman"); }
+static void test_golden_ctr(void **state) { (void)state; check_golden("ctr"); }
+static void test_golden_resources(void **state) { (void)state; check_golden("resources"); }
+static void test_golden_annotations(void **state) { (void)state; check_golden("annotations"); }
+
+static void test_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *fixture;
+		const char *message;
+	} cases[] = {
+		{ "plan-host-bind", "mounts[3] /data: bind mounts of host directories are not supported" },
+		{ "plan-memory-huge", "linux.resources.memory.limit: 9223372036854775807 bytes is more than" },
+		{ "plan-nfs", "mounts[0] /mnt: filesystem type 'nfs' is not supported" },
+		{ "plan-bad-vcpus-annotation", "annotations.org.xenproject.vxn.vcpus: must be a number" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct vxn_plan p;
+		struct vxn_err err = { 0 };
+		int r = plan_fixture(cases[i].fixture, &p, &err);
+		if (r != -1 || !strstr(err.msg, cases[i].message))
+			fail_msg("%s: got %d '%s', want '%s'", cases[i].fixture, r, err.msg,
+				 cases[i].message);
+		assert_null(p.name); /* nothing left allocated */
+	}
+}
+
+static int plan_inline(const char *json, struct vxn_plan *p, struct vxn_err *err)
+{
+	struct vxn_spec s;
+	assert_int_equal(spec_parse(json, strlen(json), &s, err), 0);
+	int r = plan_from_spec(&s, &test_config, "c1", BUNDLE, STATE_DIR, p, err);
+	spec_free(&s);
+	return r;
+}
+
+static void test_memory_rounding(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	/* a tiny limit still boots: 32 MiB floor */
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"linux\":{\"resources\":{\"memory\":{\"limit\":1000}}}}", &p, &err), 0);
+	assert_int_equal(p.memory_kib, 32 * 1024);
+	plan_free(&p);
+	/* one byte over 100 MiB rounds up to 101 MiB */
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"linux\":{\"resources\":{\"memory\":{\"limit\":104857601}}}}", &p, &err), 0);
+	assert_int_equal(p.memory_kib, 101 * 1024);
+	assert_int_equal(p.max_memory_kib, p.memory_kib);
+	plan_free(&p);
+	/* -1 (unlimited) falls back to the config */
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"linux\":{\"resources\":{\"memory\":{\"limit\":-1}}}}", &p, &err), 0);
+	assert_int_equal(p.memory_kib, 64 * 1024);
+	plan_free(&p);
+}
+
+static void test_vcpus(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	/* quota without period: the kernel's 100ms period; 250ms -> 3 vcpus */
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"linux\":{\"resources\":{\"cpu\":{\"quota\":250000}}}}", &p, &err), 0);
+	assert_int_equal(p.vcpus, 3);
+	assert_int_equal(p.max_vcpus, 3);
+	plan_free(&p);
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"linux\":{\"resources\":{\"cpu\":{\"quota\":100000000,\"period\":1000}}}}",
+				     &p, &err), -1);
+	assert_non_null(strstr(err.msg, "linux.resources.cpu.quota"));
+}
+
+static void test_mount_dotdot_is_host(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	/* a source that only looks like it is inside the rootfs */
+	int r = plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+			    "\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/r/../etc\"}]}",
+			    &p, &err);
+	assert_int_equal(r, -1);
+	assert_non_null(strstr(err.msg, "mounts[0] /x: bind mounts of host"));
+	r = plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+			"\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/rr/etc\"}]}",
+			&p, &err);
+	assert_int_equal(r, -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_docker),  cmocka_unit_test(test_golden_podman),
+		cmocka_unit_test(test_golden_ctr),     cmocka_unit_test(test_golden_resources),
+		cmocka_unit_test(test_golden_annotations), cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),
+		cmocka_unit_test(test_mount_dotdot_is_host),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

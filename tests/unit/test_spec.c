@@ -1,0 +1,231 @@
+/* spec.c: what each engine writes is accepted; what vxn cannot honour is
+ * refused with an error naming the field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <cmocka.h>
+
+#include "rt_fixture.h"
+#include "spec.h"
+
+static int parse_fixture(const char *name, struct vxn_spec *s, struct vxn_err *err)
+{
+	char path[256];
+	size_t len;
+	snprintf(path, sizeof path, "fixtures/%s", name);
+	char *json = fixture_read(path, &len);
+	assert_non_null(json);
+	int r = spec_parse(json, len, s, err);
+	free(json);
+	return r;
+}
+
+static void test_docker(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(parse_fixture("docker.json", &s, &err), 0);
+	assert_int_equal(s.nargs, 3);
+	assert_string_equal(s.args[2], "echo hello; exit 3");
+	assert_string_equal(s.root_path, "/var/lib/docker/vfs/dir/4f3c2b1a");
+	assert_string_equal(s.hostname, "0a1b2c3d4e5f");
+	assert_int_equal(s.ngids, 11);
+	assert_int_equal(s.gids[10], 27);
+	assert_int_equal(s.nmounts, 10);
+	assert_string_equal(s.mounts[7].destination, "/etc/resolv.conf");
+	assert_string_equal(s.mounts[7].options[0], "rbind");
+	assert_int_equal(s.memory_limit, -1);
+	assert_int_equal(s.cpu_quota, -1);
+	assert_int_equal(s.umask, -1);
+	assert_false(s.terminal);
+	assert_null(s.annotations);
+	spec_free(&s);
+}
+
+static void test_podman(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(parse_fixture("podman.json", &s, &err), 0);
+	assert_true(s.terminal);
+	assert_int_equal(s.uid, 1000);
+	assert_int_equal(s.umask, 022);
+	assert_string_equal(s.cwd, "/home/app");
+	assert_int_equal(s.nrlimits, 3);
+	assert_int_equal(s.rlimits[0].type, RLIMIT_NOFILE);
+	assert_int_equal(s.rlimits[0].soft, 1048576);
+	assert_true(s.rlimits[2].hard == UINT64_MAX);
+	assert_string_equal(spec_annotation(&s, "io.container.manager"), "libpod");
+	assert_string_equal(spec_annotation(&s, "org.opencontainers.image.stopSignal"), "15");
+	assert_null(spec_annotation(&s, "nope"));
+	spec_free(&s);
+}
+
+static void test_ctr_minimal(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(parse_fixture("ctr.json", &s, &err), 0);
+	assert_string_equal(s.root_path, "rootfs");
+	assert_null(s.hostname);
+	assert_int_equal(s.nmounts, 1);
+	spec_free(&s);
+}
+
+static void test_resources(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(parse_fixture("resources.json", &s, &err), 0);
+	assert_int_equal(s.memory_limit, 100000000);
+	assert_int_equal(s.cpu_quota, 150000);
+	assert_int_equal(s.cpu_period, 100000);
+	assert_true(s.root_readonly);
+	spec_free(&s);
+}
+
+static void test_console_size(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(parse_fixture("annotations.json", &s, &err), 0);
+	assert_int_equal(s.console_rows, 40);
+	assert_int_equal(s.console_cols, 120);
+	assert_null(s.cwd);
+	spec_free(&s);
+}
+
+static const struct {
+	const char *fixture;
+	const char *message;   /* a substring the error must contain */
+} refused[] = {
+	{ "bad-not-json.json", "config.json: not valid JSON" },
+	{ "bad-not-object.json", "must be a JSON object" },
+	{ "bad-args-empty.json", "process.args: must not be empty" },
+	{ "bad-args-missing.json", "process.args: must not be empty" },
+	{ "bad-args-type.json", "process.args[1]: must be a string" },
+	{ "bad-uid-type.json", "process.user.uid: must be a non-negative integer" },
+	{ "bad-uid-negative.json", "process.user.uid: must be a non-negative integer" },
+	{ "bad-username-only.json", "process.user.username" },
+	{ "bad-rlimit-unknown.json", "process.rlimits[0].type: unknown rlimit 'RLIMIT_BOGUS'" },
+	{ "bad-root-missing.json", "root.path: missing" },
+	{ "bad-memory-type.json", "linux.resources.memory.limit: must be an integer" },
+	{ "bad-windows.json", "windows: vxn runs Linux containers only" },
+	{ "bad-mount-dest.json", "mounts[0].destination: must be an absolute path" },
+};
+
+static void test_refused(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		struct vxn_spec s;
+		struct vxn_err err = { 0 };
+		int r = parse_fixture(refused[i].fixture, &s, &err);
+		if (r != -1 || !strstr(err.msg, refused[i].message))
+			fail_msg("%s: got %d '%s', want '%s'", refused[i].fixture, r, err.msg,
+				 refused[i].message);
+		assert_null(s.args);  /* left empty on failure */
+	}
+}
+
+static void test_inline_refusals(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		const char *message;
+	} cases[] = {
+		{ "{\"process\":{\"args\":[\"\"]},\"root\":{\"path\":\"r\"}}", "process.args[0]: must not be empty" },
+		{ "{\"process\":{\"args\":\"sh\"},\"root\":{\"path\":\"r\"}}", "process.args: must be an array" },
+		{ "{\"root\":{\"path\":\"r\"}}", "process: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"\"}}", "root.path: must not be empty" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":7}}", "root.path: must be a string" },
+		{ "{\"process\":{\"args\":[\"sh\"],\"terminal\":\"yes\"},\"root\":{\"path\":\"r\"}}", "process.terminal: must be true or false" },
+		{ "{\"process\":{\"args\":[\"sh\"],\"cwd\":\"rel\"},\"root\":{\"path\":\"r\"}}", "process.cwd: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":4294967296}},\"root\":{\"path\":\"r\"}}", "process.user.uid: must be at most" },
+		{ "{\"process\":{\"args\":[\"sh\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2,\"hard\":1}]},\"root\":{\"path\":\"r\"}}", "soft limit above hard" },
+		{ "{\"process\":{\"args\":[\"sh\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2}]},\"root\":{\"path\":\"r\"}}", "process.rlimits[0].hard: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}", "annotations.a: must be a string" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":{}}}", "hooks.prestart: must be an array" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"cpu\":{\"period\":-5}}}}", "linux.resources.cpu.period" },
+		{ "", "not valid JSON" },
+		{ "{\"process\":", "not valid JSON" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct vxn_spec s;
+		struct vxn_err err = { 0 };
+		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
+		if (r != -1 || !strstr(err.msg, cases[i].message))
+			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
+	}
+}
+
+static void test_nul_and_huge(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	const char nul[] = "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\0x\"}}";
+	assert_int_equal(spec_parse(nul, sizeof nul - 1, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "NUL"));
+
+	size_t big = (4u << 20) + 1;
+	char *huge = malloc(big);
+	assert_non_null(huge);
+	memset(huge, ' ', big);
+	huge[0] = '{';
+	huge[big - 1] = '}';
+	assert_int_equal(spec_parse(huge, big, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "larger than"));
+	free(huge);
+}
+
+static void test_deeply_nested(void **state)
+{
+	(void)state;
+	/* yajl_tree recurses on free: a bounded document keeps it bounded */
+	size_t depth = 1000000;
+	char *json = malloc(depth * 2 + 1);
+	assert_non_null(json);
+	memset(json, '[', depth);
+	memset(json + depth, ']', depth);
+	json[depth * 2] = '\0';
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(spec_parse(json, depth * 2, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "nested deeper"));
+	free(json);
+}
+
+static void test_load(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	assert_int_equal(spec_load("fixtures/no-such-bundle", &s, &err), -1);
+	assert_string_equal(err.msg, "fixtures/no-such-bundle/config.json: No such file or directory");
+	assert_int_equal(spec_load("fixtures", &s, &err), -1); /* no config.json there */
+	assert_non_null(strstr(err.msg, "config.json"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_docker),          cmocka_unit_test(test_podman),
+		cmocka_unit_test(test_ctr_minimal),     cmocka_unit_test(test_resources),
+		cmocka_unit_test(test_console_size),    cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_inline_refusals), cmocka_unit_test(test_nul_and_huge),
+		cmocka_unit_test(test_deeply_nested),   cmocka_unit_test(test_load),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,95 @@
+/* util.c: container IDs and signal names. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+static void test_id_good(void **state)
+{
+	(void)state;
+	struct vxn_err err = { 0 };
+	const char *good[] = { "a", "c1", "0a1b2c3d4e5f", "my_container.v1+x-y", "A" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_int_equal(id_validate(good[i], &err), 0);
+	char longest[1025];
+	memset(longest, 'x', 1024);
+	longest[1024] = '\0';
+	assert_int_equal(id_validate(longest, &err), 0);
+}
+
+static void test_id_bad(void **state)
+{
+	(void)state;
+	struct vxn_err err = { 0 };
+	const char *bad[] = { "", ".", "..", "../x", "a/b", "/abs", "-x", "_x", ".hidden",
+			      "a b", "a\nb", "é", "a:b", "x/..", "a\\b" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err.msg[0] = '\0';
+		assert_int_equal(id_validate(bad[i], &err), -1);
+		assert_non_null(strstr(err.msg, "invalid container ID"));
+	}
+	assert_int_equal(id_validate(NULL, &err), -1);
+	char toolong[1026];
+	memset(toolong, 'x', 1025);
+	toolong[1025] = '\0';
+	assert_int_equal(id_validate(toolong, &err), -1);
+	assert_non_null(strstr(err.msg, "1024"));
+}
+
+static void test_signal_good(void **state)
+{
+	(void)state;
+	struct vxn_err err = { 0 };
+	assert_int_equal(signal_parse("9", &err), 9);
+	assert_int_equal(signal_parse("15", &err), 15);
+	assert_int_equal(signal_parse("1", &err), 1);
+	assert_int_equal(signal_parse("64", &err), 64);
+	assert_int_equal(signal_parse("KILL", &err), SIGKILL);
+	assert_int_equal(signal_parse("SIGKILL", &err), SIGKILL);
+	assert_int_equal(signal_parse("sigterm", &err), SIGTERM);
+	assert_int_equal(signal_parse("term", &err), SIGTERM);
+	assert_int_equal(signal_parse("SigUsr1", &err), SIGUSR1);
+	assert_int_equal(signal_parse("WINCH", &err), SIGWINCH);
+	assert_int_equal(signal_parse("HUP", &err), SIGHUP);
+}
+
+static void test_signal_bad(void **state)
+{
+	(void)state;
+	struct vxn_err err = { 0 };
+	const char *bad[] = { "", "0", "65", "-9", "9x", "SIG", "SIGFOO", "KILLL", " 9",
+			      "99999999999999999999", "+9", "RTMIN+1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err.msg[0] = '\0';
+		assert_int_equal(signal_parse(bad[i], &err), -1);
+		assert_non_null(strstr(err.msg, "invalid signal"));
+	}
+	assert_int_equal(signal_parse(NULL, &err), -1);
+}
+
+static void test_rlimit_names(void **state)
+{
+	(void)state;
+	assert_int_equal(rlimit_parse("RLIMIT_NOFILE"), RLIMIT_NOFILE);
+	assert_int_equal(rlimit_parse("RLIMIT_STACK"), RLIMIT_STACK);
+	assert_int_equal(rlimit_parse("NOFILE"), -1);
+	assert_int_equal(rlimit_parse("rlimit_nofile"), -1);
+	assert_string_equal(rlimit_name(RLIMIT_NPROC), "RLIMIT_NPROC");
+	assert_null(rlimit_name(999));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_id_good),     cmocka_unit_test(test_id_bad),
+		cmocka_unit_test(test_signal_good), cmocka_unit_test(test_signal_bad),
+		cmocka_unit_test(test_rlimit_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
