@@ -1,0 +1,101 @@
+/* The child between fork and execve: it may only report and _exit. */
+#include "exec.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "paths.h"
+
+
+static void __attribute__((noreturn))
+report(int fd, int status, const char *fmt, ...)
+{
+	struct exec_report rep = { .status = status };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rep.text, sizeof rep.text, fmt, ap);
+	va_end(ap);
+	ssize_t r = write(fd, &rep, sizeof rep);
+	(void)r;
+	_exit(status);
+}
+
+/* init blocks SIGCHLD and ignores SIGPIPE; both survive execve otherwise. */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int setup_stdio(const struct vxn_launch *l, const struct child_stdio *c)
+{
+	if (l->terminal && ioctl(c->fd[0], TIOCSCTTY, 0) != 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (dup2(c->fd[i], i) < 0)
+			return -1;
+	/* everything else init holds (channel, signalfd, pipes) must not leak */
+	return close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+}
+
+static int set_rlimits(const struct vxn_launch *l)
+{
+	for (uint32_t i = 0; i < l->nrlimits; i++) {
+		struct rlimit r = { l->rlimits[i].soft, l->rlimits[i].hard };
+		if (setrlimit((int)l->rlimits[i].type, &r) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void drop_privileges(const struct vxn_launch *l, int fd)
+{
+	if (setgroups(l->ngids, l->gids) != 0)
+		report(fd, 255, "setgroups: %s", strerror(errno));
+	if (setgid(l->gid) != 0)
+		report(fd, 255, "setgid %u: %s", l->gid, strerror(errno));
+	if (setuid(l->uid) != 0)
+		report(fd, 255, "setuid %u: %s", l->uid, strerror(errno));
+}
+
+void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int fd)
+{
+	char path[PATH_MAX];
+	char text[VXN_ERROR_MAX];
+
+	reset_signals();
+	if (setsid() < 0 || setup_stdio(l, c) != 0)
+		report(fd, 255, "stdio: %s", strerror(errno));
+	if (set_rlimits(l) != 0)
+		report(fd, 255, "setrlimit: %s", strerror(errno));
+	if (chroot(GUEST_ROOT) != 0 || chdir("/") != 0)
+		report(fd, 255, "chroot: %s", strerror(errno));
+	if (chdir(l->cwd) != 0)
+		report(fd, 255, "chdir to cwd (\"%s\"): %s", l->cwd, strerror(errno));
+	drop_privileges(l, fd);
+	umask(l->umask >= 0 ? (mode_t)l->umask : 022);
+	int r = exec_lookup(l->args[0], l->env, is_executable_file, path, sizeof path);
+	if (r != 0) {
+		exec_failure_text(l->args[0], -r, true, text, sizeof text);
+		report(fd, exec_failure_status(-r), "%s", text);
+	}
+	execve(path, l->args, l->env);
+	int e = errno;
+	exec_failure_text(path, e, false, text, sizeof text);
+	report(fd, exec_failure_status(e), "%s", text);
+}

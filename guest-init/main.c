@@ -1,0 +1,132 @@
+/* vxn-init: PID 1 of every container guest. Mounts what the container
+ * needs, connects to the host's monitor, runs the container's process,
+ * relays its stdio and signals, reports how it ended and powers off. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "console.h"
+#include "exec.h"
+#include "launch-read.h"
+#include "mounts.h"
+#include "relay.h"
+
+#define ROOT_DEVICE_WAIT_MS 10000
+#define CHANNEL_WAIT_MS 5000
+#define FLUSH_MS 10000
+#define FATAL_EXIT_CODE 255
+
+static struct relay relay;
+static bool channel_up;
+
+static void __attribute__((noreturn)) power_off(void)
+{
+	sync();
+	reboot(RB_POWER_OFF);
+	/* not PID 1 (a test run) or not allowed: just stop */
+	console_say("poweroff failed: %s", strerror(errno));
+	_exit(1);
+}
+
+/* Tell the console and, when it is up, the host; then stop the guest. */
+static void __attribute__((noreturn)) fatal(const struct vxn_err *err)
+{
+	console_say("fatal: %s", err->msg);
+	if (channel_up) {
+		struct vxn_exit e = { VXN_EXIT_CODE, FATAL_EXIT_CODE };
+		uint8_t p[VXN_EXIT_BYTES];
+		size_t n = strlen(err->msg);
+		relay_queue(&relay, VXN_F_ERROR, err->msg, n < VXN_ERROR_MAX ? n : VXN_ERROR_MAX);
+		relay_queue(&relay, VXN_F_EXIT, p, vxn_exit_encode(&e, p));
+		relay_flush(&relay, FLUSH_MS);
+	}
+	power_off();
+}
+
+/* SIGCHLD goes through a signalfd so the relay sees it in its poll loop;
+ * SIGPIPE is ignored so a closed stdin is a write error, not our death. */
+static int signals_setup(struct vxn_err *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return err_set(err, errno, "sigprocmask");
+	signal(SIGPIPE, SIG_IGN);
+	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "signalfd");
+	return fd;
+}
+
+static void connect_host(int sigfd, struct vxn_err *err)
+{
+	struct channel *ch = channel_open(CHANNEL_WAIT_MS, err);
+
+	if (!ch)
+		fatal(err);
+	relay_init(&relay, ch, sigfd);
+	channel_up = true;
+	relay_queue(&relay, VXN_F_HELLO, NULL, 0);
+	if (channel_send(ch, &relay.out) < 0) {
+		err_set(err, 0, "host channel closed");
+		fatal(err);
+	}
+}
+
+static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
+{
+	if (device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0 ||
+	    mount_root(l, err) != 0 || mount_container(l, err) != 0)
+		fatal(err);
+	if (l->hostname[0] && sethostname(l->hostname, strlen(l->hostname)) != 0) {
+		err_set(err, errno, "sethostname");
+		fatal(err);
+	}
+}
+
+static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn_err *err)
+{
+	struct exec_report rep;
+
+	if (proc_start(l, p, &rep, err) != 0)
+		fatal(err);
+	if (rep.status != 0) {
+		console_say("%s", rep.text);
+		relay_queue(&relay, VXN_F_ERROR, rep.text, strlen(rep.text));
+		return;
+	}
+	console_say("exec after %llu ms uptime", (unsigned long long)uptime_ms());
+}
+
+int main(void)
+{
+	struct vxn_err err = { 0 };
+	struct vxn_launch launch;
+	struct proc proc;
+	struct vxn_exit result;
+
+	int sigfd = signals_setup(&err);
+	if (sigfd < 0 || mount_early(&err) != 0 || modules_load(&err) != 0)
+		fatal(&err);
+	/* the channel comes first so that every later failure reaches the host */
+	connect_host(sigfd, &err);
+	if (launch_read(VXN_LAUNCH_PATH, &launch, &err) != 0)
+		fatal(&err);
+	prepare_root(&launch, &err);
+	start_process(&launch, &proc, &err);
+	if (relay_run(&relay, &proc, &result, &err) != 0)
+		fatal(&err);
+	uint8_t p[VXN_EXIT_BYTES];
+	relay_queue(&relay, VXN_F_EXIT, p, vxn_exit_encode(&result, p));
+	if (relay_flush(&relay, FLUSH_MS) != 0)
+		console_say("the host did not read the exit report in time");
+	console_say("container process ended (status %d), powering off",
+		    vxn_exit_status(&result));
+	power_off();
+}

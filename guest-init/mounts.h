@@ -1,0 +1,28 @@
+/* Everything guest-init mounts: its own /proc /sys /dev, the stock-kernel
+ * modules, the container's root disk and the launch's mounts inside it. */
+#ifndef VXN_GUEST_MOUNTS_H
+#define VXN_GUEST_MOUNTS_H
+
+#include <sys/types.h>
+
+#include "error.h"
+#include "vxn-proto.h"
+
+/* Where the container's root ends up before the process chroots into it. */
+#define GUEST_ROOT "/mnt/root"
+
+int mount_early(struct vxn_err *err);
+/* Stock-kernel fallback: load /vxn/modules/<name> for each line of
+ * /vxn/modules.load, in order. Nothing to do when the list is absent. */
+int modules_load(struct vxn_err *err);
+/* Wait up to timeout_ms for a device node to appear. */
+int device_wait(const char *path, int timeout_ms, struct vxn_err *err);
+/* Mount VXN_ROOT_DEVICE at GUEST_ROOT as the launch says. */
+int mount_root(const struct vxn_launch *l, struct vxn_err *err);
+/* Apply the launch's mounts under GUEST_ROOT, then make the device nodes
+ * every container expects (/dev/null & co), as runc does. */
+int mount_container(const struct vxn_launch *l, struct vxn_err *err);
+/* mkdir -p */
+int mkdir_p(const char *path, mode_t mode);
+
+#endif

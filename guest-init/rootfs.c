@@ -1,0 +1,148 @@
+/* The container's view under GUEST_ROOT: the launch's mounts, the default
+ * device nodes, and a read-only root when the spec asks for one. */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "mountflags.h"
+#include "paths.h"
+
+/* A bind mount needs a target of the same kind as its source. */
+static int make_bind_target(const char *src, const char *dst)
+{
+	struct stat st;
+
+	if (stat(src, &st) != 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return mkdir_p(dst, 0755);
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof parent, "%s", dst);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		int r = mkdir_p(parent, 0755);
+		if (r != 0)
+			return r;
+	}
+	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno != EISDIR)
+		return -errno;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int mount_bind(const struct vxn_mount *m, const char *dst,
+		      const struct mount_steps *s, struct vxn_err *err)
+{
+	char src[PATH_MAX];
+
+	if (path_in_root(GUEST_ROOT, m->source, src, sizeof src) != 0)
+		return err_set(err, ENAMETOOLONG, "bind source %s", m->source);
+	int r = make_bind_target(src, dst);
+	if (r != 0)
+		return err_set(err, -r, "bind mount %s on %s", m->source, m->destination);
+	if (mount(src, dst, NULL, s->flags, NULL) != 0)
+		return err_set(err, errno, "bind mount %s on %s", m->source, m->destination);
+	if (s->remount && mount(NULL, dst, NULL, s->remount, NULL) != 0)
+		return err_set(err, errno, "remount %s", m->destination);
+	return 0;
+}
+
+static int mount_fs(const struct vxn_mount *m, const char *dst,
+		    const struct mount_steps *s, struct vxn_err *err)
+{
+	int r = mkdir_p(dst, 0755);
+	if (r != 0)
+		return err_set(err, -r, "mkdir %s", m->destination);
+	const char *src = m->source[0] ? m->source : m->type;
+	if (mount(src, dst, m->type, s->flags, m->data) != 0)
+		return err_set(err, errno, "mount %s on %s", m->type, m->destination);
+	return 0;
+}
+
+static int mount_launch_entry(const struct vxn_mount *m, struct vxn_err *err)
+{
+	struct mount_steps s;
+	char dst[PATH_MAX];
+
+	mount_steps_from(m->type, m->flags, &s);
+	if (s.kind == MOUNT_KIND_SKIP) {
+		console_say("skipping %s mount on %s", m->type, m->destination);
+		return 0;
+	}
+	if (path_in_root(GUEST_ROOT, m->destination, dst, sizeof dst) != 0)
+		return err_set(err, ENAMETOOLONG, "mount destination %s", m->destination);
+	int r = s.kind == MOUNT_KIND_BIND ? mount_bind(m, dst, &s, err)
+					  : mount_fs(m, dst, &s, err);
+	if (r != 0)
+		return -1;
+	if (s.propagation && mount(NULL, dst, NULL, s.propagation, NULL) != 0)
+		return err_set(err, errno, "set propagation of %s", m->destination);
+	return 0;
+}
+
+struct dev_node {
+	const char *name;
+	unsigned major, minor;
+};
+
+static const struct dev_node default_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const char *const default_links[][2] = {
+	{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+	{ "ptmx", "pts/ptmx" },
+};
+
+/* Best effort, as the nodes may already be there (a /dev on the disk). */
+static void make_default_devices(void)
+{
+	char path[PATH_MAX];
+	mode_t old = umask(0);
+
+	mkdir_p(GUEST_ROOT "/dev", 0755);
+	for (size_t i = 0; i < sizeof default_nodes / sizeof default_nodes[0]; i++) {
+		const struct dev_node *d = &default_nodes[i];
+		snprintf(path, sizeof path, GUEST_ROOT "/dev/%s", d->name);
+		if (mknod(path, S_IFCHR | 0666, makedev(d->major, d->minor)) != 0 &&
+		    errno != EEXIST)
+			console_say("mknod /dev/%s: %s", d->name, strerror(errno));
+	}
+	for (size_t i = 0; i < sizeof default_links / sizeof default_links[0]; i++) {
+		snprintf(path, sizeof path, GUEST_ROOT "/dev/%s", default_links[i][0]);
+		if (symlink(default_links[i][1], path) != 0 && errno != EEXIST)
+			console_say("symlink /dev/%s: %s", default_links[i][0], strerror(errno));
+	}
+	umask(old);
+}
+
+int mount_container(const struct vxn_launch *l, struct vxn_err *err)
+{
+	for (uint32_t i = 0; i < l->nmounts; i++)
+		if (mount_launch_entry(&l->mounts[i], err) != 0)
+			return -1;
+	make_default_devices();
+	/* runc creates a missing cwd too (as root, before dropping privileges) */
+	char cwd[PATH_MAX];
+	if (path_in_root(GUEST_ROOT, l->cwd, cwd, sizeof cwd) != 0 ||
+	    mkdir_p(cwd, 0755) != 0)
+		console_say("cannot create cwd %s", l->cwd);
+	if (l->root_readonly &&
+	    mount(NULL, GUEST_ROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+		return err_set(err, errno, "remount the root read-only");
+	return 0;
+}
