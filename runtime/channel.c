@@ -1,0 +1,154 @@
+/* libxenvchan server with frame framing. The guest is untrusted: the reader
+ * never holds more than one maximal frame plus one read's worth of bytes, and
+ * any header vxn_frame_hdr_decode refuses is a protocol error. */
+#include "channel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxenvchan.h>
+
+#include "log.h"
+#include "xen.h"
+
+#define FRAME_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
+#define IN_CAP (2 * FRAME_MAX)
+#define OUT_CAP (4 * FRAME_MAX)
+
+struct channel {
+	struct libxenvchan *vc;
+	uint8_t in[IN_CAP];
+	size_t in_len;
+	size_t in_used;       /* bytes of in[] already handed out as frames */
+	uint8_t out[OUT_CAP];
+	size_t out_len;
+};
+
+int channel_open(uint32_t domid, struct channel **out, struct vxn_err *err)
+{
+	char path[64];
+	struct channel *ch = calloc(1, sizeof(*ch));
+
+	if (!ch)
+		return err_set(err, ENOMEM, "channel");
+	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, VXN_XS_CHANNEL);
+	ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path, VXN_RING_BYTES,
+					 VXN_RING_BYTES);
+	if (!ch->vc) {
+		int e = errno;
+		free(ch);
+		return err_set(err, e, "creating the vchan server at %s", path);
+	}
+	ch->vc->blocking = 0;
+	log_debug("channel: vchan server at %s", path);
+	*out = ch;
+	return 0;
+}
+
+void channel_close(struct channel *ch)
+{
+	if (!ch)
+		return;
+	libxenvchan_close(ch->vc);
+	free(ch);
+}
+
+int channel_fd(const struct channel *ch)
+{
+	return libxenvchan_fd_for_select(ch->vc);
+}
+
+int channel_ack(struct channel *ch, struct vxn_err *err)
+{
+	/* only after poll said the fd is readable: it reads the pending event */
+	if (libxenvchan_wait(ch->vc) < 0)
+		return err_set(err, errno, "vchan wait");
+	return 0;
+}
+
+bool channel_peer_closed(struct channel *ch)
+{
+	return libxenvchan_is_open(ch->vc) == 0;
+}
+
+static void compact(struct channel *ch)
+{
+	if (ch->in_used == 0)
+		return;
+	memmove(ch->in, ch->in + ch->in_used, ch->in_len - ch->in_used);
+	ch->in_len -= ch->in_used;
+	ch->in_used = 0;
+}
+
+static int fill(struct channel *ch)
+{
+	compact(ch);
+	if (ch->in_len == IN_CAP || libxenvchan_data_ready(ch->vc) <= 0)
+		return 0;
+	int n = libxenvchan_read(ch->vc, ch->in + ch->in_len, IN_CAP - ch->in_len);
+	if (n > 0)
+		ch->in_len += (size_t)n;
+	return n < 0 ? -1 : 0;
+}
+
+int channel_next_frame(struct channel *ch, struct vxn_frame_hdr *h, const uint8_t **payload,
+		       struct vxn_err *err)
+{
+	size_t avail = ch->in_len - ch->in_used;
+
+	if (avail < FRAME_MAX && fill(ch) < 0 && ch->in_len == 0)
+		return 0;  /* closed and drained: the caller sees channel_peer_closed */
+	avail = ch->in_len - ch->in_used;
+	if (avail < VXN_FRAME_HDR_BYTES)
+		return 0;
+	const uint8_t *p = ch->in + ch->in_used;
+	if (vxn_frame_hdr_decode(p, h) < 0)
+		return err_set(err, EPROTO, "malformed frame from the guest (type %u, flags %u, "
+			       "length %u)", p[0], p[1],
+			       (unsigned)(p[4] | p[5] << 8 | p[6] << 16 | (unsigned)p[7] << 24));
+	if (avail < VXN_FRAME_HDR_BYTES + h->len)
+		return 0;
+	*payload = p + VXN_FRAME_HDR_BYTES;
+	ch->in_used += VXN_FRAME_HDR_BYTES + h->len;
+	return 1;
+}
+
+int channel_flush(struct channel *ch, struct vxn_err *err)
+{
+	while (ch->out_len) {
+		int n = libxenvchan_write(ch->vc, ch->out, ch->out_len);
+		if (n < 0)
+			return err_set(err, EPIPE, "vchan write: the guest closed the channel");
+		if (n == 0)
+			break;
+		memmove(ch->out, ch->out + n, ch->out_len - (size_t)n);
+		ch->out_len -= (size_t)n;
+	}
+	return 0;
+}
+
+size_t channel_out_space(const struct channel *ch)
+{
+	return OUT_CAP - ch->out_len;
+}
+
+size_t channel_out_pending(const struct channel *ch)
+{
+	return ch->out_len;
+}
+
+int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *payload,
+		 uint32_t len, struct vxn_err *err)
+{
+	struct vxn_frame_hdr h = { .type = type, .flags = 0, .stream = stream, .len = len };
+
+	if (len > VXN_FRAME_MAX_PAYLOAD || channel_out_space(ch) < VXN_FRAME_HDR_BYTES + len)
+		return err_set(err, ENOBUFS, "channel: outgoing buffer full");
+	vxn_frame_hdr_encode(&h, ch->out + ch->out_len);
+	if (len)
+		memcpy(ch->out + ch->out_len + VXN_FRAME_HDR_BYTES, payload, len);
+	ch->out_len += VXN_FRAME_HDR_BYTES + len;
+	return channel_flush(ch, err);
+}

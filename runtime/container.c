@@ -1,0 +1,495 @@
+/* The container lifecycle behind the CLI verbs. This layer owns the state
+ * directory ROOT/ID and the monitor; Xen is reached only through xen.h.
+ * A container's status is derived from live facts every time: state.json,
+ * whether its monitor (pid + start time) lives, and what Xen says. */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "control.h"
+#include "exec_check.h"
+#include "log.h"
+#include "loop.h"
+#include "monitor.h"
+#include "plan.h"
+#include "ramdisk.h"
+#include "rootdisk.h"
+#include "spec.h"
+#include "util.h"
+#include "xen.h"
+
+#define STARTED_MARK "started"
+#define DISK_IMAGE "root.img"    /* plan.h: disk_image is STATE_DIR/root.img */
+#define MONITOR_EXIT_WAIT_MS 60000
+
+const char *status_name(enum vxn_status s)
+{
+	switch (s) {
+	case VXN_STATUS_CREATING: return "creating";
+	case VXN_STATUS_CREATED: return "created";
+	case VXN_STATUS_RUNNING: return "running";
+	case VXN_STATUS_PAUSED: return "paused";
+	case VXN_STATUS_STOPPED: return "stopped";
+	}
+	return "unknown";
+}
+
+/* ------------------------------------------------------------ paths */
+
+static int state_dir_of(const struct vxn_globals *g, const char *id, char *out, size_t len,
+			struct vxn_err *err)
+{
+	struct vxn_config cfg;
+	int n;
+
+	if (id_validate(id, err))
+		return -1;
+	if (g->root) {
+		n = snprintf(out, len, "%s/%s", g->root, id);
+	} else {
+		if (config_load(g->config_path, &cfg, err))
+			return -1;
+		n = snprintf(out, len, "%s/%s", cfg.state_root, id);
+		config_free(&cfg);
+	}
+	if (n < 0 || (size_t)n >= len)
+		return err_set(err, ENAMETOOLONG, "state directory for %s", id);
+	return 0;
+}
+
+static void file_in(const char *dir, const char *name, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= len)
+		out[0] = '\0';  /* dir is bounded by state_dir_of: cannot happen */
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(buf, mode) && errno != EEXIST ? -1 : 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	if (remove(path) && errno != ENOENT)
+		log_warn("cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ------------------------------------------------------------ liveness */
+
+static bool monitor_alive(const struct vxn_state *st)
+{
+	return st->monitor_pid > 0 && st->monitor_start != 0 &&
+	       proc_start_time(st->monitor_pid) == st->monitor_start;
+}
+
+static bool wait_monitor_gone(const struct vxn_state *st, int ms)
+{
+	for (int waited = 0; monitor_alive(st); waited += 50) {
+		if (waited >= ms)
+			return false;
+		usleep(50 * 1000);
+	}
+	return true;
+}
+
+/* Domain and loop device a dead monitor may have left: destroy by name. */
+static void cleanup_leftovers(const char *id, const char *state_dir)
+{
+	struct xen_ctx *x = NULL;
+	struct vxn_err err;
+	char name[PATH_MAX], image[PATH_MAX];
+	uint32_t domid;
+
+	snprintf(name, sizeof(name), "vxn-%s", id);
+	if (xen_open(&x, &err) == 0) {
+		if (xen_domid_by_name(x, name, &domid, &err) == 0) {
+			log_debug("destroying leftover domain %s (%u)", name, domid);
+			if (xen_destroy(x, domid, &err))
+				log_warn("%s", err.msg);
+		}
+		xen_close(x);
+	} else {
+		log_debug("no Xen to clean up with: %s", err.msg);
+	}
+	file_in(state_dir, DISK_IMAGE, image, sizeof(image));
+	loop_detach_image(image);
+}
+
+/* ------------------------------------------------------------ status */
+
+static enum vxn_status domain_status(const struct vxn_state *st, const char *state_dir,
+				     struct vxn_err *err, int *r)
+{
+	struct xen_ctx *x = NULL;
+	struct xen_dominfo info = { 0 };
+	char mark[PATH_MAX];
+	uint32_t domid;
+
+	*r = 0;
+	if (xen_open(&x, err)) {
+		*r = -1;
+		return VXN_STATUS_STOPPED;
+	}
+	if (xen_domid_by_name(x, st->domain_name, &domid, err) == 0 &&
+	    xen_domain_info(x, domid, &info, err))
+		*r = -1;
+	xen_close(x);
+	if (*r || !info.exists || info.shutdown || info.dying)
+		return VXN_STATUS_STOPPED;
+	file_in(state_dir, STARTED_MARK, mark, sizeof(mark));
+	bool started = access(mark, F_OK) == 0;
+	if (!info.paused)
+		return VXN_STATUS_RUNNING;
+	return started ? VXN_STATUS_PAUSED : VXN_STATUS_CREATED;
+}
+
+static int read_state(const char *state_dir, struct vxn_state *st, struct vxn_err *err)
+{
+	char path[PATH_MAX];
+
+	memset(st, 0, sizeof(*st));
+	file_in(state_dir, "state.json", path, sizeof(path));
+	if (access(path, F_OK))
+		return err_set(err, 0, "container does not exist");
+	return state_read(state_dir, st, err);
+}
+
+int container_status(const struct vxn_globals *g, const char *id, struct vxn_state *st,
+		     enum vxn_status *status, int *pid, struct vxn_err *err)
+{
+	char dir[PATH_MAX];
+	int r = 0;
+
+	if (state_dir_of(g, id, dir, sizeof(dir), err) || read_state(dir, st, err))
+		return -1;
+	*status = VXN_STATUS_STOPPED;
+	if (monitor_alive(st))
+		*status = domain_status(st, dir, err, &r);
+	if (r) {
+		state_free(st);
+		return -1;
+	}
+	*pid = *status == VXN_STATUS_STOPPED ? 0 : st->monitor_pid;
+	return 0;
+}
+
+/* ------------------------------------------------------------ start, kill */
+
+int container_start(const struct vxn_globals *g, const char *id, struct vxn_err *err)
+{
+	struct vxn_state st;
+	enum vxn_status s;
+	struct xen_ctx *x = NULL;
+	char dir[PATH_MAX], mark[PATH_MAX];
+	uint32_t domid;
+	int pid, r = -1, fd;
+
+	if (container_status(g, id, &st, &s, &pid, err))
+		return -1;
+	if (s != VXN_STATUS_CREATED) {
+		err_set(err, 0, s == VXN_STATUS_STOPPED ? "cannot start a container that has stopped"
+			: "cannot start an already running container");
+		goto out;
+	}
+	state_dir_of(g, id, dir, sizeof(dir), err);
+	file_in(dir, STARTED_MARK, mark, sizeof(mark));
+	/* marked first: a domain that runs is never reported as "created" */
+	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err_set(err, errno, "create %s", mark);
+		goto out;
+	}
+	close(fd);
+	if (xen_open(&x, err) || xen_domid_by_name(x, st.domain_name, &domid, err) ||
+	    xen_unpause(x, domid, err)) {
+		unlink(mark);
+		goto out;
+	}
+	r = 0;
+out:
+	xen_close(x);
+	state_free(&st);
+	return r;
+}
+
+int container_kill(const struct vxn_globals *g, const char *id, int signo, bool all,
+		   struct vxn_err *err)
+{
+	struct vxn_state st;
+	enum vxn_status s;
+	char dir[PATH_MAX], req[64];
+	int pid, r;
+
+	if (container_status(g, id, &st, &s, &pid, err))
+		return -1;
+	state_free(&st);
+	if (s == VXN_STATUS_STOPPED)
+		return err_set(err, 0, "container not running");
+	if (state_dir_of(g, id, dir, sizeof(dir), err))
+		return -1;
+	snprintf(req, sizeof(req), "signal %d%s", signo, all ? " all" : "");
+	r = control_request(dir, req, err);
+	if (r && (err->errnum == ENOENT || err->errnum == ECONNREFUSED))
+		return err_set(err, 0, "container not running");
+	return r;
+}
+
+/* ------------------------------------------------------------ delete */
+
+static int stop_monitor(const char *dir, const struct vxn_state *st)
+{
+	struct vxn_err err;
+
+	if (!monitor_alive(st))
+		return 0;
+	if (control_request(dir, "signal 9", &err))
+		log_debug("kill through the monitor: %s", err.msg);
+	if (wait_monitor_gone(st, MONITOR_EXIT_WAIT_MS))
+		return 0;
+	log_warn("monitor %d did not exit: killing it", st->monitor_pid);
+	kill(st->monitor_pid, SIGKILL);
+	return wait_monitor_gone(st, 5000) ? 0 : -1;
+}
+
+int container_delete(const struct vxn_globals *g, const char *id, bool force,
+		     struct vxn_err *err)
+{
+	struct vxn_state st;
+	enum vxn_status s;
+	struct stat sb;
+	char dir[PATH_MAX];
+	int pid;
+
+	if (state_dir_of(g, id, dir, sizeof(dir), err))
+		return -1;
+	if (container_status(g, id, &st, &s, &pid, err)) {
+		char path[PATH_MAX];
+
+		file_in(dir, "state.json", path, sizeof(path));
+		if (stat(path, &sb) == 0)
+			return -1;  /* it exists, but its status could not be derived */
+		/* a state dir without state.json: leftovers of a create that died;
+		 * only --force removes them */
+		if (!force || stat(dir, &sb))
+			return err_set(err, 0, "container does not exist");
+		cleanup_leftovers(id, dir);
+		remove_tree(dir);
+		return 0;
+	}
+	if (s != VXN_STATUS_STOPPED && !force) {
+		err_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
+			status_name(s));
+		state_free(&st);
+		return -1;
+	}
+	if (stop_monitor(dir, &st))
+		log_warn("monitor of %s is still alive", id);
+	state_free(&st);
+	cleanup_leftovers(id, dir);
+	remove_tree(dir);
+	return 0;
+}
+
+/* ------------------------------------------------------------ create */
+
+struct creation {
+	struct vxn_config cfg;
+	struct vxn_spec spec;
+	struct vxn_plan plan;
+	char bundle[PATH_MAX];
+	char dir[PATH_MAX];
+	bool have_cfg, have_spec, have_plan, made_dir;
+	pid_t monitor;
+	uint32_t domid;
+};
+
+static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
+{
+	struct monitor_ready r;
+	ssize_t n;
+
+	while ((n = read(fd, &r, sizeof(r))) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(r) && r.ok) {
+		c->domid = r.domid;
+		return 0;
+	}
+	waitpid(c->monitor, NULL, 0);  /* it exits after reporting a failure */
+	c->monitor = 0;
+	if (n == (ssize_t)sizeof(r)) {
+		r.err.msg[sizeof(r.err.msg) - 1] = '\0';
+		*err = r.err;
+		return -1;
+	}
+	return err_set(err, 0, "the container's monitor died while creating the domain");
+}
+
+static int fork_monitor(const struct vxn_globals *g, const char *id,
+			const struct vxn_create_opts *o, struct creation *c, struct vxn_err *err)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return err_set(err, errno, "pipe");
+	c->monitor = fork();
+	if (c->monitor < 0) {
+		close(p[0]);
+		close(p[1]);
+		c->monitor = 0;
+		return err_set(err, errno, "fork");
+	}
+	if (c->monitor == 0) {
+		struct monitor_args a = { .g = g, .id = id, .state_dir = c->dir, .plan = &c->plan,
+					  .pid_file = o->pid_file, .ready_fd = p[1] };
+		close(p[0]);
+		monitor_main(&a);
+	}
+	close(p[1]);
+	int r = wait_ready(c, p[0], err);
+	close(p[0]);
+	return r;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+static int record_state(const char *id, struct creation *c, struct vxn_err *err)
+{
+	char created[64];
+	struct vxn_state st = {
+		.id = (char *)id, .bundle = c->bundle, .rootfs = c->plan.rootfs,
+		.created = created, .owner = "", .annotations = c->spec.annotations,
+		.nannotations = c->spec.nannotations, .monitor_pid = c->monitor,
+		.monitor_start = proc_start_time(c->monitor), .domain_name = c->plan.name,
+		.domid = c->domid,
+	};
+
+	now_rfc3339(created, sizeof(created));
+	return state_write(c->dir, &st, err);
+}
+
+static int prepare(const struct vxn_globals *g, const char *id,
+		   const struct vxn_create_opts *o, struct creation *c, struct vxn_err *err)
+{
+	const char *root;
+
+	if (id_validate(id, err) || config_load(g->config_path, &c->cfg, err))
+		return -1;
+	c->have_cfg = true;
+	if (!realpath(o->bundle ? o->bundle : ".", c->bundle))
+		return err_set(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+	if (spec_load(c->bundle, &c->spec, err))
+		return -1;
+	c->have_spec = true;
+	root = g->root ? g->root : c->cfg.state_root;
+	if (mkdir_p(root, 0700))
+		return err_set(err, errno, "state root %s", root);
+	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id) >= sizeof(c->dir))
+		return err_set(err, ENAMETOOLONG, "state directory");
+	if (mkdir(c->dir, 0700))
+		return errno == EEXIST ? err_set(err, 0, "container with id exists: %s", id)
+				       : err_set(err, errno, "mkdir %s", c->dir);
+	c->made_dir = true;
+	if (plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err))
+		return -1;
+	c->have_plan = true;
+	return 0;
+}
+
+static int build(const struct vxn_create_opts *o, struct creation *c, struct vxn_err *err)
+{
+	struct stat st;
+
+	if (o->console_socket)
+		return err_set(err, ENOTSUP, "terminal mode (--console-socket) is not supported yet");
+	if (stat(c->plan.rootfs, &st) || !S_ISDIR(st.st_mode))
+		return err_set(err, 0, "rootfs (\"%s\") does not exist", c->plan.rootfs);
+	if (exec_check(c->plan.rootfs, &c->plan.launch, err))
+		return -1;
+	if (rootdisk_build(&c->plan, err))
+		return -1;
+	return ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err);
+}
+
+static void undo_creation(const char *id, struct creation *c)
+{
+	struct vxn_err e;
+
+	if (c->monitor > 0) {
+		if (control_request(c->dir, "signal 9", &e))
+			kill(c->monitor, SIGKILL);
+		waitpid(c->monitor, NULL, 0);
+		cleanup_leftovers(id, c->dir);
+	}
+	if (c->made_dir)
+		remove_tree(c->dir);
+}
+
+int container_create(const struct vxn_globals *g, const char *id,
+		     const struct vxn_create_opts *o, pid_t *monitor_pid, struct vxn_err *err)
+{
+	struct creation c;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	r = prepare(g, id, o, &c, err);
+	if (r == 0)
+		r = build(o, &c, err);
+	if (r == 0)
+		r = fork_monitor(g, id, o, &c, err);
+	if (r == 0)
+		r = record_state(id, &c, err);
+	if (r) {
+		undo_creation(id, &c);
+		if (o->pid_file && c.monitor > 0)
+			unlink(o->pid_file);
+	} else if (monitor_pid) {
+		*monitor_pid = c.monitor;
+	}
+	if (c.have_plan)
+		plan_free(&c.plan);
+	if (c.have_spec)
+		spec_free(&c.spec);
+	if (c.have_cfg)
+		config_free(&c.cfg);
+	return r;
+}

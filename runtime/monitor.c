@@ -1,0 +1,614 @@
+/* The monitor: set up the paused domain and everything around it, tell create
+ * it is ready, then relay stdio, signals and the console until the domain
+ * is gone, and exit with the container's wait status.
+ *
+ * It keeps the fds 0/1/2 create was given (the container's stdio) and never
+ * writes anything of its own there: its diagnostics go to the log. */
+#include "monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "control.h"
+#include "log.h"
+#include "loop.h"
+#include "xen.h"
+
+#define CONSOLE_LOG_MAX (1024 * 1024)
+#define EXIT_GRACE_MS 10000     /* EXIT reported, waiting for the poweroff */
+#define CONSOLE_RETRY_MS 500
+#define CONSOLE_TRIES 40
+#define POLL_MAX 64
+
+struct monitor {
+	const struct monitor_args *a;
+	struct timespec t0;
+	struct xen_ctx *xen;
+	uint32_t domid;
+	bool have_domain;
+	int loop_fd;
+	char loop_path[LOOP_PATH_MAX];
+	struct channel *ch;
+	int ctl_fd;
+	int sig_fd;
+	int console_fd;
+	int console_tries;
+	int console_log;
+	size_t console_bytes;
+	bool hello;
+	bool stdin_open;
+	bool stdout_ok, stderr_ok;
+	bool have_exit;
+	struct vxn_exit exit;
+	struct timespec exit_deadline;
+	bool killed;
+	bool guest_failed;
+	bool done;
+	int shutdown_reason;
+};
+
+/* Signals the monitor itself receives are the container's, as with runc's
+ * init process: they are forwarded to the guest. */
+static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM,
+				 SIGALRM, SIGCONT, SIGWINCH, SIGPWR };
+
+static long elapsed_ms(const struct monitor *m)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - m->t0.tv_sec) * 1000 + (t.tv_nsec - m->t0.tv_nsec) / 1000000;
+}
+
+static char *state_path(const struct monitor *m, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", m->a->state_dir, name);
+	return buf;
+}
+
+static void write_small_file(const struct monitor *m, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	int fd = open(state_path(m, name, path, sizeof(path)),
+		      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0)
+		log_debug("monitor: write %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* ------------------------------------------------------------ setup */
+
+static void process_setup(const struct monitor_args *a)
+{
+	char path[PATH_MAX];
+	sigset_t none;
+
+	setsid();
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* nothing of the caller's but stdio and our pipe stays open */
+	if (a->ready_fd > 3)
+		close_range(3, (unsigned)a->ready_fd - 1, 0);
+	close_range((unsigned)a->ready_fd + 1, ~0u, 0);
+	if (a->g->log_path) {
+		log_setup(a->g->log_path, a->g->log_json, a->g->debug);
+	} else {
+		snprintf(path, sizeof(path), "%s/%s", a->state_dir, MONITOR_LOG);
+		log_setup(path, false, a->g->debug);
+	}
+}
+
+static int signals_setup(struct monitor *m, struct vxn_err *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	m->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return m->sig_fd < 0 ? err_set(err, errno, "signalfd") : 0;
+}
+
+static int write_pid_file(const char *pid_file, struct vxn_err *err)
+{
+	char tmp[PATH_MAX], buf[32];
+	int fd, n;
+
+	if (!pid_file)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", pid_file, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(err, errno, "pid file %s", tmp);
+	n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n || close(fd) || rename(tmp, pid_file)) {
+		int e = errno;
+		unlink(tmp);
+		return err_set(err, e, "pid file %s", pid_file);
+	}
+	return 0;
+}
+
+static void console_try_open(struct monitor *m)
+{
+	char *tty = NULL;
+	struct termios t;
+	struct vxn_err e;
+
+	if (m->console_fd >= 0 || m->console_tries >= CONSOLE_TRIES)
+		return;
+	m->console_tries++;
+	if (xen_console_tty(m->xen, m->domid, &tty, &e) || !tty || !*tty) {
+		free(tty);
+		return;  /* xenconsoled has not published it yet */
+	}
+	m->console_fd = open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (m->console_fd >= 0 && tcgetattr(m->console_fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(m->console_fd, TCSANOW, &t);
+	}
+	log_debug("monitor: console %s %s", tty, m->console_fd >= 0 ? "open" : strerror(errno));
+	free(tty);
+}
+
+static int monitor_setup(struct monitor *m, struct vxn_err *err)
+{
+	const struct vxn_plan *p = m->a->plan;
+	char path[PATH_MAX];
+
+	if (xen_open(&m->xen, err) ||
+	    loop_attach(p->disk_image, p->disk_readonly, &m->loop_fd, m->loop_path, err))
+		return -1;
+	if (xen_create_paused(m->xen, p, m->loop_path, &m->domid, err))
+		return -1;
+	m->have_domain = true;
+	log_debug("monitor: domain %s (domid %u) created paused in %ld ms", p->name, m->domid,
+		  elapsed_ms(m));
+	if (xen_watch_death(m->xen, m->domid, err) || channel_open(m->domid, &m->ch, err))
+		return -1;
+	m->ctl_fd = control_listen(m->a->state_dir, err);
+	if (m->ctl_fd < 0 || signals_setup(m, err))
+		return -1;
+	m->console_log = open(state_path(m, MONITOR_CONSOLE_LOG, path, sizeof(path)),
+			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	console_try_open(m);
+	return write_pid_file(m->a->pid_file, err);
+}
+
+static void tell_create(const struct monitor *m, const struct vxn_err *err)
+{
+	struct monitor_ready r;
+
+	memset(&r, 0, sizeof(r));
+	r.ok = err == NULL;
+	r.domid = m->domid;
+	if (err)
+		r.err = *err;
+	if (write(m->a->ready_fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		log_warn("monitor: create went away before the ready message");
+	close(m->a->ready_fd);
+}
+
+/* ------------------------------------------------------------ teardown */
+
+static void monitor_teardown(struct monitor *m)
+{
+	char path[PATH_MAX];
+	struct vxn_err err;
+
+	if (m->have_domain && xen_destroy(m->xen, m->domid, &err))
+		log_warn("monitor: %s", err.msg);
+	m->have_domain = false;
+	channel_close(m->ch);
+	m->ch = NULL;
+	loop_detach(m->loop_fd);
+	m->loop_fd = -1;
+	if (m->ctl_fd >= 0) {
+		unlink(state_path(m, CONTROL_SOCKET, path, sizeof(path)));
+		close(m->ctl_fd);
+		m->ctl_fd = -1;
+	}
+	xen_close(m->xen);
+	m->xen = NULL;
+}
+
+static void log_rss(const struct monitor *m)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			log_debug("monitor: exiting after %ld ms, %s", elapsed_ms(m),
+				  line + strspn(line + 6, " \t") + 6);
+	fclose(f);
+}
+
+/* Default action of signo terminates the process (so raise() reproduces it). */
+static bool terminates(int signo)
+{
+	switch (signo) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
+	default:
+		return signo >= 1 && signo <= SIGRTMAX;
+	}
+}
+
+static _Noreturn void die_like(int signo)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+
+	if (terminates(signo)) {
+		/* no core dump of the monitor for the container's SIGSEGV */
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(signo, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, signo);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(signo);
+	}
+	_exit(128 + signo);
+}
+
+static _Noreturn void monitor_exit(struct monitor *m)
+{
+	char text[32];
+	int status = 255;
+
+	if (m->killed)
+		status = 128 + SIGKILL;
+	else if (m->have_exit && !m->guest_failed)
+		status = vxn_exit_status(&m->exit);
+	else
+		log_error("container %s: the guest stopped without reporting an exit status "
+			  "(shutdown reason %d); see %s/%s", m->a->id, m->shutdown_reason,
+			  m->a->state_dir, MONITOR_CONSOLE_LOG);
+	snprintf(text, sizeof(text), "%d\n", status);
+	write_small_file(m, MONITOR_EXIT_STATUS, text);
+	log_debug("monitor: container %s exit status %d", m->a->id, status);
+	log_rss(m);
+	if (status > 128 && status - 128 <= SIGRTMAX &&
+	    (m->killed || (m->have_exit && m->exit.kind == VXN_EXIT_SIGNAL)))
+		die_like(status - 128);
+	_exit(status);
+}
+
+/* ------------------------------------------------------------ relay */
+
+static void write_out(int fd, bool *ok, const uint8_t *p, size_t len)
+{
+	while (*ok && len) {
+		ssize_t n = write(fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EAGAIN) {
+			struct pollfd pf = { .fd = fd, .events = POLLOUT };
+			poll(&pf, 1, 1000);
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			*ok = false;  /* reader gone: the container's output is dropped */
+			log_debug("monitor: fd %d closed, dropping output", fd);
+		}
+	}
+}
+
+static void guest_error_text(struct monitor *m, const uint8_t *p, size_t len)
+{
+	char text[VXN_ERROR_MAX + 2];
+
+	if (vxn_error_text_decode(p, len, text, sizeof(text)) < 0) {
+		m->guest_failed = true;
+		return;
+	}
+	log_error("container %s: %s", m->a->id, text);
+	strcat(text, "\n");
+	write_small_file(m, MONITOR_ERROR, text);
+}
+
+static void guest_exit(struct monitor *m, const uint8_t *p, size_t len)
+{
+	if (m->have_exit || vxn_exit_decode(p, len, &m->exit) < 0) {
+		m->guest_failed = true;
+		return;
+	}
+	m->have_exit = true;
+	clock_gettime(CLOCK_MONOTONIC, &m->exit_deadline);
+	m->exit_deadline.tv_sec += EXIT_GRACE_MS / 1000;
+	log_debug("monitor: exit report (%s %d) at %ld ms",
+		  m->exit.kind == VXN_EXIT_SIGNAL ? "signal" : "code", m->exit.value,
+		  elapsed_ms(m));
+}
+
+static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const uint8_t *p)
+{
+	if (h->stream != 0) {
+		log_debug("monitor: frame for unknown stream %u dropped", h->stream);
+		return;
+	}
+	switch (h->type) {
+	case VXN_F_HELLO:
+		m->hello = true;
+		log_debug("monitor: guest-init connected at %ld ms", elapsed_ms(m));
+		break;
+	case VXN_F_STDOUT:
+		write_out(1, &m->stdout_ok, p, h->len);
+		break;
+	case VXN_F_STDERR:
+		write_out(2, &m->stderr_ok, p, h->len);
+		break;
+	case VXN_F_ERROR:
+		guest_error_text(m, p, h->len);
+		break;
+	case VXN_F_EXIT:
+		guest_exit(m, p, h->len);
+		break;
+	default:  /* host -> guest types coming back */
+		m->guest_failed = true;
+	}
+	if (m->guest_failed) {
+		log_error("container %s: protocol error from the guest (frame type %u)", m->a->id,
+			  h->type);
+		m->done = true;
+	}
+}
+
+static void channel_pump(struct monitor *m)
+{
+	struct vxn_frame_hdr h;
+	const uint8_t *p;
+	struct vxn_err err;
+	int r;
+
+	while (!m->guest_failed && (r = channel_next_frame(m->ch, &h, &p, &err)) == 1)
+		handle_frame(m, &h, p);
+	if (!m->guest_failed && r < 0) {
+		log_error("container %s: %s", m->a->id, err.msg);
+		m->guest_failed = m->done = true;
+	}
+	if (channel_out_pending(m->ch) && channel_flush(m->ch, &err))
+		log_debug("monitor: %s", err.msg);
+}
+
+static void relay_stdin(struct monitor *m)
+{
+	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
+	struct vxn_err err;
+	ssize_t n = read(0, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		if (channel_send(m->ch, VXN_F_STDIN, 0, buf, (uint32_t)n, &err))
+			log_debug("monitor: stdin: %s", err.msg);
+		return;
+	}
+	m->stdin_open = false;
+	if (channel_send(m->ch, VXN_F_STDIN_EOF, 0, NULL, 0, &err))
+		log_debug("monitor: stdin eof: %s", err.msg);
+}
+
+static int send_signal(struct monitor *m, int signo, bool all, struct vxn_err *err)
+{
+	struct vxn_signal s = { .signo = signo, .all = all };
+	uint8_t buf[VXN_SIGNAL_BYTES];
+	size_t len = vxn_signal_encode(&s, buf);
+
+	log_debug("monitor: signal %d%s to the guest", signo, all ? " (all)" : "");
+	return channel_send(m->ch, VXN_F_SIGNAL, 0, buf, (uint32_t)len, err);
+}
+
+static void handle_control(struct monitor *m)
+{
+	char req[CONTROL_MSG_MAX], reply[CONTROL_MSG_MAX + 16], all[8] = "";
+	struct vxn_err err;
+	int signo, fd, n = 0;
+
+	fd = control_accept(m->ctl_fd, req, sizeof(req));
+	if (fd < 0)
+		return;
+	if (sscanf(req, "signal %d%n %3s%n", &signo, &n, all, &n) < 1 || req[n] != '\0' ||
+	    signo < 1 || signo > 64 || (*all && strcmp(all, "all"))) {
+		control_reply(fd, "error: bad request");
+	} else if (signo == SIGKILL) {
+		/* reply first: the domain's destruction takes a while */
+		control_reply(fd, "ok");
+		log_debug("monitor: KILL requested");
+		m->killed = m->done = true;
+	} else if (send_signal(m, signo, *all != '\0', &err)) {
+		snprintf(reply, sizeof(reply), "error: %s", err.msg);
+		control_reply(fd, reply);
+	} else {
+		control_reply(fd, "ok");
+	}
+	close(fd);
+}
+
+static void handle_signalfd(struct monitor *m)
+{
+	struct signalfd_siginfo si;
+	struct vxn_err err;
+
+	while (read(m->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (send_signal(m, (int)si.ssi_signo, false, &err))
+			log_warn("monitor: %s", err.msg);
+}
+
+static void handle_console(struct monitor *m)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(m->console_fd, buf, sizeof(buf))) > 0) {
+		size_t keep = m->console_bytes >= CONSOLE_LOG_MAX ? 0 :
+			      CONSOLE_LOG_MAX - m->console_bytes;
+		if ((size_t)n < keep)
+			keep = (size_t)n;
+		if (keep && m->console_log >= 0 && write(m->console_log, buf, keep) < 0)
+			keep = 0;
+		m->console_bytes += keep;
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		close(m->console_fd);  /* hung up: xenconsoled let go of the domain */
+		m->console_fd = -1;
+		m->console_tries = CONSOLE_TRIES;
+	}
+}
+
+static void handle_xen_events(struct monitor *m)
+{
+	struct xen_event ev;
+
+	while (xen_next_event(m->xen, &ev) == 1) {
+		if (ev.domid != m->domid)
+			continue;
+		if (ev.kind == XEN_EVENT_SHUTDOWN) {
+			m->shutdown_reason = ev.shutdown_reason;
+			log_debug("monitor: domain shut down (reason %d) at %ld ms",
+				  ev.shutdown_reason, elapsed_ms(m));
+		} else {
+			log_debug("monitor: domain died at %ld ms", elapsed_ms(m));
+			m->have_domain = false;
+		}
+		m->done = true;
+	}
+}
+
+/* ------------------------------------------------------------ the loop */
+
+struct slots {
+	int ch, ctl, sig, in, con;
+};
+
+static int add_fd(struct pollfd *fds, int *n, int fd)
+{
+	fds[*n].fd = fd;
+	fds[*n].events = POLLIN;
+	fds[*n].revents = 0;
+	return (*n)++;
+}
+
+static int loop_timeout(const struct monitor *m)
+{
+	int t = -1;
+	struct timespec now;
+
+	if (m->console_fd < 0 && m->console_tries < CONSOLE_TRIES)
+		t = CONSOLE_RETRY_MS;
+	if (m->have_exit) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = (m->exit_deadline.tv_sec - now.tv_sec) * 1000 +
+			    (m->exit_deadline.tv_nsec - now.tv_nsec) / 1000000;
+		if (left < 0)
+			left = 0;
+		if (t < 0 || left < t)
+			t = (int)left;
+	}
+	return t;
+}
+
+static bool ready(const struct pollfd *fds, int i)
+{
+	return i >= 0 && fds[i].revents;
+}
+
+static void monitor_iteration(struct monitor *m)
+{
+	struct pollfd fds[POLL_MAX];
+	struct slots s = { -1, -1, -1, -1, -1 };
+	struct vxn_err err;
+	int n = 0, timeout = loop_timeout(m);
+
+	s.ch = add_fd(fds, &n, channel_fd(m->ch));
+	s.ctl = add_fd(fds, &n, m->ctl_fd);
+	s.sig = add_fd(fds, &n, m->sig_fd);
+	/* stdin waits for guest-init, and for room in the outgoing buffer */
+	if (m->hello && m->stdin_open &&
+	    channel_out_space(m->ch) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
+		s.in = add_fd(fds, &n, 0);
+	if (m->console_fd >= 0)
+		s.con = add_fd(fds, &n, m->console_fd);
+	if (xen_poll_prepare(m->xen, fds, &n, POLL_MAX, &timeout, &err)) {
+		log_error("monitor: %s", err.msg);
+		m->done = true;
+		return;
+	}
+	if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
+		log_warn("monitor: poll: %s", strerror(errno));
+	xen_poll_done(m->xen, fds, n);
+	if (ready(fds, s.ch) && channel_ack(m->ch, &err))
+		log_debug("monitor: %s", err.msg);
+	channel_pump(m);
+	if (ready(fds, s.in))
+		relay_stdin(m);
+	if (ready(fds, s.ctl))
+		handle_control(m);
+	if (ready(fds, s.sig))
+		handle_signalfd(m);
+	if (ready(fds, s.con))
+		handle_console(m);
+	console_try_open(m);
+	handle_xen_events(m);
+	if (m->have_exit && loop_timeout(m) == 0) {
+		log_warn("monitor: the guest reported its exit but did not power off");
+		m->done = true;
+	}
+}
+
+static void monitor_run(struct monitor *m)
+{
+	while (!m->done)
+		monitor_iteration(m);
+	/* output the guest sent before it went down is still in the ring */
+	if (!m->killed && m->ch)
+		channel_pump(m);
+	if (m->console_fd >= 0)
+		handle_console(m);
+}
+
+_Noreturn void monitor_main(const struct monitor_args *a)
+{
+	struct monitor m = {
+		.a = a, .loop_fd = -1, .ctl_fd = -1, .sig_fd = -1, .console_fd = -1,
+		.console_log = -1, .stdin_open = true, .stdout_ok = true, .stderr_ok = true,
+		.shutdown_reason = XEN_SHUTDOWN_UNKNOWN,
+	};
+	struct vxn_err err = { 0 };
+
+	clock_gettime(CLOCK_MONOTONIC, &m.t0);
+	process_setup(a);
+	if (monitor_setup(&m, &err)) {
+		log_debug("monitor: setup failed: %s", err.msg);
+		monitor_teardown(&m);
+		tell_create(&m, &err);
+		_exit(1);
+	}
+	tell_create(&m, NULL);
+	monitor_run(&m);
+	monitor_teardown(&m);
+	monitor_exit(&m);
+}

@@ -1,0 +1,38 @@
+/* The per-container monitor: the process left behind by create, whose pid is
+ * in --pid-file and whose wait status is the container's. It owns the domain,
+ * the loop device, the channel and the control socket. */
+#ifndef VXN_MONITOR_H
+#define VXN_MONITOR_H
+
+#include <stdint.h>
+
+#include "container.h"
+#include "error.h"
+#include "plan.h"
+
+struct monitor_args {
+	const struct vxn_globals *g;
+	const char *id;
+	const char *state_dir;
+	const struct vxn_plan *plan;
+	const char *pid_file;   /* NULL: none */
+	int ready_fd;           /* write end of create's CLOEXEC pipe */
+};
+
+/* What the monitor tells create once, over ready_fd. */
+struct monitor_ready {
+	uint32_t ok;            /* 1: the domain exists, paused; 0: err says why */
+	uint32_t domid;
+	struct vxn_err err;
+};
+
+/* Runs in the child forked by create: never returns. */
+_Noreturn void monitor_main(const struct monitor_args *a);
+
+/* Files the monitor writes in the state directory. */
+#define MONITOR_LOG "monitor.log"
+#define MONITOR_CONSOLE_LOG "console.log"
+#define MONITOR_EXIT_STATUS "exit-status"
+#define MONITOR_ERROR "error"
+
+#endif

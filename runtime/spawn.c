@@ -1,0 +1,100 @@
+/* fork + execve with an argument vector: no user string ever meets a shell. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define OUTPUT_MAX 4096
+
+static const char *const tool_dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
+
+static int tool_path(const char *name, char *path, size_t len)
+{
+	for (size_t i = 0; i < sizeof(tool_dirs) / sizeof(tool_dirs[0]); i++) {
+		snprintf(path, len, "%s/%s", tool_dirs[i], name);
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static void child_exec(const char *path, char *const argv[], int out_fd)
+{
+	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	int null = open("/dev/null", O_RDONLY);
+
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+		_exit(127);
+	signal(SIGPIPE, SIG_DFL);
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+/* Reads the child's output until EOF, keeping the last OUTPUT_MAX bytes. */
+static size_t drain(int fd, char *buf)
+{
+	size_t len = 0;
+	char chunk[1024];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (len + (size_t)n >= OUTPUT_MAX)
+			len = 0;  /* keep the tail: errors come last */
+		memcpy(buf + len, chunk, (size_t)n);
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+static const char *last_line(char *buf, size_t len)
+{
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	char *nl = strrchr(buf, '\n');
+	return nl ? nl + 1 : buf;
+}
+
+int spawn_tool(char *const argv[], struct vxn_err *err)
+{
+	char path[PATH_MAX], out[OUTPUT_MAX + 1];
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (tool_path(argv[0], path, sizeof(path)))
+		return err_set(err, ENOENT, "%s not found", argv[0]);
+	if (pipe2(pipefd, O_CLOEXEC))
+		return err_set(err, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err_set(err, errno, "fork");
+	}
+	if (pid == 0)
+		child_exec(path, argv, pipefd[1]);
+	close(pipefd[1]);
+	size_t len = drain(pipefd[0], out);
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (len)
+		log_debug("%s: %s", argv[0], out);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return err_set(err, 0, "%s failed (status 0x%x): %s", argv[0], status,
+			       last_line(out, len));
+	return 0;
+}

@@ -1,0 +1,334 @@
+/* The only includer of libxl.h: plan -> libxl_domain_config, domain
+ * lifecycle calls, and libxl's events folded into the caller's poll loop.
+ * libxl discipline: every IDL value is _init'ed and _dispose'd exactly once,
+ * strings handed to libxl are malloc'd, one out: label per function. */
+#include "xen.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <xentoollog.h>
+
+#include "log.h"
+
+struct xen_ctx {
+	libxl_ctx *lx;
+	libxl_evgen_domain_death *death;
+	int poll_base;  /* where libxl's fds start in the caller's array */
+	int poll_n;
+};
+
+/* ------------------------------------------------------------ logger */
+
+typedef struct {
+	xentoollog_logger vtable;
+} xentoollog_logger_vxn;
+
+static void vxn_vmessage(xentoollog_logger *lg, xentoollog_level level, int errnoval,
+			 const char *context, const char *format, va_list al)
+{
+	char msg[1024];
+
+	(void)lg;
+	vsnprintf(msg, sizeof(msg), format, al);
+	const char *ctx = context ? context : "xen";
+	const char *es = errnoval >= 0 ? strerror(errnoval) : NULL;
+	/* libxl's own errors are logged as warnings: vxn reports the one error
+	 * that matters itself, and engines show the last error line of --log. */
+	if (level >= XTL_WARN)
+		log_warn("%s: %s%s%s", ctx, msg, es ? ": " : "", es ? es : "");
+	else
+		log_debug("%s: %s%s%s", ctx, msg, es ? ": " : "", es ? es : "");
+}
+
+static void vxn_progress(xentoollog_logger *lg, const char *context, const char *doing_what,
+			 int percent, unsigned long done, unsigned long total)
+{
+	(void)lg; (void)percent;
+	log_debug("%s: %s %lu/%lu", context ? context : "xen", doing_what, done, total);
+}
+
+static void vxn_destroy(xentoollog_logger *lg)
+{
+	(void)lg;
+}
+
+struct xentoollog_logger *xen_logger(void)
+{
+	static xentoollog_logger *lg;
+	xentoollog_logger_vxn buf;
+
+	if (!lg) {
+		memset(&buf, 0, sizeof(buf));
+		lg = (xentoollog_logger *)XTL_NEW_LOGGER(vxn, buf);
+	}
+	return lg;
+}
+
+/* ------------------------------------------------------------ context */
+
+static int lx_err(struct vxn_err *err, int rc, const char *what)
+{
+	return err_set(err, rc == ERROR_DOMAIN_NOTFOUND ? ENOENT : 0, "libxl: %s failed (rc %d)",
+		       what, rc);
+}
+
+int xen_open(struct xen_ctx **out, struct vxn_err *err)
+{
+	struct xen_ctx *x = calloc(1, sizeof(*x));
+	xentoollog_logger *lg = xen_logger();
+	int rc;
+
+	if (!x || !lg) {
+		free(x);
+		return err_set(err, ENOMEM, "xen_open");
+	}
+	rc = libxl_ctx_alloc(&x->lx, LIBXL_VERSION, 0, lg);
+	if (rc) {
+		free(x);
+		return err_set(err, 0, "cannot open libxl (is this a Xen dom0 with xenstored "
+				       "running?): rc %d", rc);
+	}
+	*out = x;
+	return 0;
+}
+
+void xen_close(struct xen_ctx *x)
+{
+	if (!x)
+		return;
+	if (x->death)
+		libxl_evdisable_domain_death(x->lx, x->death);
+	libxl_ctx_free(x->lx);
+	free(x);
+}
+
+/* ------------------------------------------------------------ plan -> config */
+
+static int disk_from_plan(const struct vxn_plan *p, const char *loop_dev,
+			  libxl_device_disk *d)
+{
+	d->pdev_path = strdup(loop_dev);
+	d->vdev = strdup("xvda");
+	if (!d->pdev_path || !d->vdev)
+		return -1;
+	/* A raw loop device through blkback: no qemu, no qdisk. */
+	d->backend = LIBXL_DISK_BACKEND_PHY;
+	d->format = LIBXL_DISK_FORMAT_RAW;
+	d->readwrite = !p->disk_readonly;
+	return 0;
+}
+
+static int build_info_from_plan(libxl_ctx *lx, const struct vxn_plan *p,
+				libxl_domain_build_info *b)
+{
+	unsigned max = p->max_vcpus > p->vcpus ? p->max_vcpus : p->vcpus;
+
+	b->max_vcpus = (int)max;
+	if (libxl_cpu_bitmap_alloc(lx, &b->avail_vcpus, (int)max))
+		return -1;
+	for (unsigned i = 0; i < p->vcpus; i++)
+		libxl_bitmap_set(&b->avail_vcpus, (int)i);
+	b->target_memkb = p->memory_kib;
+	b->max_memkb = p->max_memory_kib > p->memory_kib ? p->max_memory_kib : p->memory_kib;
+	b->kernel = strdup(p->kernel);
+	b->ramdisk = strdup(p->ramdisk);
+	b->cmdline = strdup(p->cmdline ? p->cmdline : "");
+	return b->kernel && b->ramdisk && b->cmdline ? 0 : -1;
+}
+
+static int config_from_plan(libxl_ctx *lx, const struct vxn_plan *p, const char *loop_dev,
+			    libxl_domain_config *dc)
+{
+	dc->c_info.type = LIBXL_DOMAIN_TYPE_PV;
+	dc->c_info.name = strdup(p->name);
+	if (!dc->c_info.name)
+		return -1;
+	libxl_domain_build_info_init_type(&dc->b_info, LIBXL_DOMAIN_TYPE_PV);
+	if (build_info_from_plan(lx, p, &dc->b_info))
+		return -1;
+	dc->disks = calloc(1, sizeof(*dc->disks));
+	if (!dc->disks)
+		return -1;
+	dc->num_disks = 1;
+	libxl_device_disk_init(&dc->disks[0]);
+	if (disk_from_plan(p, loop_dev, &dc->disks[0]))
+		return -1;
+	/* libxl never acts on these itself; the monitor watches the events and
+	 * destroys the domain. They document the intent for xl and friends. */
+	dc->on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+	dc->on_reboot = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+	dc->on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+	dc->on_crash = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+	return 0;
+}
+
+int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *loop_dev,
+		      uint32_t *domid, struct vxn_err *err)
+{
+	libxl_domain_config dc;
+	uint32_t id = INVALID_DOMID;
+	int rc, r = -1;
+
+	libxl_domain_config_init(&dc);
+	if (config_from_plan(x->lx, p, loop_dev, &dc)) {
+		err_set(err, ENOMEM, "building the domain configuration");
+		goto out;
+	}
+	log_debug("libxl_domain_create_new %s (kernel %s, ramdisk %s, %llu KiB, %u vcpus, xvda %s %s)",
+		  p->name, p->kernel, p->ramdisk, (unsigned long long)p->memory_kib, p->vcpus,
+		  loop_dev, p->disk_readonly ? "ro" : "rw");
+	rc = libxl_domain_create_new(x->lx, &dc, &id, NULL, NULL);
+	if (rc) {
+		lx_err(err, rc, "creating the domain");
+		/* libxl may leave a half-built domain behind (ERROR_ABORTED). */
+		if (id != (uint32_t)INVALID_DOMID || !libxl_name_to_domid(x->lx, p->name, &id))
+			libxl_domain_destroy(x->lx, id, NULL);
+		goto out;
+	}
+	log_debug("domain %s created paused: domid %u", p->name, id);
+	*domid = id;
+	r = 0;
+out:
+	libxl_domain_config_dispose(&dc);
+	return r;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+int xen_unpause(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
+{
+	int rc = libxl_domain_unpause(x->lx, domid, NULL);
+
+	log_debug("libxl_domain_unpause %u: rc %d", domid, rc);
+	return rc ? lx_err(err, rc, "unpausing the domain") : 0;
+}
+
+int xen_pause(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
+{
+	int rc = libxl_domain_pause(x->lx, domid, NULL);
+
+	log_debug("libxl_domain_pause %u: rc %d", domid, rc);
+	return rc ? lx_err(err, rc, "pausing the domain") : 0;
+}
+
+int xen_destroy(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
+{
+	int rc = libxl_domain_destroy(x->lx, domid, NULL);
+
+	log_debug("libxl_domain_destroy %u: rc %d", domid, rc);
+	return rc ? lx_err(err, rc, "destroying the domain") : 0;
+}
+
+int xen_domid_by_name(struct xen_ctx *x, const char *name, uint32_t *domid,
+		      struct vxn_err *err)
+{
+	int rc = libxl_name_to_domid(x->lx, name, domid);
+
+	log_debug("libxl_name_to_domid %s: rc %d", name, rc);
+	return rc ? err_set(err, ENOENT, "no domain named %s", name) : 0;
+}
+
+int xen_domain_info(struct xen_ctx *x, uint32_t domid, struct xen_dominfo *info,
+		    struct vxn_err *err)
+{
+	libxl_dominfo di;
+	int rc, r = -1;
+
+	memset(info, 0, sizeof(*info));
+	libxl_dominfo_init(&di);
+	rc = libxl_domain_info(x->lx, &di, domid);
+	if (rc == ERROR_DOMAIN_NOTFOUND || rc == ERROR_INVAL) {
+		r = 0;
+		goto out;
+	}
+	if (rc) {
+		lx_err(err, rc, "reading domain info");
+		goto out;
+	}
+	info->exists = true;
+	info->paused = di.paused;
+	info->shutdown = di.shutdown;
+	info->dying = di.dying;
+	info->shutdown_reason = di.shutdown ? (int)di.shutdown_reason : XEN_SHUTDOWN_UNKNOWN;
+	r = 0;
+out:
+	libxl_dominfo_dispose(&di);
+	return r;
+}
+
+int xen_console_tty(struct xen_ctx *x, uint32_t domid, char **path, struct vxn_err *err)
+{
+	int rc = libxl_console_get_tty(x->lx, domid, 0, LIBXL_CONSOLE_TYPE_PV, path);
+
+	return rc ? lx_err(err, rc, "finding the console tty") : 0;
+}
+
+/* ------------------------------------------------------------ events */
+
+int xen_watch_death(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
+{
+	int rc = libxl_evenable_domain_death(x->lx, domid, 0, &x->death);
+
+	log_debug("libxl_evenable_domain_death %u: rc %d", domid, rc);
+	return rc ? lx_err(err, rc, "watching the domain") : 0;
+}
+
+int xen_poll_prepare(struct xen_ctx *x, struct pollfd *fds, int *nfds, int cap,
+		     int *timeout_ms, struct vxn_err *err)
+{
+	struct timeval now;
+	int n = cap - *nfds;
+	int rc;
+
+	gettimeofday(&now, NULL);
+	rc = libxl_osevent_beforepoll(x->lx, &n, fds + *nfds, timeout_ms, now);
+	if (rc)
+		return lx_err(err, rc, "preparing to poll");
+	x->poll_base = *nfds;
+	x->poll_n = n;
+	*nfds += n;
+	return 0;
+}
+
+void xen_poll_done(struct xen_ctx *x, struct pollfd *fds, int nfds)
+{
+	struct timeval now;
+
+	(void)nfds;
+	gettimeofday(&now, NULL);
+	libxl_osevent_afterpoll(x->lx, x->poll_n, fds + x->poll_base, now);
+}
+
+int xen_next_event(struct xen_ctx *x, struct xen_event *ev)
+{
+	libxl_event *e = NULL;
+
+	/* Events vxn does not use are dropped, so one call drains to the next
+	 * useful one and a caller never waits in poll with one still queued. */
+	while (!libxl_event_check(x->lx, &e, LIBXL_EVENTMASK_ALL, NULL, NULL)) {
+		int kind = 0, reason = XEN_SHUTDOWN_UNKNOWN;
+
+		log_debug("libxl event %d for domid %u", (int)e->type, e->domid);
+		if (e->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN) {
+			kind = XEN_EVENT_SHUTDOWN;
+			if (e->u.domain_shutdown.shutdown_reason <= XEN_SHUTDOWN_SOFT_RESET)
+				reason = e->u.domain_shutdown.shutdown_reason;
+		} else if (e->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH) {
+			kind = XEN_EVENT_DEATH;
+		}
+		memset(ev, 0, sizeof(*ev));
+		ev->kind = kind;
+		ev->domid = e->domid;
+		ev->shutdown_reason = reason;
+		libxl_event_free(x->lx, e);
+		if (kind)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* The thin Xen layer: everything vxn asks of libxl, in plain types.
+ * xen.c is the only file that includes libxl.h; every libxl message goes
+ * through a xentoollog logger into vxn's log, never onto stdio. */
+#ifndef VXN_XEN_H
+#define VXN_XEN_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "plan.h"
+
+struct xen_ctx;
+struct xentoollog_logger;
+
+/* Values of libxl_shutdown_reason. */
+enum xen_shutdown_reason {
+	XEN_SHUTDOWN_UNKNOWN = -1,
+	XEN_SHUTDOWN_POWEROFF = 0,
+	XEN_SHUTDOWN_REBOOT = 1,
+	XEN_SHUTDOWN_SUSPEND = 2,
+	XEN_SHUTDOWN_CRASH = 3,
+	XEN_SHUTDOWN_WATCHDOG = 4,
+	XEN_SHUTDOWN_SOFT_RESET = 5,
+};
+
+struct xen_dominfo {
+	bool exists;
+	bool paused;
+	bool shutdown;
+	bool dying;
+	int shutdown_reason;  /* enum xen_shutdown_reason, valid when shutdown */
+};
+
+enum xen_event_kind { XEN_EVENT_SHUTDOWN = 1, XEN_EVENT_DEATH = 2 };
+
+struct xen_event {
+	enum xen_event_kind kind;
+	uint32_t domid;
+	int shutdown_reason;  /* for XEN_EVENT_SHUTDOWN */
+};
+
+/* The process-wide logger that forwards Xen libraries' messages to log.h
+ * (created on first use; also given to libxenvchan). */
+struct xentoollog_logger *xen_logger(void);
+
+int xen_open(struct xen_ctx **ctx, struct vxn_err *err);
+void xen_close(struct xen_ctx *ctx);  /* NULL is fine */
+
+/* Build the PV domain the plan describes, root disk xvda on loop_dev;
+ * libxl leaves it paused. On failure nothing of it is left. */
+int xen_create_paused(struct xen_ctx *ctx, const struct vxn_plan *plan, const char *loop_dev,
+		      uint32_t *domid, struct vxn_err *err);
+int xen_unpause(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
+int xen_pause(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
+int xen_destroy(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
+/* -1 with err->errnum == ENOENT when no domain has that name. */
+int xen_domid_by_name(struct xen_ctx *ctx, const char *name, uint32_t *domid,
+		      struct vxn_err *err);
+/* A missing domain is not an error: info->exists is false. */
+int xen_domain_info(struct xen_ctx *ctx, uint32_t domid, struct xen_dominfo *info,
+		    struct vxn_err *err);
+/* Malloc'd path of the domain's PV console pty (xenconsoled's). */
+int xen_console_tty(struct xen_ctx *ctx, uint32_t domid, char **path, struct vxn_err *err);
+
+/* Shutdown and death events of domid, delivered through xen_next_event. */
+int xen_watch_death(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
+/* Poll loop integration: xen_poll_prepare appends libxl's fds at fds[*nfds..cap)
+ * and may shorten *timeout_ms; after poll(2), xen_poll_done hands them back. */
+int xen_poll_prepare(struct xen_ctx *ctx, struct pollfd *fds, int *nfds, int cap,
+		     int *timeout_ms, struct vxn_err *err);
+void xen_poll_done(struct xen_ctx *ctx, struct pollfd *fds, int nfds);
+/* 1 with *ev filled, 0 when no event is pending. */
+int xen_next_event(struct xen_ctx *ctx, struct xen_event *ev);
+
+#endif
