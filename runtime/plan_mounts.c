@@ -79,6 +79,14 @@ size_t mount_flag_names(uint64_t flags, const char **names, size_t cap)
 	return n;
 }
 
+size_t mount_option_names(const char **names, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof mount_flags / sizeof mount_flags[0] && n < cap; i++)
+		names[n++] = mount_flags[i].name;
+	return n;
+}
+
 /* Options -> flags + data ("mode=755,size=65536k"). */
 static int mount_options(const struct vxn_spec_mount *m, uint64_t *flags, char **data,
 			 struct vxn_err *err)

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Command-line tests of vxn that need no Xen: every error path a caller can
+# reach before a guest is built, plus spec/features/--version/list.
+# Usage: test-cli.sh PATH/TO/vxn
+# Prints `ok - ...` / `not ok - ...` per check; exits 1 if any check failed.
+set -u
+
+VXN=${1:?usage: test-cli.sh PATH/TO/vxn}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+ROOT=$T/root          # the state root: must stay empty after every bad input
+LOG=$T/log.json
+mkdir -p "$ROOT"
+export VXN_CONFIG=$T/vxn.conf   # no dependency on an installed config
+: > "$VXN_CONFIG"
+
+failures=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; }
+
+has_json() {  # FILE: is it valid JSON? (python3 when present, else a shape check)
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null
+  else
+    grep -q '^[[{]' "$1"
+  fi
+}
+
+# run NAME WANT_RC STDERR_SUBSTRING -- vxn args...: runs vxn with --root,
+# checks the exit status, a message on stderr, and that nothing is left in ROOT.
+run() {
+  local name=$1 want=$2 msg=$3
+  shift 4
+  "$VXN" --root "$ROOT" "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    notok "$name: exit $rc, want $want ($(head -c 200 "$T/err"))"
+  elif [ -n "$msg" ] && ! grep -qF -- "$msg" "$T/err"; then
+    notok "$name: stderr lacks '$msg': $(head -c 200 "$T/err")"
+  elif [ -n "$(ls -A "$ROOT")" ]; then
+    notok "$name: left behind in the state root: $(ls -A "$ROOT" | tr '\n' ' ')"
+    rm -rf "${ROOT:?}"/*
+  else
+    ok "$name"
+  fi
+}
+
+bundle() {  # DIR CONFIG_JSON: a bundle with an empty rootfs
+  mkdir -p "$1/rootfs"
+  [ -n "$2" ] && printf '%s\n' "$2" > "$1/config.json"
+  return 0
+}
+
+# ---------------------------------------------------------------- globals
+"$VXN" --version >"$T/out" 2>&1
+if [ $? -eq 0 ] && grep -qx 'vxn version [0-9.]*' "$T/out" && grep -qx 'spec: 1.0.2' "$T/out" \
+   && grep -q '^xen: ' "$T/out"; then ok "--version"; else notok "--version: $(cat "$T/out")"; fi
+"$VXN" -v >"$T/out" 2>&1 && grep -q '^vxn version' "$T/out" && ok "-v" || notok "-v"
+"$VXN" --help >"$T/out" 2>&1 && grep -q 'create' "$T/out" && ok "--help" || notok "--help"
+
+run "unknown verb" 1 "usage:" -- frobnicate c1
+run "unknown global flag" 1 "usage:" -- --frobnicate list
+run "bad --log-format" 1 "log-format" -- --log-format yaml list
+run "unknown create flag" 1 "usage:" -- create --frobnicate c1
+run "create without ID" 1 "missing container ID" -- create --bundle "$T"
+run "create with two IDs" 1 "unexpected argument" -- create --bundle "$T" c1 c2
+run "--systemd-cgroup accepted" 0 "" -- --systemd-cgroup list
+
+# ---------------------------------------------------------------- IDs
+for id in '..' '../escape' 'a/b' '.hidden' '_x' 'a b' 'a:b'; do
+  run "invalid ID '$id'" 1 "invalid container ID" -- create --bundle "$T" "$id"
+done
+long=$(printf 'x%.0s' $(seq 1025))
+run "1025-character ID" 1 "invalid container ID" -- create --bundle "$T" "$long"
+run "state with invalid ID" 1 "invalid container ID" -- state ../x
+
+# ---------------------------------------------------------------- bundles
+run "missing bundle" 1 "No such file or directory" -- create --bundle "$T/nonexistent" c1
+bundle "$T/noconf" ""
+run "bundle without config.json" 1 "config.json: No such file or directory" -- create --bundle "$T/noconf" c1
+bundle "$T/notjson" 'this is { not json'
+run "config.json not JSON" 1 "not valid JSON" -- create --bundle "$T/notjson" c1
+bundle "$T/emptyargs" '{"ociVersion":"1.0.2","process":{"args":[],"cwd":"/"},"root":{"path":"rootfs"}}'
+run "empty process.args" 1 "process.args: must not be empty" -- create --bundle "$T/emptyargs" c1
+bundle "$T/noargs" '{"ociVersion":"1.0.2","process":{"cwd":"/"},"root":{"path":"rootfs"}}'
+run "missing process.args" 1 "process.args: must not be empty" -- create -b "$T/noargs" c1
+bundle "$T/badtype" '{"ociVersion":"1.0.2","process":{"args":["sh"],"user":{"uid":"0"}},"root":{"path":"rootfs"}}'
+run "wrong type uid" 1 "process.user.uid" -- create -b "$T/badtype" c1
+bundle "$T/rlimit" '{"process":{"args":["sh"],"rlimits":[{"type":"RLIMIT_BOGUS","soft":1,"hard":1}]},"root":{"path":"rootfs"}}'
+run "unknown rlimit" 1 "RLIMIT_BOGUS" -- create -b "$T/rlimit" c1
+bundle "$T/hostbind" '{"process":{"args":["sh"]},"root":{"path":"rootfs"},"mounts":[{"destination":"/data","type":"bind","source":"/srv","options":["rbind"]}]}'
+run "host directory bind" 1 "mounts[0] /data: bind mounts of host directories are not supported" -- create -b "$T/hostbind" c1
+mkdir -p "$T/huge/rootfs"
+{ printf '{"process":{"args":["sh"]},"root":{"path":"rootfs"},"x":"'; head -c 4300000 /dev/zero | tr '\0' a; printf '"}'; } > "$T/huge/config.json"
+run "config.json over 4 MiB" 1 "larger than" -- create -b "$T/huge" c1
+run "--preserve-fds 2" 1 "preserve-fds" -- create --preserve-fds 2 -b "$T/emptyargs" c1
+
+# ---------------------------------------------------------------- unknown containers
+run "state of unknown ID" 1 "container does not exist" -- state nosuch
+run "kill of unknown ID" 1 "container does not exist" -- kill nosuch 9
+run "kill of unknown ID by name" 1 "container does not exist" -- kill nosuch SIGKILL
+run "kill with bad signal" 1 "invalid signal" -- kill nosuch SIGFOO
+run "kill without ID" 1 "missing container ID" -- kill
+run "delete of unknown ID" 1 "container does not exist" -- delete nosuch
+run "delete --force of unknown ID" 1 "container does not exist" -- delete --force nosuch
+run "start of unknown ID" 1 "container does not exist" -- start nosuch
+
+# ---------------------------------------------------------------- --log-format json
+rm -f "$LOG"
+"$VXN" --root "$ROOT" --log "$LOG" --log-format json create --bundle "$T/emptyargs" c1 >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -ne 1 ]; then notok "json log: exit $rc"
+elif [ -s "$T/out" ]; then notok "json log: stdout not empty: $(head -c 200 "$T/out")"
+elif [ -s "$T/err" ]; then notok "json log: stderr not empty with --log: $(head -c 200 "$T/err")"
+elif ! grep -q '^{"level":"error","msg":"process.args: must not be empty","time":"[0-9T:Z-]*"}$' "$LOG"; then
+  notok "json log: line not as runc writes it: $(cat "$LOG")"
+elif ! has_json "$LOG"; then notok "json log: not JSON: $(cat "$LOG")"
+else ok "--log-format json: one error line in --log, nothing on stdout/stderr"; fi
+"$VXN" --root "$ROOT" --log "$LOG" --log-format json delete nosuch >/dev/null 2>&1
+[ "$(wc -l < "$LOG")" -eq 2 ] && tail -n1 "$LOG" | grep -q '"msg":"container does not exist"' \
+  && ok "--log is appended to" || notok "--log is appended to: $(cat "$LOG")"
+"$VXN" --root "$ROOT" --log "$LOG" kill nosuch >/dev/null 2>&1
+tail -n1 "$LOG" | grep -q 'error: container does not exist' && ok "--log text format" \
+  || notok "--log text format: $(tail -n1 "$LOG")"
+
+# ---------------------------------------------------------------- spec
+mkdir -p "$T/specb"
+if "$VXN" spec --bundle "$T/specb" >"$T/out" 2>"$T/err" && has_json "$T/specb/config.json" \
+   && grep -q '"path": "rootfs"' "$T/specb/config.json"; then ok "spec writes config.json"
+else notok "spec: $(cat "$T/err")"; fi
+run "spec refuses to overwrite" 1 "exists" -- spec --bundle "$T/specb"
+# vxn's own parser and planner accept what spec wrote: create then fails only
+# on the missing rootfs, before any guest exists
+run "spec output passes spec+plan" 1 "rootfs" -- create --bundle "$T/specb" c1
+
+# ---------------------------------------------------------------- features, list
+if "$VXN" features >"$T/out" 2>"$T/err" && has_json "$T/out" && grep -q '"ociVersionMax": "1.0.2"' "$T/out" \
+   && grep -q '"ociVersionMin"' "$T/out"; then ok "features JSON"; else notok "features: $(cat "$T/err")"; fi
+"$VXN" --root "$ROOT" list >"$T/out" 2>"$T/err" && [ "$(wc -l < "$T/out")" -eq 1 ] && grep -q '^ID' "$T/out" \
+  && ok "list of an empty root" || notok "list of an empty root: $(cat "$T/out" "$T/err")"
+"$VXN" --root "$ROOT" list --format json >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "[]" ] \
+  && ok "list --format json of an empty root" || notok "list --format json: $(cat "$T/out" "$T/err")"
+"$VXN" --root "$T/absent" list -q >"$T/out" 2>"$T/err" && [ ! -s "$T/out" ] \
+  && ok "list of a missing root" || notok "list of a missing root: $(cat "$T/err")"
+# Docker shares --root between runtimes: another runtime's entry is skipped
+mkdir -p "$T/shared/runcctr"
+echo '{"id":"runcctr","init_process_pid":1}' > "$T/shared/runcctr/state.json"
+"$VXN" --root "$T/shared" list -q >"$T/out" 2>"$T/err" && [ ! -s "$T/out" ] \
+  && ok "list skips other runtimes' entries" || notok "list of a shared root: $(cat "$T/out" "$T/err")"
+run "list --format yaml" 1 "table or json" -- list --format yaml
+
+echo "# $n checks, $failures failed"
+[ "$failures" -eq 0 ]
