@@ -131,7 +131,8 @@ static int plan_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 		return err_set(err, ENOMEM, "plan");
 	l->uid = s->uid;
 	l->gid = s->gid;
-	memcpy(l->gids, s->gids, s->ngids * sizeof *l->gids);
+	if (s->ngids) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(l->gids, s->gids, s->ngids * sizeof *l->gids);
 	l->ngids = (uint32_t)s->ngids;
 	l->umask = s->umask;
 	for (size_t i = 0; i < s->nrlimits; i++)

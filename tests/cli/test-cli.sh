@@ -34,7 +34,9 @@ run() {
   shift 4
   "$VXN" --root "$ROOT" "$@" >"$T/out" 2>"$T/err"
   local rc=$?
-  if [ "$rc" -ne "$want" ]; then
+  if grep -qE 'Sanitizer|runtime error:' "$T/err"; then
+    notok "$name: sanitizer report: $(grep -m1 -E 'Sanitizer|runtime error:' "$T/err")"
+  elif [ "$rc" -ne "$want" ]; then
     notok "$name: exit $rc, want $want ($(head -c 200 "$T/err"))"
   elif [ -n "$msg" ] && ! grep -qF -- "$msg" "$T/err"; then
     notok "$name: stderr lacks '$msg': $(head -c 200 "$T/err")"
