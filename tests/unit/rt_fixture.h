@@ -46,4 +46,13 @@ static inline int fixture_write(const char *path, const char *text)
 	return fclose(f) == 0 ? r : -1;
 }
 
+/* Under -Db_sanitize=undefined a UBSan report must fail the test, not only
+ * print (the runtime reads this hook at start-up; unused otherwise). Each
+ * test binary includes this header from exactly one file. */
+const char *__ubsan_default_options(void);
+__attribute__((used)) const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
 #endif
