@@ -152,5 +152,30 @@ echo '{"id":"runcctr","init_process_pid":1}' > "$T/shared/runcctr/state.json"
   && ok "list skips other runtimes' entries" || notok "list of a shared root: $(cat "$T/out" "$T/err")"
 run "list --format yaml" 1 "table or json" -- list --format yaml
 
+# ---------------------------------------------------------------- a stopped container
+# A state record whose monitor is gone: its status is derived as stopped
+# without asking Xen, so state/list/kill/start/delete can be checked here.
+mkdir -m 0700 "$ROOT/s1"
+cat > "$ROOT/s1/state.json" <<'JSON'
+{"id":"s1","bundle":"/b","rootfs":"/b/rootfs","created":"2026-11-25T17:00:00.000000001Z","owner":"","annotations":{},"monitor_pid":2147483000,"monitor_start":5,"domain_name":"vxn-s1","domid":3}
+JSON
+"$VXN" --root "$ROOT" state s1 >"$T/out" 2>"$T/err"
+if [ $? -eq 0 ] && has_json "$T/out" && grep -q '"status": "stopped"' "$T/out" && grep -q '"pid": 0' "$T/out" \
+   && grep -q '"ociVersion"' "$T/out" && grep -q '"bundle": "/b"' "$T/out"; then ok "state of a stopped container"
+else notok "state of a stopped container: $(cat "$T/out" "$T/err")"; fi
+"$VXN" --root "$ROOT" list --format json >"$T/out" 2>"$T/err" && has_json "$T/out" && grep -q '"id": "s1"' "$T/out" \
+  && ok "list --format json shows it" || notok "list --format json: $(cat "$T/out" "$T/err")"
+"$VXN" --root "$ROOT" list -q >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "s1" ] \
+  && ok "list -q shows it" || notok "list -q: $(cat "$T/out" "$T/err")"
+"$VXN" --root "$ROOT" kill s1 KILL >"$T/out" 2>"$T/err"
+[ $? -eq 1 ] && grep -q 'container not running' "$T/err" && ok "kill of a stopped container" \
+  || notok "kill of a stopped container: $(cat "$T/err")"
+"$VXN" --root "$ROOT" start s1 >"$T/out" 2>"$T/err"
+[ $? -eq 1 ] && grep -q 'stopped' "$T/err" && ok "start of a stopped container" \
+  || notok "start of a stopped container: $(cat "$T/err")"
+"$VXN" --root "$ROOT" delete s1 >"$T/out" 2>"$T/err"
+[ $? -eq 0 ] && [ ! -e "$ROOT/s1" ] && ok "delete of a stopped container removes its state" \
+  || notok "delete of a stopped container: $(cat "$T/err")"
+
 echo "# $n checks, $failures failed"
 [ "$failures" -eq 0 ]
