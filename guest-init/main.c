@@ -22,6 +22,7 @@
 
 static struct relay relay;
 static bool channel_up;
+static uint64_t started_ms, root_disk_ms;
 
 static void __attribute__((noreturn)) power_off(void)
 {
@@ -81,8 +82,10 @@ static void connect_host(int sigfd, struct vxn_err *err)
 
 static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 {
-	if (device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0 ||
-	    mount_root(l, err) != 0 || mount_container(l, err) != 0)
+	if (device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0)
+		fatal(err);
+	root_disk_ms = uptime_ms();
+	if (mount_root(l, err) != 0 || mount_container(l, err) != 0)
 		fatal(err);
 	if (l->hostname[0] && sethostname(l->hostname, strlen(l->hostname)) != 0) {
 		err_set(err, errno, "sethostname");
@@ -101,7 +104,9 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 		relay_queue(&relay, VXN_F_ERROR, rep.text, strlen(rep.text));
 		return;
 	}
-	console_say("exec after %llu ms uptime", (unsigned long long)uptime_ms());
+	console_say("exec after %llu ms uptime (init started at %llu, root disk at %llu)",
+		    (unsigned long long)uptime_ms(), (unsigned long long)started_ms,
+		    (unsigned long long)root_disk_ms);
 }
 
 int main(void)
@@ -111,6 +116,7 @@ int main(void)
 	struct proc proc;
 	struct vxn_exit result;
 
+	started_ms = uptime_ms();
 	int sigfd = signals_setup(&err);
 	if (sigfd < 0 || mount_early(&err) != 0 || modules_load(&err) != 0)
 		fatal(&err);

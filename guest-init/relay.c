@@ -265,6 +265,9 @@ int relay_flush(struct relay *r, int timeout_ms)
 	uint64_t deadline = uptime_ms() + (uint64_t)timeout_ms;
 
 	for (;;) {
+		/* a host that closed the channel after reading everything is done */
+		if (!channel_is_open(r->ch))
+			return r->out.len == 0 ? 0 : -1;
 		if (channel_send(r->ch, &r->out) < 0)
 			return -1;
 		if (r->out.len == 0 && channel_drained(r->ch))
