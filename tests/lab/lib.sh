@@ -1,0 +1,160 @@
+# Shared by tests/lab/test-vxn-*.sh (sourced). Runs inside dom0 of the lab:
+# VXN_BUILD_DIR is the meson build dir, VXN_CONFIG a vxn.conf naming the
+# guest kernel and initramfs, XENLAB_OUT a writable dir shared with the host.
+# shellcheck shell=bash
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; lab_dump; exit 1; }
+say() { echo "# $*"; }
+
+now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+seconds_since() {
+  local d=$(($(now_us) - $1))
+  printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
+}
+
+conf_value() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$VXN_CONFIG" | tail -n 1; }
+
+# Skips (77) unless everything a guest needs is here.
+lab_init() {
+  grep -qs control_d /proc/xen/capabilities ||
+    skip "not in a Xen dom0 (run through tests/xenlab/xenlab run)"
+  [ -n "${VXN_BUILD_DIR:-}" ] || skip "VXN_BUILD_DIR not set"
+  VXN=$VXN_BUILD_DIR/runtime/vxn
+  [ -x "$VXN" ] || skip "vxn not built ($VXN)"
+  [ -n "${VXN_CONFIG:-}" ] && [ -r "$VXN_CONFIG" ] || skip "VXN_CONFIG not set or unreadable"
+  local kernel initramfs
+  kernel=$(conf_value kernel)
+  initramfs=$(conf_value initramfs)
+  [ -n "$kernel" ] && [ -r "$kernel" ] || skip "guest kernel not built (kernel = '$kernel')"
+  [ -n "$initramfs" ] && [ -r "$initramfs" ] ||
+    skip "guest initramfs with guest-init not built (initramfs = '$initramfs')"
+  [ -x /bin/busybox ] || skip "no /bin/busybox (busybox-static)"
+  export VXN_CONFIG
+  LAB_WORK=$(mktemp -d /tmp/vxn-lab.XXXXXX)
+  VXN_ROOT=$LAB_WORK/state
+  VXN_LOG=$LAB_WORK/vxn.log
+  trap lab_cleanup EXIT
+}
+
+vxn() { "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug "$@"; }
+
+# What a failing test leaves for the human: logs and consoles.
+lab_dump() {
+  [ -n "${LAB_WORK:-}" ] || return 0
+  local d
+  echo "--- vxn log (tail):"
+  tail -n 60 "$VXN_LOG" 2>/dev/null
+  for d in "$VXN_ROOT"/*/; do
+    [ -d "$d" ] || continue
+    echo "--- console of $(basename "$d") (tail):"
+    tail -n 20 "$d/console.log" 2>/dev/null
+  done
+  echo "--- xl list:"; xl list 2>&1
+}
+
+lab_cleanup() {
+  local d
+  for d in "$VXN_ROOT"/*/; do
+    [ -d "$d" ] && vxn delete --force "$(basename "$d")" >/dev/null 2>&1
+  done
+  if [ -n "${XENLAB_OUT:-}" ] && [ -d "$XENLAB_OUT" ]; then
+    mkdir -p "$XENLAB_OUT/lab-logs"
+    cp "$VXN_LOG" "$XENLAB_OUT/lab-logs/$(basename "$0" .sh).vxn.log" 2>/dev/null
+  fi
+  rm -rf "$LAB_WORK"
+}
+
+# A JSON array of strings from the arguments (escapes \ " and control chars).
+json_array() {
+  local out="" a s i c
+  for a in "$@"; do
+    s=""
+    for ((i = 0; i < ${#a}; i++)); do
+      c=${a:i:1}
+      case $c in
+        '"') s+='\"' ;;
+        '\') s+='\\' ;;
+        $'\n') s+='\n' ;;
+        $'\t') s+='\t' ;;
+        *) s+=$c ;;
+      esac
+    done
+    out+="${out:+, }\"$s\""
+  done
+  echo "[$out]"
+}
+
+# A busybox rootfs, made once per test and copied for each bundle.
+busybox_rootfs() {
+  local dir=$LAB_WORK/rootfs-template a
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"/{bin,etc,proc,sys,dev,tmp,root,home/user}
+    cp /bin/busybox "$dir/bin/busybox"
+    for a in $(/bin/busybox --list); do
+      [ "$a" = busybox ] || ln -s busybox "$dir/bin/$a"
+    done
+    printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n' > "$dir/etc/passwd"
+    printf 'root:x:0:\nuser:x:1000:\n' > "$dir/etc/group"
+    chmod 1777 "$dir/tmp"
+  fi
+  cp -a "$dir" "$1"
+}
+
+# make_bundle DIR [--cwd D] [--uid N] [--gid N] [--env K=V]... -- ARGS...
+# config.json comes from `vxn spec` (one key per line), edited line by line.
+make_bundle() {
+  local dir=$1 cwd=/ uid=0 gid=0 env=(PATH=/bin:/usr/bin) line
+  shift
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --cwd) cwd=$2; shift 2 ;;
+      --uid) uid=$2; shift 2 ;;
+      --gid) gid=$2; shift 2 ;;
+      --env) env+=("$2"); shift 2 ;;
+      --) shift; break ;;
+      *) fail "make_bundle: unknown option $1" ;;
+    esac
+  done
+  mkdir -p "$dir"
+  busybox_rootfs "$dir/rootfs"
+  "$VXN" spec --bundle "$dir" || fail "vxn spec"
+  local args envs
+  args=$(json_array "$@")
+  envs=$(json_array "${env[@]}")
+  while IFS= read -r line; do
+    case $line in
+      *'"terminal":'*) line=${line/true/false} ;;
+      *'"user": {'*) line="    \"user\": {\"uid\": $uid, \"gid\": $gid}," ;;
+      *'"args": ['*) line="    \"args\": $args," ;;
+      *'"env": ['*) line="    \"env\": $envs," ;;
+      *'"cwd":'*) line="    \"cwd\": $(json_array "$cwd" | sed 's/^\[\(.*\)\]$/\1/')," ;;
+    esac
+    printf '%s\n' "$line"
+  done < "$dir/config.json" > "$dir/config.json.new"
+  mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# state_of ID: the "status" field of `vxn state ID`.
+state_of() {
+  vxn state "$1" 2>/dev/null | tr -d ' \n' | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p'
+}
+
+# wait_for_file FILE TEXT SECONDS: until FILE contains TEXT.
+wait_for_text() {
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    grep -qs -- "$2" "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+wait_for_state() {
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    [ "$(state_of "$1")" = "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
