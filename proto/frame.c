@@ -5,6 +5,7 @@
  *   winsize: u16 rows, u16 cols
  *   signal:  i32 signo (1..64), u8 all (0/1), 3 zero bytes
  *   exit:    u8 kind, 3 zero bytes, i32 value (code 0..255 or signal 1..64)
+ *   ps reply: text lines, checked by vxn_ps_text_check
  *
  * Both sides decode what the other sends; the host treats the guest as
  * hostile, so every decoder checks lengths, ranges and padding exactly. */
@@ -44,6 +45,8 @@ static uint32_t frame_max_len(uint8_t type)
 	switch (type) {
 	case VXN_F_STDIN_EOF:
 	case VXN_F_HELLO:
+	case VXN_F_EXEC_STARTED:
+	case VXN_F_PS_REQUEST:
 		return 0;
 	case VXN_F_WINSIZE:
 		return VXN_WINSIZE_BYTES;
@@ -165,6 +168,60 @@ int vxn_error_text_decode(const uint8_t *p, size_t len, char *out, size_t cap)
 	for (size_t i = 0; i < n; i++)
 		out[i] = (p[i] >= 0x20 && p[i] <= 0x7e) ? (char)p[i] : '?';
 	out[n] = '\0';
+	return 0;
+}
+
+/* Length of a run of bytes accepted by ok(), at most max + 1. */
+static size_t span(const uint8_t *p, size_t len, bool (*ok)(uint8_t), size_t max)
+{
+	size_t n = 0;
+
+	while (n < len && n <= max && ok(p[n]))
+		n++;
+	return n;
+}
+
+static bool is_digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_user_char(uint8_t c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* One field of a ps line: n accepted bytes (1..max) then the separator. */
+static int field(const uint8_t *p, size_t len, size_t *pos, bool (*ok)(uint8_t), size_t max,
+		 uint8_t sep)
+{
+	size_t n = span(p + *pos, len - *pos, ok, max);
+
+	if (n == 0 || n > max || *pos + n >= len || p[*pos + n] != sep)
+		return -EPROTO;
+	*pos += n + 1;
+	return 0;
+}
+
+/* CMD is printable ASCII and so may contain spaces: it runs to the newline. */
+static bool is_cmd_char(uint8_t c)
+{
+	return c >= 0x20 && c <= 0x7e;
+}
+
+int vxn_ps_text_check(const uint8_t *p, size_t len)
+{
+	size_t pos = 0;
+
+	if (len > VXN_FRAME_MAX_PAYLOAD)
+		return -EPROTO;
+	while (pos < len) {
+		if (field(p, len, &pos, is_digit, 10, ' ') ||
+		    field(p, len, &pos, is_user_char, 32, ' ') ||
+		    field(p, len, &pos, is_cmd_char, VXN_PS_CMD_MAX, '\n'))
+			return -EPROTO;
+	}
 	return 0;
 }
 

@@ -95,11 +95,21 @@ enum vxn_frame_type {
 	VXN_F_EXIT = 7,       /* guest -> host: struct vxn_exit, last frame of a stream */
 	VXN_F_ERROR = 8,      /* guest -> host: text, e.g. "exec: /bin/nope: no such file or directory" */
 	VXN_F_HELLO = 9,      /* guest -> host: guest-init connected (empty payload) */
-	VXN_F_TYPE_MAX = 9,
+	VXN_F_EXEC_START = 10,   /* host -> guest: start a process for stream N >= 1; payload:
+				  * a vxn_launch (vxn_launch_encode) of which only the process
+				  * fields count (args, env, cwd, ids, umask, rlimits, terminal) */
+	VXN_F_EXEC_STARTED = 11, /* guest -> host: stream N's process runs (empty payload);
+				  * a start failure is ERROR then EXIT on stream N instead */
+	VXN_F_PS_REQUEST = 12,   /* host -> guest: list processes; stream = request tag */
+	VXN_F_PS_REPLY = 13,     /* guest -> host: "PID USER CMD\n" lines (vxn_ps_text_check),
+				  * same stream as the request */
+	VXN_F_TYPE_MAX = 13,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
- * container's main process; other numbers are reserved for exec'd processes. */
+ * container's main process; exec'd processes get streams 1..65535, assigned by
+ * the monitor. STDIN, STDIN_EOF, WINSIZE, SIGNAL (all = false), STDOUT, STDERR,
+ * ERROR and EXIT apply to the stream they carry. */
 #define VXN_FRAME_HDR_BYTES 8u
 #define VXN_FRAME_MAX_PAYLOAD 16384u
 #define VXN_ERROR_MAX 1024u
@@ -150,6 +160,13 @@ int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e);
  * NUL-terminates, replaces bytes that are not printable ASCII with '?'.
  * -EPROTO if len > VXN_ERROR_MAX. */
 int vxn_error_text_decode(const uint8_t *p, size_t len, char *out, size_t cap);
+
+/* A PS_REPLY payload: 0 when it is lines "PID USER CMD\n", PID 1..10 digits,
+ * USER 1..32 of [A-Za-z0-9_.-], CMD 1..VXN_PS_CMD_MAX printable ASCII bytes;
+ * -EPROTO otherwise (also for len > VXN_FRAME_MAX_PAYLOAD). An empty payload is
+ * a valid empty list. */
+#define VXN_PS_CMD_MAX 256u
+int vxn_ps_text_check(const uint8_t *p, size_t len);
 
 /* Wait status of the container's process, as the host reports it: exit N -> N,
  * signal S -> 128 + S. */

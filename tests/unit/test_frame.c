@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -78,6 +79,10 @@ static void test_hdr_len_per_type(void **state)
 	expect_max_len(VXN_F_EXIT, VXN_EXIT_BYTES);
 	expect_max_len(VXN_F_ERROR, VXN_ERROR_MAX);
 	expect_max_len(VXN_F_HELLO, 0);
+	expect_max_len(VXN_F_EXEC_START, VXN_FRAME_MAX_PAYLOAD);
+	expect_max_len(VXN_F_EXEC_STARTED, 0);
+	expect_max_len(VXN_F_PS_REQUEST, 0);
+	expect_max_len(VXN_F_PS_REPLY, VXN_FRAME_MAX_PAYLOAD);
 }
 
 static void test_winsize(void **state)
@@ -209,6 +214,64 @@ static void test_error_text(void **state)
 	free(big);
 }
 
+static int ps_check(const char *text)
+{
+	return vxn_ps_text_check((const uint8_t *)text, strlen(text));
+}
+
+static void test_ps_text_good(void **state)
+{
+	(void)state;
+	assert_int_equal(ps_check(""), 0);
+	assert_int_equal(ps_check("7 root sh\n"), 0);
+	assert_int_equal(ps_check("7 root /bin/sh -c sleep 100\n12 1000 sleep 100\n"), 0);
+	assert_int_equal(ps_check("4294967295 a.b_c-d x\n"), 0);
+}
+
+static void test_ps_text_hostile(void **state)
+{
+	(void)state;
+	const char *bad[] = {
+		"7 root sh",                /* no final newline */
+		"\n",                       /* empty line */
+		"x root sh\n",              /* pid not a number */
+		"12345678901 root sh\n",    /* pid over 10 digits */
+		"7  sh\n",                  /* empty user */
+		"7 ro/ot sh\n",             /* user with a slash */
+		"7 root \n",                /* empty command */
+		"7 root \x1b[2J\n",         /* escape sequence */
+		"7 root a\tb\n",            /* tab */
+		"7 root sh\r\n",            /* carriage return */
+		" 7 root sh\n",             /* leading space */
+		"7\n",                      /* one field */
+		"7 root",                   /* truncated */
+		"7 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa sh\n", /* user over 32 */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (ps_check(bad[i]) != -EPROTO)
+			fail_msg("accepted: %s", bad[i]);
+	}
+	assert_int_equal(vxn_ps_text_check((const uint8_t *)"7 root s\0h\n", 11), -EPROTO);
+}
+
+static void test_ps_text_bounds(void **state)
+{
+	(void)state;
+	char line[VXN_PS_CMD_MAX + 16];
+	int n = snprintf(line, sizeof line, "1 r ");
+
+	memset(line + n, 'c', VXN_PS_CMD_MAX);
+	line[n + VXN_PS_CMD_MAX] = '\n';
+	assert_int_equal(vxn_ps_text_check((uint8_t *)line, (size_t)n + VXN_PS_CMD_MAX + 1), 0);
+	line[n + VXN_PS_CMD_MAX] = 'c';
+	line[n + VXN_PS_CMD_MAX + 1] = '\n';
+	assert_int_equal(vxn_ps_text_check((uint8_t *)line, (size_t)n + VXN_PS_CMD_MAX + 2),
+			 -EPROTO);
+	uint8_t *big = calloc(1, VXN_FRAME_MAX_PAYLOAD + 1);
+	assert_int_equal(vxn_ps_text_check(big, VXN_FRAME_MAX_PAYLOAD + 1), -EPROTO);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +284,9 @@ int main(void)
 		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_error_text),
+		cmocka_unit_test(test_ps_text_good),
+		cmocka_unit_test(test_ps_text_hostile),
+		cmocka_unit_test(test_ps_text_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,6 +173,30 @@ static void test_round_trip_minimal_layout(void **state)
 	free(buf);
 }
 
+/* What `vxn exec` sends in an EXEC_START frame: process fields only, no
+ * mounts, empty hostname and root type. It must fit one frame. */
+static void test_exec_process_round_trip(void **state)
+{
+	(void)state;
+	struct vxn_launch in = full_launch(), out;
+	size_t len;
+
+	in.hostname = "";
+	in.root_fstype = "";
+	in.mounts = NULL;
+	in.nmounts = 0;
+	uint8_t *buf = encode_ok(&in, &len);
+	assert_true(len <= VXN_FRAME_MAX_PAYLOAD);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_launch_equal(&in, &out);
+	assert_true(out.terminal);
+	vxn_launch_free(&out);
+	/* a guest-init fed a cut-off EXEC_START payload refuses it */
+	for (size_t cut = 0; cut < len; cut += 7)
+		assert_int_equal(decode_copy(buf, cut, &out), -EPROTO);
+	free(buf);
+}
+
 static void test_truncated_at_every_offset(void **state)
 {
 	(void)state;
@@ -417,6 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_full),
 		cmocka_unit_test(test_round_trip_minimal_layout),
+		cmocka_unit_test(test_exec_process_round_trip),
 		cmocka_unit_test(test_truncated_at_every_offset),
 		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_wrong_magic_and_version),
