@@ -23,6 +23,7 @@
 #include "log.h"
 #include "loop.h"
 #include "monitor.h"
+#include "phase.h"
 #include "plan.h"
 #include "ramdisk.h"
 #include "rootdisk.h"
@@ -213,9 +214,12 @@ int container_start(const struct vxn_globals *g, const char *id, struct vxn_err 
 	char dir[PATH_MAX], mark[PATH_MAX];
 	uint32_t domid;
 	int pid, r = -1, fd;
+	struct phase ph;
 
+	phase_begin(&ph);
 	if (container_status(g, id, &st, &s, &pid, err))
 		return -1;
+	phase_end(&ph, "start-status");
 	if (s != VXN_STATUS_CREATED) {
 		err_set(err, 0, s == VXN_STATUS_STOPPED ? "cannot start a container that has stopped"
 			: "cannot start an already running container");
@@ -235,6 +239,7 @@ int container_start(const struct vxn_globals *g, const char *id, struct vxn_err 
 		unlink(mark);
 		goto out;
 	}
+	phase_end(&ph, "unpause");
 	r = 0;
 out:
 	xen_close(x);
@@ -289,7 +294,9 @@ int container_delete(const struct vxn_globals *g, const char *id, bool force,
 	struct stat sb;
 	char dir[PATH_MAX];
 	int pid;
+	struct phase ph;
 
+	phase_begin(&ph);
 	if (state_dir_of(g, id, dir, sizeof(dir), err))
 		return -1;
 	if (container_status(g, id, &st, &s, &pid, err)) {
@@ -317,6 +324,7 @@ int container_delete(const struct vxn_globals *g, const char *id, bool force,
 	state_free(&st);
 	cleanup_leftovers(id, dir);
 	remove_tree(dir);
+	phase_end(&ph, "delete");
 	return 0;
 }
 
@@ -435,7 +443,8 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	return 0;
 }
 
-static int build(const struct vxn_create_opts *o, struct creation *c, struct vxn_err *err)
+static int build(const struct vxn_create_opts *o, struct creation *c, struct phase *ph,
+		 struct vxn_err *err)
 {
 	struct stat st;
 
@@ -447,7 +456,11 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct vxn
 		return -1;
 	if (rootdisk_build(&c->plan, err))
 		return -1;
-	return ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err);
+	phase_end(ph, "rootdisk");
+	if (ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err))
+		return -1;
+	phase_end(ph, "ramdisk");
+	return 0;
 }
 
 static void undo_creation(const char *id, struct creation *c)
@@ -468,16 +481,24 @@ int container_create(const struct vxn_globals *g, const char *id,
 		     const struct vxn_create_opts *o, pid_t *monitor_pid, struct vxn_err *err)
 {
 	struct creation c;
+	struct phase ph;
 	int r;
 
 	memset(&c, 0, sizeof(c));
+	phase_begin(&ph);
 	r = prepare(g, id, o, &c, err);
-	if (r == 0)
-		r = build(o, &c, err);
-	if (r == 0)
+	if (r == 0) {
+		phase_end(&ph, "spec");
+		r = build(o, &c, &ph, err);
+	}
+	if (r == 0) {
 		r = fork_monitor(g, id, o, &c, err);
-	if (r == 0)
+		phase_end(&ph, "monitor-ready");
+	}
+	if (r == 0) {
 		r = record_state(id, &c, err);
+		phase_end(&ph, "state");
+	}
 	if (r) {
 		undo_creation(id, &c);
 		if (o->pid_file && c.monitor > 0)

@@ -25,6 +25,7 @@
 #include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "phase.h"
 #include "xen.h"
 
 #define CONSOLE_LOG_MAX (1024 * 1024)
@@ -36,6 +37,7 @@
 struct monitor {
 	const struct monitor_args *a;
 	struct timespec t0;
+	struct phase ph;  /* setup steps, then exit report -> monitor exit */
 	struct xen_ctx *xen;
 	uint32_t domid;
 	bool have_domain;
@@ -174,11 +176,14 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	const struct vxn_plan *p = m->a->plan;
 	char path[PATH_MAX];
 
+	phase_begin(&m->ph);
 	if (xen_open(&m->xen, err) ||
 	    loop_attach(p->disk_image, p->disk_readonly, &m->loop_fd, m->loop_path, err))
 		return -1;
+	phase_end(&m->ph, "loop-attach");
 	if (xen_create_paused(m->xen, p, m->loop_path, &m->domid, err))
 		return -1;
+	phase_end(&m->ph, "libxl-create");
 	m->have_domain = true;
 	log_debug("monitor: domain %s (domid %u) created paused in %ld ms", p->name, m->domid,
 		  elapsed_ms(m));
@@ -190,7 +195,10 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	m->console_log = open(state_path(m, MONITOR_CONSOLE_LOG, path, sizeof(path)),
 			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	console_try_open(m);
-	return write_pid_file(m->a->pid_file, err);
+	if (write_pid_file(m->a->pid_file, err))
+		return -1;
+	phase_end(&m->ph, "monitor-setup");
+	return 0;
 }
 
 static void tell_create(const struct monitor *m, const struct vxn_err *err)
@@ -288,6 +296,8 @@ static _Noreturn void monitor_exit(struct monitor *m)
 			  m->a->state_dir, MONITOR_CONSOLE_LOG);
 	snprintf(text, sizeof(text), "%d\n", status);
 	write_small_file(m, MONITOR_EXIT_STATUS, text);
+	if (m->have_exit)
+		phase_end(&m->ph, "exit-to-monitor-exit");
 	log_debug("monitor: container %s exit status %d", m->a->id, status);
 	log_rss(m);
 	if (status > 128 && status - 128 <= SIGRTMAX &&
@@ -337,6 +347,7 @@ static void guest_exit(struct monitor *m, const uint8_t *p, size_t len)
 		return;
 	}
 	m->have_exit = true;
+	phase_begin(&m->ph);
 	clock_gettime(CLOCK_MONOTONIC, &m->exit_deadline);
 	m->exit_deadline.tv_sec += EXIT_GRACE_MS / 1000;
 	log_debug("monitor: exit report (%s %d) at %ld ms",
