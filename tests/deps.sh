@@ -16,8 +16,13 @@ PACKAGES=(
   linux-image-amd64 busybox-static cpio kmod
   # root disks
   e2fsprogs erofs-utils
+  # tools the test scripts use that a minimal Debian may lack
+  procps
   # test bundles and images
   umoci skopeo
+  # engines driving vxn in the lab (tests/lab/test-engine-*.sh); runc for
+  # comparison; docker.io needs iptables even with "iptables": false
+  containerd docker.io podman runc iptables
 )
 
 missing=()
