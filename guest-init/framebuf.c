@@ -30,7 +30,13 @@ void byteq_drop(struct byteq *q, size_t n)
 
 int frame_put(struct byteq *q, uint8_t type, const void *payload, size_t n)
 {
-	struct vxn_frame_hdr h = { .type = type, .len = (uint32_t)n };
+	return frame_put_stream(q, type, 0, payload, n);
+}
+
+int frame_put_stream(struct byteq *q, uint8_t type, uint16_t stream, const void *payload,
+		     size_t n)
+{
+	struct vxn_frame_hdr h = { .type = type, .stream = stream, .len = (uint32_t)n };
 	uint8_t hdr[VXN_FRAME_HDR_BYTES];
 	struct vxn_frame_hdr check;
 

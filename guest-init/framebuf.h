@@ -25,6 +25,9 @@ void byteq_drop(struct byteq *q, size_t n);
 /* Append one frame (header + payload) for stream 0: 0, -EINVAL if the
  * payload is over the type's limit, -ENOSPC if it does not fit. */
 int frame_put(struct byteq *q, uint8_t type, const void *payload, size_t n);
+/* The same for any stream (exec'd processes have streams >= 1). */
+int frame_put_stream(struct byteq *q, uint8_t type, uint16_t stream, const void *payload,
+		     size_t n);
 
 /* Look at the first frame: 1 with *h and *payload set when a whole frame is
  * queued, 0 when more bytes are needed, -EPROTO for a bad header. The caller

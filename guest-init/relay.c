@@ -11,17 +11,16 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "sessions.h"
 
 #define OUT_CAP (4 * (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD))
 #define IN_CAP (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
-#define STDIN_CAP (4 * VXN_FRAME_MAX_PAYLOAD)
-/* After the process exits, how long its leftover output may take. */
-#define DRAIN_MS 5000
 #define POLL_MS 250
+#define PFD_MAX (2 + 3 * (1 + RELAY_MAX_EXEC))
 
 static uint8_t out_storage[OUT_CAP];
 static uint8_t in_storage[IN_CAP];
-static uint8_t stdin_storage[STDIN_CAP];
+static uint8_t stdin_storage[RELAY_STDIN_CAP];
 
 void relay_init(struct relay *r, struct channel *ch, int sigfd)
 {
@@ -30,7 +29,7 @@ void relay_init(struct relay *r, struct channel *ch, int sigfd)
 	r->sigfd = sigfd;
 	r->out = (struct byteq){ out_storage, OUT_CAP, 0 };
 	r->in = (struct byteq){ in_storage, IN_CAP, 0 };
-	r->stdin_q = (struct byteq){ stdin_storage, STDIN_CAP, 0 };
+	r->s[0].stdin_q = (struct byteq){ stdin_storage, RELAY_STDIN_CAP, 0 };
 }
 
 int relay_queue(struct relay *r, uint8_t type, const void *p, size_t n)
@@ -38,47 +37,69 @@ int relay_queue(struct relay *r, uint8_t type, const void *p, size_t n)
 	return frame_put(&r->out, type, p, n);
 }
 
-static void on_signal_frame(struct relay *r, const uint8_t *p, size_t n)
+static void on_signal_frame(struct relay *r, struct session *s, const uint8_t *p, size_t n)
 {
-	struct vxn_signal s;
+	struct vxn_signal sig;
 
-	if (vxn_signal_decode(p, n, &s) != 0) {
+	if (vxn_signal_decode(p, n, &sig) != 0) {
 		console_say("ignoring a malformed signal frame");
 		return;
 	}
-	if (s.all)
-		kill(-1, s.signo);
-	else if (!r->exited)
-		kill(r->proc->pid, s.signo);
+	if (sig.all)
+		kill(-1, sig.signo);
+	else if (!s->exited)
+		kill(s->proc.pid, sig.signo);
+	(void)r;
 }
 
-static void on_winsize_frame(struct relay *r, const uint8_t *p, size_t n)
+static void on_winsize_frame(struct session *s, const uint8_t *p, size_t n)
 {
 	struct vxn_winsize w;
 
-	if (!r->proc->terminal || vxn_winsize_decode(p, n, &w) != 0)
+	if (!s->proc.terminal || s->exited || vxn_winsize_decode(p, n, &w) != 0)
 		return;
 	struct winsize ws = { .ws_row = w.rows, .ws_col = w.cols };
-	ioctl(r->proc->out_fd, TIOCSWINSZ, &ws);
+	ioctl(s->proc.out_fd, TIOCSWINSZ, &ws);
 }
 
-/* Handle one frame; 0 if it must wait (stdin queue full), 1 if done. */
+/* Frames about one stream's process; those of a stream that is gone are
+ * dropped (the host may not have seen its EXIT yet). 0: must wait. */
+static int on_stream_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_t *p)
+{
+	struct session *s = session_of(r, h->stream);
+
+	if (!s)
+		return 1;
+	switch (h->type) {
+	case VXN_F_STDIN:
+		if (s->stdin_eof || s->exited)
+			return 1;
+		return byteq_push(&s->stdin_q, p, h->len) == 0;
+	case VXN_F_STDIN_EOF:
+		s->stdin_eof = true;
+		return 1;
+	case VXN_F_WINSIZE:
+		on_winsize_frame(s, p, h->len);
+		return 1;
+	default: /* VXN_F_SIGNAL */
+		on_signal_frame(r, s, p, h->len);
+		return 1;
+	}
+}
+
+/* Handle one frame; 0 if it must wait (a queue is full), 1 if done. */
 static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
 	switch (h->type) {
 	case VXN_F_STDIN:
-		if (r->stdin_eof || r->exited)
-			return 1;
-		return byteq_push(&r->stdin_q, p, h->len) == 0;
 	case VXN_F_STDIN_EOF:
-		r->stdin_eof = true;
-		return 1;
 	case VXN_F_WINSIZE:
-		on_winsize_frame(r, p, h->len);
-		return 1;
 	case VXN_F_SIGNAL:
-		on_signal_frame(r, p, h->len);
-		return 1;
+		return on_stream_frame(r, h, p);
+	case VXN_F_EXEC_START:
+		return session_exec(r, h->stream, p, h->len);
+	case VXN_F_PS_REQUEST:
+		return session_ps(r, h->stream);
 	default:
 		console_say("ignoring frame type %u from the host", h->type);
 		return 1;
@@ -103,38 +124,38 @@ static int pump_host_input(struct relay *r, struct vxn_err *err)
 	return 0;
 }
 
-static void close_stdin(struct relay *r)
+static void close_stdin(struct session *s)
 {
-	if (r->proc->in_fd >= 0 && !r->proc->terminal) {
-		close(r->proc->in_fd);
-		r->proc->in_fd = -1;
+	if (s->proc.in_fd >= 0 && !s->proc.terminal) {
+		close(s->proc.in_fd);
+		s->proc.in_fd = -1;
 	}
 }
 
-static void pump_stdin(struct relay *r)
+static void pump_stdin(struct session *s)
 {
-	struct proc *p = r->proc;
+	struct proc *p = &s->proc;
 
-	while (r->stdin_q.len && p->in_fd >= 0) {
-		ssize_t n = write(p->in_fd, r->stdin_q.data, r->stdin_q.len);
+	while (s->stdin_q.len && p->in_fd >= 0) {
+		ssize_t n = write(p->in_fd, s->stdin_q.data, s->stdin_q.len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n < 0) { /* the reader is gone: drop what is left */
-			r->stdin_q.len = 0;
-			close_stdin(r);
+			s->stdin_q.len = 0;
+			close_stdin(s);
 			return;
 		}
-		byteq_drop(&r->stdin_q, (size_t)n);
+		byteq_drop(&s->stdin_q, (size_t)n);
 	}
-	if (r->stdin_eof && r->stdin_q.len == 0)
-		close_stdin(r);
+	if (s->stdin_eof && s->stdin_q.len == 0)
+		close_stdin(s);
 }
 
 /* Read one chunk of output into a frame; true at EOF (a pty master reports
  * EIO once every slave is closed). */
-static bool pump_output(struct relay *r, int fd, uint8_t type)
+static bool pump_output(struct relay *r, struct session *s, int fd, uint8_t type)
 {
 	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
 
@@ -145,7 +166,7 @@ static bool pump_output(struct relay *r, int fd, uint8_t type)
 		return false;
 	if (n <= 0)
 		return true;
-	frame_put(&r->out, type, buf, (size_t)n);
+	frame_put_stream(&r->out, type, s->stream, buf, (size_t)n);
 	return false;
 }
 
@@ -158,105 +179,137 @@ static void reap(struct relay *r)
 	while (read(r->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
 		;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (pid != r->proc->pid || r->exited)
+		struct session *s = session_of_pid(r, pid);
+		if (!s)
 			continue;
-		r->exited = true;
-		r->wstatus = st;
-		r->drain_deadline_ms = uptime_ms() + DRAIN_MS;
+		s->exited = true;
+		s->wstatus = st;
+		s->drain_deadline_ms = uptime_ms() + RELAY_DRAIN_MS;
 		/* like the end of a PID namespace: nothing outlives the process */
-		kill(-1, SIGKILL);
+		if (s == &r->s[0])
+			kill(-1, SIGKILL);
 	}
 }
 
-enum { PFD_CHANNEL, PFD_SIGNAL, PFD_STDIN, PFD_STDOUT, PFD_STDERR, PFD_COUNT };
+/* Which session and which of its fds a pollfd stands for. */
+struct slot {
+	struct session *s;
+	int which;  /* 0 stdin, 1 stdout (or pty), 2 stderr */
+};
 
-static bool outputs_done(const struct relay *r)
+static void add_pfd(struct pollfd *pfd, struct slot *slots, int *n, struct session *s,
+		    int which, int fd, short ev)
 {
-	return r->out_eof && r->err_eof;
+	pfd[*n] = (struct pollfd){ fd, ev, 0 };
+	slots[*n] = (struct slot){ s, which };
+	(*n)++;
 }
 
-static void build_pollfds(const struct relay *r, struct pollfd *pfd)
+static void session_pollfds(const struct relay *r, struct session *s, struct pollfd *pfd,
+			    struct slot *slots, int *n)
 {
-	const struct proc *p = r->proc;
+	const struct proc *p = &s->proc;
 	bool room = frame_room_for_output(&r->out);
+	short out_ev = 0;
 
-	pfd[PFD_CHANNEL] = (struct pollfd){ channel_fd(r->ch), POLLIN, 0 };
-	pfd[PFD_SIGNAL] = (struct pollfd){ r->sigfd, POLLIN, 0 };
-	pfd[PFD_STDIN] = (struct pollfd){ r->stdin_q.len ? p->in_fd : -1, POLLOUT, 0 };
 	/* backpressure: while the host is slow, leave output in the pipes */
-	pfd[PFD_STDOUT] = (struct pollfd){ !r->out_eof && room ? p->out_fd : -1, POLLIN, 0 };
-	pfd[PFD_STDERR] = (struct pollfd){ !r->err_eof && room ? p->err_fd : -1, POLLIN, 0 };
-	/* a pty master shares in/out: its POLLOUT comes through the stdout slot */
-	if (p->terminal && pfd[PFD_STDIN].fd >= 0) {
-		pfd[PFD_STDOUT].fd = p->out_fd;
-		pfd[PFD_STDOUT].events |= POLLOUT;
-		pfd[PFD_STDIN].fd = -1;
-	}
+	if (!s->out_eof && room)
+		out_ev |= POLLIN;
+	if (p->terminal && s->stdin_q.len)
+		out_ev |= POLLOUT;  /* a pty master shares in and out */
+	else if (s->stdin_q.len && p->in_fd >= 0)
+		add_pfd(pfd, slots, n, s, 0, p->in_fd, POLLOUT);
+	if (out_ev && p->out_fd >= 0)
+		add_pfd(pfd, slots, n, s, 1, p->out_fd, out_ev);
+	if (!s->err_eof && room && p->err_fd >= 0)
+		add_pfd(pfd, slots, n, s, 2, p->err_fd, POLLIN);
 }
 
 static int poll_timeout(const struct relay *r)
 {
-	if (!r->exited)
-		return POLL_MS;
 	uint64_t now = uptime_ms();
-	if (now >= r->drain_deadline_ms)
-		return 0;
-	uint64_t left = r->drain_deadline_ms - now;
-	return left < POLL_MS ? (int)left : POLL_MS;
+	int t = POLL_MS;
+
+	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++) {
+		const struct session *s = &r->s[i];
+		if (!s->used || !s->exited)
+			continue;
+		if (now >= s->drain_deadline_ms)
+			return 0;
+		if (s->drain_deadline_ms - now < (uint64_t)t)
+			t = (int)(s->drain_deadline_ms - now);
+	}
+	return t;
 }
 
-static void handle_ready(struct relay *r, const struct pollfd *pfd)
+static void handle_ready(struct relay *r, const struct pollfd *pfd, const struct slot *slots,
+			 int n)
 {
-	if (pfd[PFD_CHANNEL].revents)
+	if (pfd[0].revents)
 		channel_event(r->ch);
-	if (pfd[PFD_SIGNAL].revents)
+	if (pfd[1].revents)
 		reap(r);
-	if (pfd[PFD_STDOUT].revents & (POLLIN | POLLHUP | POLLERR))
-		r->out_eof = pump_output(r, r->proc->out_fd, VXN_F_STDOUT);
-	if (pfd[PFD_STDERR].revents & (POLLIN | POLLHUP | POLLERR))
-		r->err_eof = pump_output(r, r->proc->err_fd, VXN_F_STDERR);
+	for (int i = 2; i < n; i++) {
+		struct session *s = slots[i].s;
+		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (slots[i].which == 1 && !s->out_eof)
+			s->out_eof = pump_output(r, s, s->proc.out_fd, VXN_F_STDOUT);
+		else if (slots[i].which == 2)
+			s->err_eof = pump_output(r, s, s->proc.err_fd, VXN_F_STDERR);
+	}
 }
 
-/* One round: move host frames in, stdin out, queued frames to the host. */
+/* One round: host frames in, stdin out, finished execs reported, queued
+ * frames to the host. */
 static int pump_all(struct relay *r, struct vxn_err *err)
 {
 	if (pump_host_input(r, err) != 0)
 		return -1;
-	pump_stdin(r);
+	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
+		if (r->s[i].used)
+			pump_stdin(&r->s[i]);
+	sessions_finish(r);
 	if (channel_send(r->ch, &r->out) < 0)
 		return err_set(err, 0, "host channel closed");
 	return 0;
 }
 
-static void exit_from_wstatus(int st, struct vxn_exit *e)
+static bool main_done(const struct relay *r)
 {
-	if (WIFSIGNALED(st))
-		*e = (struct vxn_exit){ VXN_EXIT_SIGNAL, WTERMSIG(st) };
-	else
-		*e = (struct vxn_exit){ VXN_EXIT_CODE, WEXITSTATUS(st) };
+	const struct session *m = &r->s[0];
+
+	return m->exited && ((m->out_eof && m->err_eof) || uptime_ms() >= m->drain_deadline_ms);
 }
 
 int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
 	      struct vxn_err *err)
 {
-	struct pollfd pfd[PFD_COUNT];
+	struct pollfd pfd[PFD_MAX];
+	struct slot slots[PFD_MAX];
 
-	r->proc = p;
-	r->err_eof = p->err_fd < 0;
+	r->s[0].used = true;
+	r->s[0].proc = *p;
+	r->s[0].err_eof = p->err_fd < 0;
 	reap(r); /* it may have exited already (a failed exec) */
 	for (;;) {
 		if (pump_all(r, err) != 0)
 			return -1;
-		if (r->exited && (outputs_done(r) || uptime_ms() >= r->drain_deadline_ms))
+		if (main_done(r))
 			break;
-		build_pollfds(r, pfd);
-		int n = poll(pfd, PFD_COUNT, poll_timeout(r));
-		if (n < 0 && errno != EINTR)
+		int n = 0;
+		add_pfd(pfd, slots, &n, NULL, -1, channel_fd(r->ch), POLLIN);
+		add_pfd(pfd, slots, &n, NULL, -1, r->sigfd, POLLIN);
+		for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
+			if (r->s[i].used)
+				session_pollfds(r, &r->s[i], pfd, slots, &n);
+		int k = poll(pfd, (nfds_t)n, poll_timeout(r));
+		if (k < 0 && errno != EINTR)
 			return err_set(err, errno, "poll");
-		if (n > 0)
-			handle_ready(r, pfd);
+		if (k > 0)
+			handle_ready(r, pfd, slots, n);
 	}
-	exit_from_wstatus(r->wstatus, result);
+	session_exit_of(&r->s[0], result);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
-/* The poll loop between the host channel and the container's process:
- * stdio both ways, window size, signals, reaping every child (we are PID 1)
- * and, at the end, the exit report. */
+/* The poll loop between the host channel and the container's processes: the
+ * main process (stream 0) and the ones `vxn exec` starts (streams >= 1), each
+ * with its stdio both ways, window size, signals and exit report; reaping
+ * every child (we are PID 1); answering process listings. */
 #ifndef VXN_GUEST_RELAY_H
 #define VXN_GUEST_RELAY_H
 
@@ -9,12 +10,13 @@
 #include "exec.h"
 #include "framebuf.h"
 
-struct relay {
-	struct channel *ch;
-	struct proc *proc;
-	int sigfd;                 /* signalfd for SIGCHLD */
-	struct byteq out;          /* frames for the host */
-	struct byteq in;           /* frames from the host, not yet handled */
+/* The main process and at most this many exec'd ones at a time. */
+#define RELAY_MAX_EXEC 32
+
+struct session {
+	bool used;
+	uint16_t stream;
+	struct proc proc;
 	struct byteq stdin_q;      /* bytes for the process's stdin */
 	bool stdin_eof;            /* host closed stdin: close once stdin_q drains */
 	bool out_eof, err_eof;
@@ -23,12 +25,20 @@ struct relay {
 	uint64_t drain_deadline_ms;
 };
 
-/* Set up the queues (static storage: there is one relay per guest). */
+struct relay {
+	struct channel *ch;
+	int sigfd;                 /* signalfd for SIGCHLD */
+	struct byteq out;          /* frames for the host */
+	struct byteq in;           /* frames from the host, not yet handled */
+	struct session s[1 + RELAY_MAX_EXEC];  /* [0]: the main process, stream 0 */
+};
+
+/* Set up the queues (static storage for the main process's queues). */
 void relay_init(struct relay *r, struct channel *ch, int sigfd);
-/* Queue a frame for the host; output frames wait for room, control frames
- * use the reserve. */
+/* Queue a frame on stream 0 for the host; output frames wait for room,
+ * control frames use the reserve. */
 int relay_queue(struct relay *r, uint8_t type, const void *p, size_t n);
-/* Run until the process has exited and its output is drained. 0 with
+/* Run until the main process has exited and its output is drained. 0 with
  * *result set, or -1 (channel lost, protocol error). */
 int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
 	      struct vxn_err *err);

@@ -1,0 +1,13 @@
+/* The answer to a PS_REQUEST: the container's processes as the bounded text
+ * that vxn_ps_text_check accepts ("PID USER CMD\n" lines). */
+#ifndef VXN_GUEST_PS_H
+#define VXN_GUEST_PS_H
+
+#include <stddef.h>
+
+/* Lines for every process under /proc but init itself and kernel threads,
+ * users named from the container's /etc/passwd. Stops at the last whole line
+ * that fits in cap. Returns the length written. */
+size_t ps_text(char *out, size_t cap);
+
+#endif

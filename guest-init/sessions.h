@@ -1,0 +1,25 @@
+/* The relay's sessions: lookup, starting the processes `vxn exec` asks for,
+ * reporting how they ended, and answering process listings. */
+#ifndef VXN_GUEST_SESSIONS_H
+#define VXN_GUEST_SESSIONS_H
+
+#include "relay.h"
+
+#define RELAY_STDIN_CAP (4 * VXN_FRAME_MAX_PAYLOAD)
+/* After a process exits, how long its leftover output may take. */
+#define RELAY_DRAIN_MS 5000
+
+struct session *session_of(struct relay *r, uint16_t stream);
+struct session *session_of_pid(struct relay *r, pid_t pid);
+/* EXEC_START for stream: 1 when handled (started, or refused with ERROR and
+ * EXIT on that stream), 0 when the outgoing queue has no room for the answer
+ * yet. */
+int session_exec(struct relay *r, uint16_t stream, const uint8_t *p, size_t len);
+/* PS_REQUEST with this tag: 1 when answered, 0 when it must wait for room. */
+int session_ps(struct relay *r, uint16_t tag);
+/* Report and free every exec session whose process has exited and whose
+ * output is drained (or whose drain time is up). */
+void sessions_finish(struct relay *r);
+void session_exit_of(const struct session *s, struct vxn_exit *e);
+
+#endif
