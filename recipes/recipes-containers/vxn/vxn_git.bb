@@ -19,22 +19,28 @@ inherit meson pkgconfig
 
 # The guest-side pieces (static guest-init, base initramfs) need static libc and
 # static Xen libraries; the guest kernel is its own recipe (not written yet).
-EXTRA_OEMESON = "-Dtests=false"
+# The engine configurations are installed by meson when asked, each into its
+# own package below.
+EXTRA_OEMESON = "-Dtests=false \
+	-Dinstall_docker_config=true \
+	-Dinstall_podman_config=true \
+	-Dinstall_containerd_config=true"
 
-PACKAGES =+ "${PN}-docker-config ${PN}-podman-config"
+PACKAGES =+ "${PN}-docker-config ${PN}-podman-config ${PN}-containerd-config"
 
-FILES:${PN} += "${datadir}/vxn ${sysconfdir}/vxn"
+# vxn, its vxn-oci-runtime alias, the containerd shim containerd-shim-vxn-v2
+# (runtime name io.containerd.vxn.v2) with its private `runc` (a symlink to
+# vxn in ${libexecdir}/vxn/shim-bin), kernel + initramfs, vxn.conf.
+FILES:${PN} += "${datadir}/vxn ${sysconfdir}/vxn ${libexecdir}/vxn"
 FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
 FILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
-
-do_install:append() {
-	install -d ${D}${sysconfdir}/docker ${D}${sysconfdir}/containers/containers.conf.d
-	install -m 0644 ${S}/configs/engines/docker-daemon.json ${D}${sysconfdir}/docker/daemon.json
-	install -m 0644 ${S}/configs/engines/podman-50-vxn.conf \
-		${D}${sysconfdir}/containers/containers.conf.d/50-vxn.conf
-	ln -sf vxn ${D}${bindir}/vxn-oci-runtime
-}
+FILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml \
+	${datadir}/vxn/runtimeclass-vxn.yaml"
+CONFFILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
+CONFFILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
+CONFFILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml"
 
 RDEPENDS:${PN} = "xen-tools-libxenlight xen-tools-xenstore e2fsprogs-mke2fs"
 RDEPENDS:${PN}-docker-config = "${PN} docker"
 RDEPENDS:${PN}-podman-config = "${PN} podman"
+RDEPENDS:${PN}-containerd-config = "${PN} containerd"
