@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,10 +27,16 @@ static int tool_path(const char *name, char *path, size_t len)
 	return -1;
 }
 
-static void child_exec(const char *path, char *const argv[], int out_fd)
+static void child_exec(const char *path, char *const argv[], int out_fd, pid_t parent)
 {
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
-	int null = open("/dev/null", O_RDONLY);
+	int null;
+
+	/* a create killed with SIGKILL takes its mke2fs along, so that a
+	 * following delete --force finds nothing still writing */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
+	null = open("/dev/null", O_RDONLY);
 
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		_exit(127);
@@ -72,7 +79,7 @@ int spawn_tool(char *const argv[], struct vxn_err *err)
 {
 	char path[PATH_MAX], out[OUTPUT_MAX + 1];
 	int pipefd[2], status;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if (tool_path(argv[0], path, sizeof(path)))
 		return err_set(err, ENOENT, "%s not found", argv[0]);
@@ -85,7 +92,7 @@ int spawn_tool(char *const argv[], struct vxn_err *err)
 		return err_set(err, errno, "fork");
 	}
 	if (pid == 0)
-		child_exec(path, argv, pipefd[1]);
+		child_exec(path, argv, pipefd[1], parent);
 	close(pipefd[1]);
 	size_t len = drain(pipefd[0], out);
 	close(pipefd[0]);
