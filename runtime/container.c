@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,6 +36,8 @@
 #define STARTED_MARK "started"
 #define DISK_IMAGE "root.img"    /* plan.h: disk_image is STATE_DIR/root.img */
 #define MONITOR_EXIT_WAIT_MS 60000
+#define MONITOR_LOCK_WAIT_MS 5000
+#define CREATE_WAIT_MS 120000    /* a monitor in libxl_domain_create_new */
 
 const char *status_name(enum vxn_status s)
 {
@@ -286,33 +290,81 @@ static int stop_monitor(const char *dir, const struct vxn_state *st)
 	return wait_monitor_gone(st, 5000) ? 0 : -1;
 }
 
+/* The state directory is flock'ed by create from mkdir on, and by the
+ * monitor (which inherits that lock) until it exits. Whoever holds it may
+ * still write there: delete waits for it before removing anything. */
+static int dir_lock_wait(const char *dir, int ms)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (int waited = 0; fd >= 0 && flock(fd, LOCK_EX | LOCK_NB); waited += 50) {
+		if (waited >= ms) {
+			log_warn("%s is still locked by a create or monitor: removing it anyway", dir);
+			break;
+		}
+		usleep(50 * 1000);
+	}
+	return fd;
+}
+
+static bool has_state(const char *dir)
+{
+	char path[PATH_MAX];
+
+	file_in(dir, "state.json", path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+static void remove_container(const char *id, const char *dir, int wait_ms)
+{
+	int lock = dir_lock_wait(dir, wait_ms);
+
+	cleanup_leftovers(id, dir);
+	remove_tree(dir);
+	if (lock >= 0)
+		close(lock);
+}
+
+/* A state dir without state.json: a create in progress, or one that was
+ * killed. Its monitor notices a dead create and tears down by itself; once
+ * the lock is free, whatever is left goes. Returns 1 when a create finished
+ * meanwhile (delete it as a container). */
+static int delete_unrecorded(const char *id, const char *dir, bool force, struct vxn_err *err)
+{
+	struct stat sb;
+	int lock;
+
+	if (!force || stat(dir, &sb))
+		return err_set(err, 0, "container does not exist");
+	lock = dir_lock_wait(dir, CREATE_WAIT_MS);
+	if (has_state(dir)) {
+		if (lock >= 0)
+			close(lock);
+		return 1;
+	}
+	cleanup_leftovers(id, dir);
+	remove_tree(dir);
+	if (lock >= 0)
+		close(lock);
+	return 0;
+}
+
 int container_delete(const struct vxn_globals *g, const char *id, bool force,
 		     struct vxn_err *err)
 {
 	struct vxn_state st;
 	enum vxn_status s;
-	struct stat sb;
 	char dir[PATH_MAX];
-	int pid;
+	int pid, r;
 	struct phase ph;
 
 	phase_begin(&ph);
 	if (state_dir_of(g, id, dir, sizeof(dir), err))
 		return -1;
-	if (container_status(g, id, &st, &s, &pid, err)) {
-		char path[PATH_MAX];
-
-		file_in(dir, "state.json", path, sizeof(path));
-		if (stat(path, &sb) == 0)
-			return -1;  /* it exists, but its status could not be derived */
-		/* a state dir without state.json: leftovers of a create that died;
-		 * only --force removes them */
-		if (!force || stat(dir, &sb))
-			return err_set(err, 0, "container does not exist");
-		cleanup_leftovers(id, dir);
-		remove_tree(dir);
-		return 0;
-	}
+	if (!has_state(dir) && (r = delete_unrecorded(id, dir, force, err)) <= 0)
+		return r;
+	if (container_status(g, id, &st, &s, &pid, err))
+		return -1;  /* it exists, but its status could not be derived */
 	if (s != VXN_STATUS_STOPPED && !force) {
 		err_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
 			status_name(s));
@@ -322,8 +374,7 @@ int container_delete(const struct vxn_globals *g, const char *id, bool force,
 	if (stop_monitor(dir, &st))
 		log_warn("monitor of %s is still alive", id);
 	state_free(&st);
-	cleanup_leftovers(id, dir);
-	remove_tree(dir);
+	remove_container(id, dir, MONITOR_LOCK_WAIT_MS);
 	phase_end(&ph, "delete");
 	return 0;
 }
@@ -336,7 +387,9 @@ struct creation {
 	struct vxn_plan plan;
 	char bundle[PATH_MAX];
 	char dir[PATH_MAX];
-	bool have_cfg, have_spec, have_plan, made_dir;
+	bool have_cfg, have_spec, have_plan, made_dir, forked;
+	int lock_fd;        /* flock on dir, shared with the monitor */
+	int monitor_sock;   /* ready report in, confirmation out */
 	pid_t monitor;
 	uint32_t domid;
 };
@@ -362,13 +415,16 @@ static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
 	return err_set(err, 0, "the container's monitor died while creating the domain");
 }
 
+/* A socket rather than a pipe: after the ready report the monitor waits for
+ * create's confirmation that state.json is written, and tears everything
+ * down by itself when create dies first (killed at any point). */
 static int fork_monitor(const struct vxn_globals *g, const char *id,
 			const struct vxn_create_opts *o, struct creation *c, struct vxn_err *err)
 {
 	int p[2];
 
-	if (pipe2(p, O_CLOEXEC))
-		return err_set(err, errno, "pipe");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p))
+		return err_set(err, errno, "socketpair");
 	c->monitor = fork();
 	if (c->monitor < 0) {
 		close(p[0]);
@@ -378,14 +434,29 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 	}
 	if (c->monitor == 0) {
 		struct monitor_args a = { .g = g, .id = id, .state_dir = c->dir, .plan = &c->plan,
-					  .pid_file = o->pid_file, .ready_fd = p[1] };
+					  .pid_file = o->pid_file, .ready_fd = p[1],
+					  .lock_fd = c->lock_fd };
 		close(p[0]);
 		monitor_main(&a);
 	}
+	c->forked = true;
 	close(p[1]);
-	int r = wait_ready(c, p[0], err);
-	close(p[0]);
-	return r;
+	c->monitor_sock = p[0];
+	return wait_ready(c, p[0], err);
+}
+
+static int confirm_monitor(struct creation *c, struct vxn_err *err)
+{
+	char ok = 'k';
+	ssize_t n;
+
+	while ((n = write(c->monitor_sock, &ok, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return err_set(err, errno, "the container's monitor went away");
+	close(c->monitor_sock);
+	c->monitor_sock = -1;
+	return 0;
 }
 
 static void now_rfc3339(char *buf, size_t len)
@@ -437,6 +508,9 @@ static int prepare(const struct vxn_globals *g, const char *id,
 		return errno == EEXIST ? err_set(err, 0, "container with id exists: %s", id)
 				       : err_set(err, errno, "mkdir %s", c->dir);
 	c->made_dir = true;
+	c->lock_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX | LOCK_NB))
+		return err_set(err, errno, "locking %s", c->dir);
 	if (plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err))
 		return -1;
 	c->have_plan = true;
@@ -465,14 +539,15 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 
 static void undo_creation(const char *id, struct creation *c)
 {
-	struct vxn_err e;
-
-	if (c->monitor > 0) {
-		if (control_request(c->dir, "signal 9", &e))
-			kill(c->monitor, SIGKILL);
-		waitpid(c->monitor, NULL, 0);
-		cleanup_leftovers(id, c->dir);
+	if (c->monitor_sock >= 0) {
+		close(c->monitor_sock);  /* unconfirmed: the monitor tears down and exits */
+		c->monitor_sock = -1;
 	}
+	if (c->monitor > 0 && waitpid(c->monitor, NULL, 0) < 0)
+		log_warn("waiting for the monitor: %s", strerror(errno));
+	/* a monitor that died in the middle of libxl's create leaves a domain */
+	if (c->forked)
+		cleanup_leftovers(id, c->dir);
 	if (c->made_dir)
 		remove_tree(c->dir);
 }
@@ -485,6 +560,7 @@ int container_create(const struct vxn_globals *g, const char *id,
 	int r;
 
 	memset(&c, 0, sizeof(c));
+	c.lock_fd = c.monitor_sock = -1;
 	phase_begin(&ph);
 	r = prepare(g, id, o, &c, err);
 	if (r == 0) {
@@ -497,6 +573,8 @@ int container_create(const struct vxn_globals *g, const char *id,
 	}
 	if (r == 0) {
 		r = record_state(id, &c, err);
+		if (r == 0)
+			r = confirm_monitor(&c, err);
 		phase_end(&ph, "state");
 	}
 	if (r) {
@@ -512,5 +590,7 @@ int container_create(const struct vxn_globals *g, const char *id,
 		spec_free(&c.spec);
 	if (c.have_cfg)
 		config_free(&c.cfg);
+	if (c.lock_fd >= 0)
+		close(c.lock_fd);  /* the monitor's copy keeps the lock */
 	return r;
 }

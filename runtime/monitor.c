@@ -96,6 +96,23 @@ static void write_small_file(const struct monitor *m, const char *name, const ch
 
 /* ------------------------------------------------------------ setup */
 
+/* Closes every fd from 3 on except keep1 and keep2. */
+static void close_all_but(int keep1, int keep2)
+{
+	int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1;
+	unsigned from = 3;
+
+	for (int k = 0; k < 2; k++) {
+		int keep = k == 0 ? lo : hi;
+		if (keep < (int)from)
+			continue;
+		if ((unsigned)keep > from)
+			close_range(from, (unsigned)keep - 1, 0);
+		from = (unsigned)keep + 1;
+	}
+	close_range(from, ~0u, 0);
+}
+
 static void process_setup(const struct monitor_args *a)
 {
 	char path[PATH_MAX];
@@ -106,9 +123,7 @@ static void process_setup(const struct monitor_args *a)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* nothing of the caller's but stdio and our pipe stays open */
-	if (a->ready_fd > 3)
-		close_range(3, (unsigned)a->ready_fd - 1, 0);
-	close_range((unsigned)a->ready_fd + 1, ~0u, 0);
+	close_all_but(a->ready_fd, a->lock_fd);
 	if (a->g->log_path) {
 		log_setup(a->g->log_path, a->g->log_json, a->g->debug);
 	} else {
@@ -201,7 +216,8 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	return 0;
 }
 
-static void tell_create(const struct monitor *m, const struct vxn_err *err)
+/* false when create is gone (killed): nobody will record this container */
+static bool tell_create(const struct monitor *m, const struct vxn_err *err)
 {
 	struct monitor_ready r;
 
@@ -210,9 +226,24 @@ static void tell_create(const struct monitor *m, const struct vxn_err *err)
 	r.domid = m->domid;
 	if (err)
 		r.err = *err;
-	if (write(m->a->ready_fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+	if (write(m->a->ready_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
 		log_warn("monitor: create went away before the ready message");
+		return false;
+	}
+	return true;
+}
+
+/* Create writes one byte once state.json is in place; EOF means it died or
+ * failed after our report, and the container must not outlive it. */
+static bool create_confirmed(const struct monitor *m)
+{
+	char c;
+	ssize_t n;
+
+	while ((n = read(m->a->ready_fd, &c, 1)) < 0 && errno == EINTR)
+		;
 	close(m->a->ready_fd);
+	return n == 1;
 }
 
 /* ------------------------------------------------------------ teardown */
@@ -616,9 +647,16 @@ _Noreturn void monitor_main(const struct monitor_args *a)
 		log_debug("monitor: setup failed: %s", err.msg);
 		monitor_teardown(&m);
 		tell_create(&m, &err);
+		close(a->ready_fd);
 		_exit(1);
 	}
-	tell_create(&m, NULL);
+	if (!tell_create(&m, NULL) || !create_confirmed(&m)) {
+		log_warn("monitor: create of %s did not finish: destroying its guest", a->id);
+		monitor_teardown(&m);
+		if (a->pid_file)
+			unlink(a->pid_file);
+		_exit(1);
+	}
 	monitor_run(&m);
 	monitor_teardown(&m);
 	monitor_exit(&m);

@@ -16,7 +16,9 @@ struct monitor_args {
 	const char *state_dir;
 	const struct vxn_plan *plan;
 	const char *pid_file;   /* NULL: none */
-	int ready_fd;           /* write end of create's CLOEXEC pipe */
+	int ready_fd;           /* create's socket: monitor_ready out, then one confirmation
+				 * byte in once state.json exists (EOF: create died) */
+	int lock_fd;            /* the state dir's flock (see container.c), held until exit */
 };
 
 /* What the monitor tells create once, over ready_fd. */
