@@ -526,6 +526,9 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 		return err_set(err, ENOTSUP, "terminal mode (--console-socket) is not supported yet");
 	if (stat(c->plan.rootfs, &st) || !S_ISDIR(st.st_mode))
 		return err_set(err, 0, "rootfs (\"%s\") does not exist", c->plan.rootfs);
+	/* found out here rather than by libxl, after the root disk is built */
+	if (access(c->plan.kernel, R_OK))
+		return err_set(err, errno, "guest kernel %s", c->plan.kernel);
 	if (exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
 	if (rootdisk_build(&c->plan, err))

@@ -28,6 +28,10 @@ struct xen_ctx {
 
 /* ------------------------------------------------------------ logger */
 
+/* libxl's last error line: what a failed create reports, since libxl's own
+ * return codes (ERROR_FAIL...) do not name the problem. */
+static char last_error[256];
+
 static void vxn_vmessage(xentoollog_logger *lg, xentoollog_level level, int errnoval,
 			 const char *context, const char *format, va_list al)
 {
@@ -37,6 +41,9 @@ static void vxn_vmessage(xentoollog_logger *lg, xentoollog_level level, int errn
 	vsnprintf(msg, sizeof(msg), format, al);
 	const char *ctx = context ? context : "xen";
 	const char *es = errnoval >= 0 ? strerror(errnoval) : NULL;
+	if (level >= XTL_ERROR)
+		snprintf(last_error, sizeof(last_error), "%.200s%s%.40s", msg, es ? ": " : "",
+			 es ? es : "");
 	/* libxl's own errors are logged as warnings: vxn reports the one error
 	 * that matters itself, and engines show the last error line of --log. */
 	if (level >= XTL_WARN)
@@ -212,6 +219,28 @@ out:
 	return r;
 }
 
+/* What xl's freemem does without ballooning dom0: a guest the host cannot
+ * give memory to is refused with the numbers, not with libxl's ERROR_FAIL. */
+static int check_free_memory(libxl_ctx *lx, libxl_domain_config *dc, struct vxn_err *err)
+{
+	uint64_t need = 0, free_kb = 0;
+	int rc = libxl_domain_need_memory(lx, dc, INVALID_DOMID, &need);
+
+	if (rc == 0)
+		rc = libxl_get_free_memory(lx, &free_kb);
+	if (rc) {
+		log_debug("cannot tell the host's free memory (rc %d): trying anyway", rc);
+		return 0;
+	}
+	log_debug("guest needs %llu KiB, host has %llu KiB free", (unsigned long long)need,
+		  (unsigned long long)free_kb);
+	if (need > free_kb)
+		return err_set(err, ENOMEM, "not enough free memory on the host for the guest: "
+			       "it needs %llu MiB, %llu MiB are free", (unsigned long long)need / 1024,
+			       (unsigned long long)free_kb / 1024);
+	return 0;
+}
+
 int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *loop_dev,
 		      uint32_t *domid, struct vxn_err *err)
 {
@@ -227,9 +256,15 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 	log_debug("libxl_domain_create_new %s (kernel %s, ramdisk %s, %llu KiB, %u vcpus, xvda %s %s)",
 		  p->name, p->kernel, p->ramdisk, (unsigned long long)p->memory_kib, p->vcpus,
 		  loop_dev, p->disk_readonly ? "ro" : "rw");
+	if (check_free_memory(x->lx, &dc, err))
+		goto out;
+	last_error[0] = '\0';
 	rc = libxl_domain_create_new(x->lx, &dc, &id, NULL, NULL);
 	if (rc) {
-		lx_err(err, rc, "creating the domain");
+		if (last_error[0])
+			err_set(err, 0, "creating the domain failed: %s", last_error);
+		else
+			lx_err(err, rc, "creating the domain");
 		/* libxl may leave a half-built domain behind (ERROR_ABORTED). */
 		if (id != (uint32_t)INVALID_DOMID || !libxl_name_to_domid(x->lx, p->name, &id))
 			libxl_domain_destroy(x->lx, id, NULL);
