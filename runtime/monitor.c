@@ -25,6 +25,7 @@
 #include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "outbuf.h"
 #include "phase.h"
 #include "xen.h"
 
@@ -33,6 +34,7 @@
 #define CONSOLE_RETRY_MS 500
 #define CONSOLE_TRIES 40
 #define POLL_MAX 64
+#define DRAIN_MS 5000          /* output still queued when the guest is gone */
 
 struct monitor {
 	const struct monitor_args *a;
@@ -52,7 +54,7 @@ struct monitor {
 	size_t console_bytes;
 	bool hello;
 	bool stdin_open;
-	bool stdout_ok, stderr_ok;
+	struct outbuf out[2];   /* the container's stdout (fd 1) and stderr (fd 2) */
 	bool have_exit;
 	struct vxn_exit exit;
 	struct timespec exit_deadline;
@@ -210,6 +212,8 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	m->console_log = open(state_path(m, MONITOR_CONSOLE_LOG, path, sizeof(path)),
 			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	console_try_open(m);
+	if (outbuf_init(&m->out[0], 1) || outbuf_init(&m->out[1], 2))
+		return err_set(err, ENOMEM, "output buffers");
 	if (write_pid_file(m->a->pid_file, err))
 		return -1;
 	phase_end(&m->ph, "monitor-setup");
@@ -339,25 +343,6 @@ static _Noreturn void monitor_exit(struct monitor *m)
 
 /* ------------------------------------------------------------ relay */
 
-static void write_out(int fd, bool *ok, const uint8_t *p, size_t len)
-{
-	while (*ok && len) {
-		ssize_t n = write(fd, p, len);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (n < 0 && errno == EAGAIN) {
-			struct pollfd pf = { .fd = fd, .events = POLLOUT };
-			poll(&pf, 1, 1000);
-		} else if (n < 0 && errno == EINTR) {
-			continue;
-		} else {
-			*ok = false;  /* reader gone: the container's output is dropped */
-			log_debug("monitor: fd %d closed, dropping output", fd);
-		}
-	}
-}
-
 static void guest_error_text(struct monitor *m, const uint8_t *p, size_t len)
 {
 	char text[VXN_ERROR_MAX + 2];
@@ -398,10 +383,10 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 		log_debug("monitor: guest-init connected at %ld ms", elapsed_ms(m));
 		break;
 	case VXN_F_STDOUT:
-		write_out(1, &m->stdout_ok, p, h->len);
+		outbuf_write(&m->out[0], p, h->len);
 		break;
 	case VXN_F_STDERR:
-		write_out(2, &m->stderr_ok, p, h->len);
+		outbuf_write(&m->out[1], p, h->len);
 		break;
 	case VXN_F_ERROR:
 		guest_error_text(m, p, h->len);
@@ -419,14 +404,23 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 	}
 }
 
+/* A frame is taken from the channel only when either output buffer could
+ * hold it: a stalled reader holds the guest back through the ring. */
+static bool output_room(const struct monitor *m)
+{
+	return outbuf_room(&m->out[0]) >= VXN_FRAME_MAX_PAYLOAD &&
+	       outbuf_room(&m->out[1]) >= VXN_FRAME_MAX_PAYLOAD;
+}
+
 static void channel_pump(struct monitor *m)
 {
 	struct vxn_frame_hdr h;
 	const uint8_t *p;
 	struct vxn_err err;
-	int r;
+	int r = 0;
 
-	while (!m->guest_failed && (r = channel_next_frame(m->ch, &h, &p, &err)) == 1)
+	while (!m->guest_failed && output_room(m) &&
+	       (r = channel_next_frame(m->ch, &h, &p, &err)) == 1)
 		handle_frame(m, &h, p);
 	if (!m->guest_failed && r < 0) {
 		log_error("container %s: %s", m->a->id, err.msg);
@@ -543,15 +537,20 @@ static void handle_xen_events(struct monitor *m)
 /* ------------------------------------------------------------ the loop */
 
 struct slots {
-	int ch, ctl, sig, in, con;
+	int ch, ctl, sig, in, con, out[2];
 };
+
+static int add_fd_for(struct pollfd *fds, int *n, int fd, short events)
+{
+	fds[*n].fd = fd;
+	fds[*n].events = events;
+	fds[*n].revents = 0;
+	return (*n)++;
+}
 
 static int add_fd(struct pollfd *fds, int *n, int fd)
 {
-	fds[*n].fd = fd;
-	fds[*n].events = POLLIN;
-	fds[*n].revents = 0;
-	return (*n)++;
+	return add_fd_for(fds, n, fd, POLLIN);
 }
 
 static int loop_timeout(const struct monitor *m)
@@ -581,7 +580,7 @@ static bool ready(const struct pollfd *fds, int i)
 static void monitor_iteration(struct monitor *m)
 {
 	struct pollfd fds[POLL_MAX];
-	struct slots s = { -1, -1, -1, -1, -1 };
+	struct slots s = { -1, -1, -1, -1, -1, { -1, -1 } };
 	struct vxn_err err;
 	int n = 0, timeout = loop_timeout(m);
 
@@ -594,6 +593,9 @@ static void monitor_iteration(struct monitor *m)
 		s.in = add_fd(fds, &n, 0);
 	if (m->console_fd >= 0)
 		s.con = add_fd(fds, &n, m->console_fd);
+	for (int i = 0; i < 2; i++)
+		if (outbuf_pending(&m->out[i]))
+			s.out[i] = add_fd_for(fds, &n, m->out[i].fd, POLLOUT);
 	if (xen_poll_prepare(m->xen, fds, &n, POLL_MAX, &timeout, &err)) {
 		log_error("monitor: %s", err.msg);
 		m->done = true;
@@ -604,6 +606,9 @@ static void monitor_iteration(struct monitor *m)
 	xen_poll_done(m->xen, fds, n);
 	if (ready(fds, s.ch) && channel_ack(m->ch, &err))
 		log_debug("monitor: %s", err.msg);
+	for (int i = 0; i < 2; i++)
+		if (ready(fds, s.out[i]))
+			outbuf_flush(&m->out[i]);
 	channel_pump(m);
 	if (ready(fds, s.in))
 		relay_stdin(m);
@@ -621,13 +626,40 @@ static void monitor_iteration(struct monitor *m)
 	}
 }
 
+/* What the guest sent before it went down is written out, within DRAIN_MS
+ * for a reader that stalls. */
+static void drain_output(struct monitor *m)
+{
+	long t0 = elapsed_ms(m);
+
+	for (;;) {
+		struct pollfd fds[2];
+		int n = 0;
+
+		channel_pump(m);
+		for (int i = 0; i < 2; i++)
+			if (outbuf_pending(&m->out[i]))
+				add_fd_for(fds, &n, m->out[i].fd, POLLOUT);
+		if (n == 0)
+			return;
+		long left = DRAIN_MS - (elapsed_ms(m) - t0);
+		if (left <= 0) {
+			log_warn("monitor: the container's output is not read: %zu bytes dropped",
+				 m->out[0].len + m->out[1].len);
+			return;
+		}
+		poll(fds, (nfds_t)n, (int)left);
+		for (int i = 0; i < 2; i++)
+			outbuf_flush(&m->out[i]);
+	}
+}
+
 static void monitor_run(struct monitor *m)
 {
 	while (!m->done)
 		monitor_iteration(m);
-	/* output the guest sent before it went down is still in the ring */
 	if (!m->killed && m->ch)
-		channel_pump(m);
+		drain_output(m);
 	if (m->console_fd >= 0)
 		handle_console(m);
 }
@@ -636,7 +668,7 @@ _Noreturn void monitor_main(const struct monitor_args *a)
 {
 	struct monitor m = {
 		.a = a, .loop_fd = -1, .ctl_fd = -1, .sig_fd = -1, .console_fd = -1,
-		.console_log = -1, .stdin_open = true, .stdout_ok = true, .stderr_ok = true,
+		.console_log = -1, .stdin_open = true,
 		.shutdown_reason = XEN_SHUTDOWN_UNKNOWN,
 	};
 	struct vxn_err err = { 0 };
