@@ -20,6 +20,8 @@
 #define ANN_MEMORY "org.xenproject.vxn.memory"
 #define ANN_VCPUS "org.xenproject.vxn.vcpus"
 #define ANN_KERNEL "org.xenproject.vxn.kernel"
+#define ANN_MAX_MEMORY "org.xenproject.vxn.max-memory"
+#define ANN_MAX_VCPUS "org.xenproject.vxn.max-vcpus"
 
 static int parse_decimal(const char *v, uint64_t *out)
 {
@@ -76,6 +78,32 @@ static int plan_vcpus(const struct vxn_spec *s, const struct vxn_config *c, unsi
 		v = c->vcpus ? c->vcpus : 1;
 	}
 	*vcpus = (unsigned)v;
+	return 0;
+}
+
+/* Room for `vxn update` to grow into: the guest's maximum memory (MiB) and
+ * vcpus, at least what it starts with. Without them the start values are
+ * the maximum. */
+static int plan_maxima(const struct vxn_spec *s, struct vxn_plan *p, struct vxn_err *err)
+{
+	const char *mem = spec_annotation(s, ANN_MAX_MEMORY), *cpus = spec_annotation(s, ANN_MAX_VCPUS);
+	uint64_t v;
+
+	p->max_memory_kib = p->memory_kib;
+	p->max_vcpus = p->vcpus;
+	if (mem) {
+		if (parse_decimal(mem, &v) < 0 || v > PLAN_MAX_MEMORY_MIB || v * 1024 < p->memory_kib)
+			return err_set(err, 0, "annotations." ANN_MAX_MEMORY ": must be a number of MiB "
+				       "from the guest's %llu to %llu", (unsigned long long)p->memory_kib / 1024,
+				       PLAN_MAX_MEMORY_MIB);
+		p->max_memory_kib = v * 1024;
+	}
+	if (cpus) {
+		if (parse_decimal(cpus, &v) < 0 || v > PLAN_MAX_VCPUS || v < p->vcpus)
+			return err_set(err, 0, "annotations." ANN_MAX_VCPUS ": must be a number from "
+				       "the guest's %u to %u", p->vcpus, PLAN_MAX_VCPUS);
+		p->max_vcpus = (unsigned)v;
+	}
 	return 0;
 }
 
@@ -157,8 +185,8 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	    plan_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0)
 		goto fail;
 	p->memory_kib = mib * 1024;
-	p->max_memory_kib = p->memory_kib;
-	p->max_vcpus = p->vcpus;
+	if (plan_maxima(s, p, err) < 0)
+		goto fail;
 	if (!(p->launch.root_fstype = strdup(p->disk_format))) {
 		err_set(err, ENOMEM, "plan");
 		goto fail;

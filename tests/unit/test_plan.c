@@ -141,6 +141,31 @@ static void test_vcpus(void **state)
 	assert_non_null(strstr(err.msg, "linux.resources.cpu.quota"));
 }
 
+static void test_maxima(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"annotations\":{\"org.xenproject.vxn.max-memory\":\"256\","
+				     "\"org.xenproject.vxn.max-vcpus\":\"4\"}}", &p, &err), 0);
+	assert_int_equal(p.memory_kib, 64 * 1024);
+	assert_int_equal(p.max_memory_kib, 256 * 1024);
+	assert_int_equal(p.vcpus, 1);
+	assert_int_equal(p.max_vcpus, 4);
+	plan_free(&p);
+	/* a maximum below the start value is a mistake, not a silent clamp */
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"annotations\":{\"org.xenproject.vxn.max-memory\":\"32\"}}",
+				     &p, &err), -1);
+	assert_non_null(strstr(err.msg, "org.xenproject.vxn.max-memory"));
+	assert_null(p.name);
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"annotations\":{\"org.xenproject.vxn.max-vcpus\":\"x\"}}",
+				     &p, &err), -1);
+	assert_non_null(strstr(err.msg, "org.xenproject.vxn.max-vcpus"));
+}
+
 static void test_mount_dotdot_is_host(void **state)
 {
 	(void)state;
@@ -165,7 +190,7 @@ int main(void)
 		cmocka_unit_test(test_golden_ctr),     cmocka_unit_test(test_golden_resources),
 		cmocka_unit_test(test_golden_annotations), cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),
-		cmocka_unit_test(test_mount_dotdot_is_host),
+		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
