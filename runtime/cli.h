@@ -22,6 +22,9 @@ struct cli_verb {
 	const char *help;    /* one line */
 };
 
+/* main.c's verb table, for `features` to report what there is. */
+const struct cli_verb *cli_verb_table(size_t *n);
+
 /* Fill err and return CLI_USAGE. */
 int cli_usage(struct vxn_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* getopt returned '?' or ':': a usage error naming the flag. */
@@ -37,6 +40,10 @@ int cmd_start(const struct vxn_globals *g, int argc, char **argv, struct vxn_err
 int cmd_state(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_kill(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_delete(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
+int cmd_pause(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
+int cmd_resume(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
+int cmd_update(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
+int cmd_events(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_run(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_list(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_features(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);

@@ -43,6 +43,19 @@ static void gen_linux(yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
+/* The verbs this binary has, from main.c's table: what works, exactly. */
+static void gen_commands(yajl_gen g)
+{
+	char list[1024] = "";
+	size_t n, len = 0;
+	const struct cli_verb *v = cli_verb_table(&n);
+
+	for (size_t i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? "," : "",
+					v[i].name);
+	jg_kstr(g, "org.xenproject.vxn.commands", list);
+}
+
 static char *features_json(void)
 {
 	const char *opts[64];
@@ -60,6 +73,11 @@ static char *features_json(void)
 	yajl_gen_map_open(g);
 	jg_kstr(g, "org.xenproject.vxn.version", VXN_VERSION);
 	jg_kstr(g, "org.xenproject.vxn.xen.version", VXN_XEN_VERSION);
+	gen_commands(g);
+	/* update: balloon target and online vcpus within the create-time max */
+	jg_kstr(g, "org.xenproject.vxn.update", "memory.limit,cpu.quota,cpu.period");
+	/* signals but KILL to a paused container wait for resume */
+	jg_kstr(g, "org.xenproject.vxn.paused-signals", "queued");
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return jg_finish(g);

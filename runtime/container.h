@@ -42,6 +42,27 @@ int container_kill(const struct vxn_globals *g, const char *id, int signo, bool 
 		   struct vxn_err *err);
 int container_delete(const struct vxn_globals *g, const char *id, bool force,
 		     struct vxn_err *err);
+/* Day-2 operations (container_ops.c). */
+int container_pause(const struct vxn_globals *g, const char *id, struct vxn_err *err);
+int container_resume(const struct vxn_globals *g, const char *id, struct vxn_err *err);
+
+struct vxn_update {
+	uint64_t memory_bytes;  /* 0: unchanged; the balloon target */
+	unsigned vcpus;         /* 0: unchanged; vcpus online */
+};
+int container_update(const struct vxn_globals *g, const char *id,
+		     const struct vxn_update *u, struct vxn_err *err);
+
+struct vxn_stats {
+	uint32_t domid;
+	enum vxn_status status;
+	uint64_t cpu_time_ns;
+	uint64_t memory_kib, memory_max_kib;
+	unsigned vcpus_online, vcpus_max;
+};
+int container_stats(const struct vxn_globals *g, const char *id, struct vxn_stats *s,
+		    struct vxn_err *err);
+
 /* Reads state.json and derives the status; *pid is the monitor's pid, or 0 when stopped. */
 int container_status(const struct vxn_globals *g, const char *id, struct vxn_state *st,
 		     enum vxn_status *status, int *pid, struct vxn_err *err);

@@ -24,6 +24,13 @@ static const struct cli_verb verbs[] = {
 	{ "state", cmd_state, "ID", "print the state of a container as JSON" },
 	{ "kill", cmd_kill, "[--all|-a] ID [SIGNAL]", "send a signal (default TERM) to the container's process" },
 	{ "delete", cmd_delete, "[--force|-f] ID", "delete a stopped container and all it used" },
+	{ "pause", cmd_pause, "ID", "pause the container's guest" },
+	{ "resume", cmd_resume, "ID", "resume a paused container (queued signals arrive now)" },
+	{ "update", cmd_update,
+	  "[--resources|-r FILE|-] [--memory|-m BYTES] [--cpus N] [--cpu-quota Q --cpu-period P] ID",
+	  "change the guest's memory (balloon) and online vcpus within its maximum" },
+	{ "events", cmd_events, "[--stats] [--interval D] ID",
+	  "print the guest's CPU and memory as JSON lines (once with --stats)" },
 	{ "run", cmd_run,
 	  "[--bundle|-b BUNDLE] [--pid-file FILE] [--console-socket SOCKET] [--detach|-d] [--rm] ID",
 	  "create and start a container, wait for it and exit with its status" },
@@ -33,6 +40,12 @@ static const struct cli_verb verbs[] = {
 };
 
 #define NVERBS (sizeof verbs / sizeof verbs[0])
+
+const struct cli_verb *cli_verb_table(size_t *n)
+{
+	*n = NVERBS;
+	return verbs;
+}
 
 static void usage(FILE *f)
 {

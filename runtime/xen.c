@@ -339,10 +339,79 @@ int xen_domain_info(struct xen_ctx *x, uint32_t domid, struct xen_dominfo *info,
 	info->shutdown = di.shutdown;
 	info->dying = di.dying;
 	info->shutdown_reason = di.shutdown ? (int)di.shutdown_reason : XEN_SHUTDOWN_UNKNOWN;
+	info->cpu_time_ns = di.cpu_time;
+	info->current_kib = di.current_memkb;
+	info->max_kib = di.max_memkb;
+	info->vcpus_online = di.vcpu_online;
+	info->vcpus_max = di.vcpu_max_id + 1;
 	r = 0;
 out:
 	libxl_dominfo_dispose(&di);
 	return r;
+}
+
+/* memory/static-max in xenstore: the max_memkb the domain was built with. */
+static int static_max_kib(uint32_t domid, uint64_t *kib, struct vxn_err *err)
+{
+	char path[64], *v, *end;
+	unsigned int len;
+	struct xs_handle *xs = xs_open(0);
+
+	if (!xs)
+		return err_set(err, errno, "connecting to xenstore");
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max", domid);
+	v = xs_read(xs, XBT_NULL, path, &len);
+	xs_close(xs);
+	if (!v)
+		return err_set(err, errno, "reading %s", path);
+	errno = 0;
+	*kib = strtoull(v, &end, 10);
+	int bad = errno || end == v || *end;
+	free(v);
+	return bad ? err_set(err, EPROTO, "%s: not a number", path) : 0;
+}
+
+int xen_set_memory(struct xen_ctx *x, uint32_t domid, uint64_t kib, struct vxn_err *err)
+{
+	uint64_t max = 0;
+	int rc;
+
+	if (static_max_kib(domid, &max, err))
+		return -1;
+	if (kib > max)
+		return err_set(err, 0, "memory %llu MiB is more than the %llu MiB the guest was created "
+			       "with (set the annotation org.xenproject.vxn.max-memory to allow more)",
+			       (unsigned long long)kib / 1024, (unsigned long long)max / 1024);
+	rc = libxl_set_memory_target(x->lx, domid, (int64_t)kib, 0, 1);
+	log_debug("libxl_set_memory_target %u %llu KiB: rc %d", domid, (unsigned long long)kib, rc);
+	return rc ? lx_err(err, rc, "setting the memory target") : 0;
+}
+
+int xen_set_vcpus(struct xen_ctx *x, uint32_t domid, unsigned n, struct vxn_err *err)
+{
+	struct xen_dominfo info;
+	libxl_bitmap map;
+	int rc;
+
+	if (xen_domain_info(x, domid, &info, err))
+		return -1;
+	if (!info.exists)
+		return err_set(err, ENOENT, "no domain %u", domid);
+	if (n == 0 || n > info.vcpus_max)
+		return err_set(err, 0, "%u vcpus: the guest was created with at most %u (set the "
+			       "annotation org.xenproject.vxn.max-vcpus to allow more)", n,
+			       info.vcpus_max);
+	libxl_bitmap_init(&map);
+	if (libxl_cpu_bitmap_alloc(x->lx, &map, (int)info.vcpus_max)) {
+		libxl_bitmap_dispose(&map);
+		return err_set(err, ENOMEM, "vcpu map");
+	}
+	for (unsigned i = 0; i < n; i++)
+		libxl_bitmap_set(&map, (int)i);
+	rc = libxl_set_vcpuonline(x->lx, domid, &map, NULL);
+	log_debug("libxl_set_vcpuonline %u %u: rc %d", domid, n, rc);
+	libxl_bitmap_dispose(&map);
+	return rc ? lx_err(err, rc, "setting the online vcpus") : 0;
 }
 
 int xen_console_tty(struct xen_ctx *x, uint32_t domid, char **path, struct vxn_err *err)

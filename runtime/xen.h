@@ -31,6 +31,11 @@ struct xen_dominfo {
 	bool shutdown;
 	bool dying;
 	int shutdown_reason;  /* enum xen_shutdown_reason, valid when shutdown */
+	uint64_t cpu_time_ns;  /* all vcpus together */
+	uint64_t current_kib;  /* what the domain has now */
+	uint64_t max_kib;      /* Xen's current ceiling (the balloon target, enforced) */
+	unsigned vcpus_online;
+	unsigned vcpus_max;
 };
 
 enum xen_event_kind { XEN_EVENT_SHUTDOWN = 1, XEN_EVENT_DEATH = 2 };
@@ -61,6 +66,11 @@ int xen_domid_by_name(struct xen_ctx *ctx, const char *name, uint32_t *domid,
 /* A missing domain is not an error: info->exists is false. */
 int xen_domain_info(struct xen_ctx *ctx, uint32_t domid, struct xen_dominfo *info,
 		    struct vxn_err *err);
+/* Balloon target (enforced as Xen's maxmem), refused beyond the static
+ * maximum given at create. */
+int xen_set_memory(struct xen_ctx *ctx, uint32_t domid, uint64_t kib, struct vxn_err *err);
+/* Vcpus 0..n-1 online, the rest offline; refused beyond the create-time max. */
+int xen_set_vcpus(struct xen_ctx *ctx, uint32_t domid, unsigned n, struct vxn_err *err);
 /* Malloc'd path of the domain's PV console pty (xenconsoled's). */
 int xen_console_tty(struct xen_ctx *ctx, uint32_t domid, char **path, struct vxn_err *err);
 

@@ -107,6 +107,16 @@ run "kill without ID" 1 "missing container ID" -- kill
 run "delete of unknown ID" 1 "container does not exist" -- delete nosuch
 run "delete --force of unknown ID" 1 "container does not exist" -- delete --force nosuch
 run "start of unknown ID" 1 "container does not exist" -- start nosuch
+run "pause of unknown ID" 1 "container does not exist" -- pause nosuch
+run "resume of unknown ID" 1 "container does not exist" -- resume nosuch
+run "update of unknown ID" 1 "container does not exist" -- update --memory 64m nosuch
+run "events of unknown ID" 1 "container does not exist" -- events --stats nosuch
+run "update --memory nonsense" 1 "--memory" -- update --memory 12q nosuch
+run "update --cpus 0" 1 "--cpus" -- update --cpus 0 nosuch
+run "update --resources missing file" 1 "No such file" -- update --resources "$T/nope.json" nosuch
+echo '{"memory": []}' > "$T/res-bad.json"
+run "update --resources bad type" 1 "memory: must be" -- update --resources "$T/res-bad.json" nosuch
+run "events --interval nonsense" 1 "--interval" -- events --interval soon nosuch
 
 # ---------------------------------------------------------------- --log-format json
 rm -f "$LOG"
@@ -137,6 +147,8 @@ run "spec refuses to overwrite" 1 "exists" -- spec --bundle "$T/specb"
 run "spec output passes spec+plan" 1 "rootfs" -- create --bundle "$T/specb" c1
 
 # ---------------------------------------------------------------- features, list
+"$VXN" features >"$T/out" 2>&1 && grep -q '"org.xenproject.vxn.commands": "create,start,.*pause,resume,update,events' "$T/out" \
+  && ok "features lists the verbs" || notok "features verbs: $(cat "$T/out")"
 if "$VXN" features >"$T/out" 2>"$T/err" && has_json "$T/out" && grep -q '"ociVersionMax": "1.0.2"' "$T/out" \
    && grep -q '"ociVersionMin"' "$T/out"; then ok "features JSON"; else notok "features: $(cat "$T/err")"; fi
 "$VXN" --root "$ROOT" list >"$T/out" 2>"$T/err" && [ "$(wc -l < "$T/out")" -eq 1 ] && grep -q '^ID' "$T/out" \

@@ -1,0 +1,16 @@
+/* vxn resume ID: let a paused guest run again; queued signals arrive now. */
+#include <getopt.h>
+
+#include "cli.h"
+
+int cmd_resume(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err)
+{
+	static const struct option opts[] = { { 0 } };
+	const char *id;
+	int r;
+	if (getopt_long(argc, argv, "+", opts, NULL) != -1)
+		return cli_bad_flag(argc, argv, err);
+	if ((r = cli_one_id(argc, argv, &id, err)) < 0)
+		return r;
+	return container_resume(g, id, err) < 0 ? CLI_ERR : 0;
+}
