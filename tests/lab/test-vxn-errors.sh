@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# vxn's error and cleanup paths on real Xen: every bad input exits 1 with one
+# line naming the problem (on stderr, and as a JSON error line in --log with
+# --log-format json), and leaves nothing behind: no domain but Domain-0, no
+# loop device, no state dir, no vxn process. Then create and the monitor
+# killed with SIGKILL at various points: `delete --force` cleans up all, and
+# a second one says "container does not exist".
+set -u
+export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_init
+
+JLOG=$LAB_WORK/json.log
+out=$LAB_WORK/out
+mkdir -p "$out"
+
+only_dom0() {
+  local n
+  n=$(xl list | tail -n +2 | grep -vc '^Domain-0')
+  [ "$n" -eq 0 ] || { xl list; fail "$1: domains left besides Domain-0"; }
+}
+no_loops() {
+  [ -z "$(losetup -a 2>/dev/null)" ] || { losetup -a; fail "$1: loop devices left"; }
+}
+no_vxn_process() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    pidof vxn >/dev/null || return 0
+    sleep 0.1
+  done
+  ps -ef | grep '[v]xn'; fail "$1: vxn processes left"
+}
+all_clean() {  # NAME ID: nothing of container ID is left
+  only_dom0 "$1"
+  no_loops "$1"
+  no_vxn_process "$1"
+  [ ! -e "$VXN_ROOT/$2" ] || fail "$1: state dir left: $(ls -A "$VXN_ROOT/$2" | tr '\n' ' ')"
+}
+
+# bad_create NAME PATTERN ID CREATE-ARGS...: create fails with exit 1 and
+# one error line naming the problem, in text on stderr and as JSON in --log;
+# nothing of it is left behind. VXN_CONFIG may be overridden by the caller.
+bad_create() {
+  local name=$1 pattern=$2 id=$3 rc lines
+  shift 3
+  "$VXN" --root "$VXN_ROOT" create "$@" "$id" </dev/null >"$out/stdout" 2>"$out/stderr"
+  rc=$?
+  [ "$rc" -eq 1 ] || fail "$name: create exited $rc, want 1 ($(cat "$out/stderr"))"
+  [ ! -s "$out/stdout" ] || fail "$name: stdout not empty: $(cat "$out/stdout")"
+  lines=$(wc -l < "$out/stderr")
+  [ "$lines" -eq 1 ] || fail "$name: $lines lines on stderr, want 1: $(cat "$out/stderr")"
+  grep -q "^vxn: error: .*$pattern" "$out/stderr" ||
+    fail "$name: stderr does not name the problem ('$pattern'): $(cat "$out/stderr")"
+  all_clean "$name (text)" "$id"
+  : > "$JLOG"
+  "$VXN" --root "$VXN_ROOT" --log "$JLOG" --log-format json create "$@" "$id" \
+    </dev/null >"$out/stdout" 2>"$out/stderr"
+  rc=$?
+  [ "$rc" -eq 1 ] || fail "$name (json): create exited $rc, want 1"
+  [ ! -s "$out/stdout" ] && [ ! -s "$out/stderr" ] ||
+    fail "$name (json): output besides --log: $(cat "$out/stdout" "$out/stderr")"
+  [ "$(grep -c '"level":"error"' "$JLOG")" -eq 1 ] ||
+    fail "$name (json): want one error line in --log: $(cat "$JLOG")"
+  tail -n 1 "$JLOG" | grep -q "^{\"level\":\"error\",\"msg\":\".*$pattern.*\",\"time\":\"[0-9T:Z-]*\"}$" ||
+    fail "$name (json): last --log line is not the error: $(tail -n 1 "$JLOG")"
+  all_clean "$name (json)" "$id"
+  say "$name: $(cat "$out/stderr" 2>/dev/null)$(tail -n 1 "$JLOG" | sed 's/.*"msg":"\([^"]*\)".*/\1/')"
+}
+
+# add_to_config BUNDLE KEY-LINE: a top-level key after "ociVersion" (spec
+# output has one key per line).
+add_to_config() {
+  sed -i "s|^  \"ociVersion\": \"1.0.2\",|&\n  $2,|" "$1/config.json"
+}
+
+# ---- bad bundles and IDs (no guest is ever built)
+make_bundle "$LAB_WORK/good" -- /bin/true
+bad_create "missing bundle" "$LAB_WORK/nonexistent.*No such file" b1 --bundle "$LAB_WORK/nonexistent"
+mkdir -p "$LAB_WORK/noconf/rootfs"
+bad_create "missing config.json" "config.json.*No such file" b2 --bundle "$LAB_WORK/noconf"
+mkdir -p "$LAB_WORK/badjson"
+cp -a "$LAB_WORK/good/rootfs" "$LAB_WORK/badjson/"
+echo '{"ociVersion": "1.0.2", "process": {' > "$LAB_WORK/badjson/config.json"
+bad_create "invalid config.json" "not valid JSON" b3 --bundle "$LAB_WORK/badjson"
+make_bundle "$LAB_WORK/norootfs" -- /bin/true
+rm -rf "$LAB_WORK/norootfs/rootfs"
+bad_create "missing rootfs" "rootfs.*does not exist" b4 --bundle "$LAB_WORK/norootfs"
+make_bundle "$LAB_WORK/noargs" --
+bad_create "empty args" "process.args: must not be empty" b5 --bundle "$LAB_WORK/noargs"
+make_bundle "$LAB_WORK/noexe" -- not-in-the-rootfs
+bad_create "executable not in the rootfs" 'executable file not found in \$PATH' b6 --bundle "$LAB_WORK/noexe"
+bad_create "invalid ID" "invalid container ID" ../escape --bundle "$LAB_WORK/good"
+
+# ---- guests the host cannot build
+make_bundle "$LAB_WORK/bigann" -- /bin/true
+add_to_config "$LAB_WORK/bigann" '"annotations": {"org.xenproject.vxn.memory": "100000"}'
+bad_create "memory annotation beyond the host" "not enough free memory on the host" m1 \
+  --bundle "$LAB_WORK/bigann"
+make_bundle "$LAB_WORK/biglimit" -- /bin/true
+sed -i 's|^  "linux": {|&\n    "resources": {"memory": {"limit": 68719476736}},|' "$LAB_WORK/biglimit/config.json"
+grep -q '"limit": 68719476736' "$LAB_WORK/biglimit/config.json" || fail "biglimit: config not edited"
+bad_create "memory limit beyond the host" "not enough free memory on the host" m2 \
+  --bundle "$LAB_WORK/biglimit"
+
+saved_config=$VXN_CONFIG
+sed "s|^kernel[[:space:]]*=.*|kernel = $LAB_WORK/no-such-vmlinux|" "$saved_config" > "$LAB_WORK/nokernel.conf"
+VXN_CONFIG=$LAB_WORK/nokernel.conf
+bad_create "guest kernel missing" "guest kernel $LAB_WORK/no-such-vmlinux: No such file" k1 \
+  --bundle "$LAB_WORK/good"
+head -c 2000000 /dev/urandom > "$LAB_WORK/corrupt-vmlinux"
+sed "s|^kernel[[:space:]]*=.*|kernel = $LAB_WORK/corrupt-vmlinux|" "$saved_config" > "$LAB_WORK/corrupt.conf"
+VXN_CONFIG=$LAB_WORK/corrupt.conf
+bad_create "libxl failure mid-create (corrupt kernel)" "creating the domain failed" k2 \
+  --bundle "$LAB_WORK/good"
+VXN_CONFIG=$saved_config
+
+# ---- duplicate ID: the first container survives the second create
+make_bundle "$LAB_WORK/dup" -- /bin/sh -c 'exit 0'
+vxn create --bundle "$LAB_WORK/dup" dup </dev/null >/dev/null 2>&1 || fail "create dup"
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/dup" dup </dev/null >"$out/stdout" 2>"$out/stderr"
+[ $? -eq 1 ] && [ "$(wc -l < "$out/stderr")" -eq 1 ] &&
+  grep -q '^vxn: error: container with id exists: dup$' "$out/stderr" ||
+  fail "duplicate ID: $(cat "$out/stderr")"
+[ "$(state_of dup)" = created ] || fail "duplicate ID: the first dup is $(state_of dup)"
+[ "$(xl list | grep -c '^vxn-dup ')" -eq 1 ] || fail "duplicate ID: not exactly one vxn-dup domain"
+vxn delete --force dup || fail "delete --force dup"
+all_clean "duplicate ID" dup
+say "duplicate ID: $(cat "$out/stderr")"
+
+# second_delete NAME ID: a delete --force of what is gone says so, exit 1
+second_delete() {
+  "$VXN" --root "$VXN_ROOT" delete --force "$2" >"$out/stdout" 2>"$out/stderr"
+  [ $? -eq 1 ] && grep -qx 'vxn: error: container does not exist' "$out/stderr" ||
+    fail "$1: second delete --force: $(cat "$out/stderr")"
+}
+
+# ---- the monitor killed with SIGKILL: state says stopped, delete --force cleans
+make_bundle "$LAB_WORK/sleeper" -- /bin/sh -c 'echo ready; exec sleep 1000'
+t0=$(now_us)
+vxn create --bundle "$LAB_WORK/sleeper" --pid-file "$LAB_WORK/sleeper.pid" mk \
+  </dev/null >"$out/mk.out" 2>&1 || fail "create mk"
+create_us=$(($(now_us) - t0))
+say "create took $(seconds_since "$t0") s"
+vxn start mk || fail "start mk"
+wait_for_text "$out/mk.out" ready 300 || fail "mk never printed ready"
+kill -9 "$(cat "$LAB_WORK/sleeper.pid")"
+wait_for_state mk stopped 10 || fail "monitor killed: state is $(state_of mk), want stopped"
+xl list | grep -q '^vxn-mk ' || say "note: the domain went with the monitor"
+vxn delete --force mk || fail "delete --force after the monitor was killed"
+all_clean "monitor killed" mk
+second_delete "monitor killed" mk
+say "monitor SIGKILL: stopped, delete --force left nothing"
+
+# ---- create killed with SIGKILL at points spread over its run
+# (delays as fractions of a measured create, plus 0 and a little past the end)
+delays=(0 0.3)
+for pct in 5 15 30 45 60 75 90 110; do
+  delays+=("$(awk -v us="$create_us" -v p="$pct" 'BEGIN { printf "%.1f", us * p / 100 / 1e6 }')")
+done
+delays+=("$(awk -v r="$RANDOM" -v us="$create_us" 'BEGIN { printf "%.1f", us * (r % 100) / 100 / 1e6 }')")
+i=0
+for d in "${delays[@]}"; do
+  i=$((i + 1))
+  id=ck$i
+  "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug create --bundle "$LAB_WORK/sleeper" \
+    --pid-file "$LAB_WORK/$id.pid" "$id" </dev/null >"$out/$id.out" 2>&1 &
+  pid=$!
+  sleep "$d"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  rc=$?
+  seen="dir=$([ -d "$VXN_ROOT/$id" ] && echo y || echo n)"
+  seen+=" state.json=$([ -e "$VXN_ROOT/$id/state.json" ] && echo y || echo n)"
+  seen+=" image=$([ -e "$VXN_ROOT/$id/root.img" ] && echo y || echo n)"
+  seen+=" domain=$(xl list | grep -q "^vxn-$id " && echo y || echo n)"
+  say "create killed after $d s (exit $rc): $seen"
+  "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" delete --force "$id" >"$out/stdout" 2>"$out/stderr"
+  drc=$?
+  if [ "$drc" -ne 0 ]; then
+    # only a create killed before it made its state dir leaves nothing to delete
+    [ "$drc" -eq 1 ] && grep -q 'container does not exist' "$out/stderr" ||
+      fail "create killed after $d s: delete --force exited $drc: $(cat "$out/stderr")"
+  fi
+  all_clean "create killed after $d s" "$id"
+  second_delete "create killed after $d s" "$id"
+  [ "$rc" -eq 0 ] && say "  (create had already finished)"
+done
+[ -z "$(ls -A "$VXN_ROOT")" ] || fail "state root not empty: $(ls -A "$VXN_ROOT")"
+echo "ok"
