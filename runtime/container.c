@@ -74,6 +74,12 @@ static int state_dir_of(const struct vxn_globals *g, const char *id, char *out, 
 	return 0;
 }
 
+int container_state_dir(const struct vxn_globals *g, const char *id, char *out, size_t len,
+			struct vxn_err *err)
+{
+	return state_dir_of(g, id, out, len, err);
+}
+
 static void file_in(const char *dir, const char *name, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/%s", dir, name);
@@ -435,6 +441,7 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 	if (c->monitor == 0) {
 		struct monitor_args a = { .g = g, .id = id, .state_dir = c->dir, .plan = &c->plan,
 					  .pid_file = o->pid_file, .ready_fd = p[1],
+					  .console_socket = o->console_socket,
 					  .lock_fd = c->lock_fd };
 		close(p[0]);
 		monitor_main(&a);
@@ -522,10 +529,13 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 {
 	struct stat st;
 
-	if (o->console_socket)
-		return err_set(err, ENOTSUP, "terminal mode (--console-socket) is not supported yet");
 	if (stat(c->plan.rootfs, &st) || !S_ISDIR(st.st_mode))
 		return err_set(err, 0, "rootfs (\"%s\") does not exist", c->plan.rootfs);
+	if (c->plan.launch.terminal && !o->console_socket)
+		return err_set(err, 0, "process.terminal is set: --console-socket is required "
+			       "(vxn always detaches, like runc create)");
+	if (!c->plan.launch.terminal && o->console_socket)
+		return err_set(err, 0, "--console-socket given but process.terminal is false");
 	/* found out here rather than by libxl, after the root disk is built */
 	if (access(c->plan.kernel, R_OK))
 		return err_set(err, errno, "guest kernel %s", c->plan.kernel);

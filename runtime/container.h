@@ -42,6 +42,35 @@ int container_kill(const struct vxn_globals *g, const char *id, int signo, bool 
 		   struct vxn_err *err);
 int container_delete(const struct vxn_globals *g, const char *id, bool force,
 		     struct vxn_err *err);
+/* ROOT/ID, the ID validated. */
+int container_state_dir(const struct vxn_globals *g, const char *id, char *out, size_t len,
+			struct vxn_err *err);
+
+struct vxn_exec_opts {
+	const char *process_file;    /* --process: an OCI process JSON; else args */
+	char **args;
+	size_t nargs;
+	bool tty;                    /* --tty */
+	const char *console_socket;
+	bool detach;
+	const char *pid_file;
+	const char *cwd;             /* NULL: the process's */
+	char **env;                  /* K=V, replacing the same K */
+	size_t nenv;
+	const char *user;            /* "UID[:GID]", NULL: the process's */
+};
+
+/* exec (container_exec.c): a new process in the running container. Without
+ * detach it never returns once the process started (exits with its wait
+ * status); with detach it returns 0 once a child of ours relays it. */
+int container_exec(const struct vxn_globals *g, const char *id, const struct vxn_exec_opts *o,
+		   struct vxn_err *err);
+/* ps (container_ps.c): the guest's processes as "PID USER CMD" lines
+ * (malloc'd, validated), or the host pids (monitor, exec clients). */
+int container_ps_text(const struct vxn_globals *g, const char *id, char **text,
+		      struct vxn_err *err);
+int container_ps_pids(const struct vxn_globals *g, const char *id, int *pids, size_t cap,
+		      size_t *n, struct vxn_err *err);
 /* Day-2 operations (container_ops.c). */
 int container_pause(const struct vxn_globals *g, const char *id, struct vxn_err *err);
 int container_resume(const struct vxn_globals *g, const char *id, struct vxn_err *err);

@@ -72,20 +72,33 @@ static int parse_reply(const char *reply, struct vxn_err *err)
 	return err_set(err, EPROTO, "unexpected reply from the monitor");
 }
 
-int control_request(const char *state_dir, const char *req, struct vxn_err *err)
+int control_connect(const char *state_dir, struct vxn_err *err)
 {
 	struct sockaddr_un sa;
-	char reply[CONTROL_MSG_MAX + 1];
 	int dirfd, fd, e;
-	ssize_t n;
 
 	if (sock_addr(state_dir, &dirfd, &sa))
 		return err_set(err, errno, "open %s", state_dir);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		e = errno;
-		goto fail;
+		if (fd >= 0)
+			close(fd);
+		close(dirfd);
+		return err_set(err, e, "talking to the container's monitor");
 	}
+	close(dirfd);
+	return fd;
+}
+
+ssize_t control_call(const char *state_dir, const char *req, char *reply, size_t cap,
+		     struct vxn_err *err)
+{
+	int fd = control_connect(state_dir, err), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0) {
 		e = errno;
 		goto fail;
@@ -94,20 +107,26 @@ int control_request(const char *state_dir, const char *req, struct vxn_err *err)
 		e = ETIMEDOUT;
 		goto fail;
 	}
-	n = recv(fd, reply, CONTROL_MSG_MAX, 0);
+	n = recv(fd, reply, cap - 1, 0);
 	if (n <= 0) {
 		e = n < 0 ? errno : ECONNRESET;
 		goto fail;
 	}
 	reply[n] = '\0';
 	close(fd);
-	close(dirfd);
-	return parse_reply(reply, err);
+	return n;
 fail:
-	if (fd >= 0)
-		close(fd);
-	close(dirfd);
+	close(fd);
 	return err_set(err, e, "talking to the container's monitor");
+}
+
+int control_request(const char *state_dir, const char *req, struct vxn_err *err)
+{
+	char reply[CONTROL_MSG_MAX + 1];
+
+	if (control_call(state_dir, req, reply, sizeof(reply), err) < 0)
+		return -1;
+	return parse_reply(reply, err);
 }
 
 int control_accept(int listen_fd, char *req, size_t cap)

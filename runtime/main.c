@@ -36,6 +36,12 @@ static const struct cli_verb verbs[] = {
 	  "create and start a container, wait for it and exit with its status" },
 	{ "list", cmd_list, "[--format|-f table|json] [--quiet|-q]", "list the containers in the state root" },
 	{ "features", cmd_features, "", "print the OCI features vxn implements as JSON" },
+	{ "exec", cmd_exec,
+	  "[--process|-p FILE] [--tty|-t] [--console-socket SOCKET] [--detach|-d] "
+	  "[--pid-file FILE] [--cwd DIR] [--env|-e K=V]... [--user|-u UID[:GID]] ID [ARGS...]",
+	  "run another process in a running container" },
+	{ "ps", cmd_ps, "[--format|-f table|json] ID",
+	  "list the container's processes (json: the host pids that stand for them)" },
 	{ "spec", cmd_spec, "[--bundle|-b BUNDLE]", "write a default config.json into the bundle" },
 };
 

@@ -25,6 +25,8 @@
 #include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "monitor_exec.h"
+#include "pty.h"
 #include "outbuf.h"
 #include "phase.h"
 #include "xen.h"
@@ -53,6 +55,8 @@ struct monitor {
 	int console_log;
 	size_t console_bytes;
 	bool hello;
+	int pty_fd;             /* terminal mode: our end of the host pty (its slave) */
+	struct exec_links execs;
 	bool stdin_open;
 	struct outbuf out[2];   /* the container's stdout (fd 1) and stderr (fd 2) */
 	bool have_exit;
@@ -188,6 +192,32 @@ static void console_try_open(struct monitor *m)
 	free(tty);
 }
 
+/* Terminal mode: the pty's master goes to the console socket; we keep the
+ * slave raw (the guest's pty does the line discipline) as our controlling
+ * terminal, so the caller's resizes reach us as SIGWINCH. */
+static int terminal_setup(struct monitor *m, struct vxn_err *err)
+{
+	const struct vxn_launch *l = &m->a->plan->launch;
+	int master, r;
+
+	if (!l->terminal)
+		return 0;
+	if (pty_open_pair(&master, &m->pty_fd, err))
+		return -1;
+	if (l->rows && l->cols)
+		pty_set_size(m->pty_fd, l->rows, l->cols);
+	r = pty_make_raw(m->pty_fd, NULL, err);
+	if (r == 0)
+		r = pty_send_fd(m->a->console_socket, master, err);
+	close(master);
+	if (r)
+		return -1;
+	if (!pty_take_ctty(m->pty_fd))
+		log_warn("monitor: the pty is not our controlling terminal: no resizes");
+	fcntl(m->pty_fd, F_SETFL, fcntl(m->pty_fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
 static int monitor_setup(struct monitor *m, struct vxn_err *err)
 {
 	const struct vxn_plan *p = m->a->plan;
@@ -207,12 +237,13 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	if (xen_watch_death(m->xen, m->domid, err) || channel_open(m->domid, &m->ch, err))
 		return -1;
 	m->ctl_fd = control_listen(m->a->state_dir, err);
-	if (m->ctl_fd < 0 || signals_setup(m, err))
+	if (m->ctl_fd < 0 || signals_setup(m, err) || terminal_setup(m, err))
 		return -1;
 	m->console_log = open(state_path(m, MONITOR_CONSOLE_LOG, path, sizeof(path)),
 			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	console_try_open(m);
-	if (outbuf_init(&m->out[0], 1) || outbuf_init(&m->out[1], 2))
+	/* terminal mode: the container's output goes to the pty */
+	if (outbuf_init(&m->out[0], m->pty_fd >= 0 ? m->pty_fd : 1) || outbuf_init(&m->out[1], 2))
 		return err_set(err, ENOMEM, "output buffers");
 	if (write_pid_file(m->a->pid_file, err))
 		return -1;
@@ -260,6 +291,7 @@ static void monitor_teardown(struct monitor *m)
 	if (m->have_domain && xen_destroy(m->xen, m->domid, &err))
 		log_warn("monitor: %s", err.msg);
 	m->have_domain = false;
+	execs_close_all(&m->execs);
 	channel_close(m->ch);
 	m->ch = NULL;
 	loop_detach(m->loop_fd);
@@ -373,11 +405,10 @@ static void guest_exit(struct monitor *m, const uint8_t *p, size_t len)
 
 static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
-	if (h->stream != 0) {
-		log_debug("monitor: frame for unknown stream %u dropped", h->stream);
-		return;
-	}
-	switch (h->type) {
+	if (h->stream != 0 || h->type == VXN_F_PS_REPLY) {
+		if (!execs_guest_frame(&m->execs, h, p))
+			m->guest_failed = true;
+	} else switch (h->type) {
 	case VXN_F_HELLO:
 		m->hello = true;
 		log_debug("monitor: guest-init connected at %ld ms", elapsed_ms(m));
@@ -434,7 +465,7 @@ static void relay_stdin(struct monitor *m)
 {
 	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
 	struct vxn_err err;
-	ssize_t n = read(0, buf, sizeof(buf));
+	ssize_t n = read(m->pty_fd >= 0 ? m->pty_fd : 0, buf, sizeof(buf));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -444,6 +475,8 @@ static void relay_stdin(struct monitor *m)
 		return;
 	}
 	m->stdin_open = false;
+	if (m->pty_fd >= 0) /* hung up: the SIGHUP that comes with it is forwarded */
+		return;
 	if (channel_send(m->ch, VXN_F_STDIN_EOF, 0, NULL, 0, &err))
 		log_debug("monitor: stdin eof: %s", err.msg);
 }
@@ -458,6 +491,30 @@ static int send_signal(struct monitor *m, int signo, bool all, struct vxn_err *e
 	return channel_send(m->ch, VXN_F_SIGNAL, 0, buf, (uint32_t)len, err);
 }
 
+/* Requests that keep their connection: exec sessions and ps. true when req
+ * was one of them (fd is then taken care of). */
+static bool handle_session_request(struct monitor *m, const char *req, int fd)
+{
+	char reply[CONTROL_MSG_MAX];
+
+	if (strcmp(req, "exec") == 0) {
+		if (execs_adopt(&m->execs, fd) == 0)
+			return true;
+		control_reply(fd, "error: too many exec sessions");
+	} else if (strcmp(req, "ps") == 0) {
+		execs_ps(&m->execs, m->ch, fd);
+		return true;
+	} else if (strcmp(req, "pids") == 0) {
+		snprintf(reply, sizeof(reply), "ok %d", (int)getpid());
+		execs_pids(&m->execs, reply, sizeof(reply));
+		control_reply(fd, reply);
+	} else {
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
 static void handle_control(struct monitor *m)
 {
 	char req[CONTROL_MSG_MAX], reply[CONTROL_MSG_MAX + 16], all[8] = "";
@@ -465,7 +522,7 @@ static void handle_control(struct monitor *m)
 	int signo, fd, n = 0;
 
 	fd = control_accept(m->ctl_fd, req, sizeof(req));
-	if (fd < 0)
+	if (fd < 0 || handle_session_request(m, req, fd))
 		return;
 	if (sscanf(req, "signal %d%n %3s%n", &signo, &n, all, &n) < 1 || req[n] != '\0' ||
 	    signo < 1 || signo > 64 || (*all && strcmp(all, "all"))) {
@@ -484,14 +541,31 @@ static void handle_control(struct monitor *m)
 	close(fd);
 }
 
+/* The caller resized the pty it holds: tell the guest's pty. */
+static void send_winsize(struct monitor *m)
+{
+	struct vxn_winsize w;
+	uint8_t buf[VXN_WINSIZE_BYTES];
+	struct vxn_err err;
+
+	if (pty_get_size(m->pty_fd, &w.rows, &w.cols))
+		return;
+	log_debug("monitor: window size %ux%u", w.rows, w.cols);
+	if (channel_send(m->ch, VXN_F_WINSIZE, 0, buf, (uint32_t)vxn_winsize_encode(&w, buf), &err))
+		log_debug("monitor: winsize: %s", err.msg);
+}
+
 static void handle_signalfd(struct monitor *m)
 {
 	struct signalfd_siginfo si;
 	struct vxn_err err;
 
-	while (read(m->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		if (send_signal(m, (int)si.ssi_signo, false, &err))
+	while (read(m->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH && m->pty_fd >= 0)
+			send_winsize(m);
+		else if (send_signal(m, (int)si.ssi_signo, false, &err))
 			log_warn("monitor: %s", err.msg);
+	}
 }
 
 static void handle_console(struct monitor *m)
@@ -588,9 +662,10 @@ static void monitor_iteration(struct monitor *m)
 	s.ctl = add_fd(fds, &n, m->ctl_fd);
 	s.sig = add_fd(fds, &n, m->sig_fd);
 	/* stdin waits for guest-init, and for room in the outgoing buffer */
-	if (m->hello && m->stdin_open &&
-	    channel_out_space(m->ch) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
-		s.in = add_fd(fds, &n, 0);
+	bool room = channel_out_space(m->ch) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD;
+	if (m->hello && m->stdin_open && room)
+		s.in = add_fd(fds, &n, m->pty_fd >= 0 ? m->pty_fd : 0);
+	execs_poll_add(&m->execs, fds, &n, POLL_MAX - 8, m->hello && room);
 	if (m->console_fd >= 0)
 		s.con = add_fd(fds, &n, m->console_fd);
 	for (int i = 0; i < 2; i++)
@@ -612,6 +687,7 @@ static void monitor_iteration(struct monitor *m)
 	channel_pump(m);
 	if (ready(fds, s.in))
 		relay_stdin(m);
+	execs_poll_done(&m->execs, m->ch, fds);
 	if (ready(fds, s.ctl))
 		handle_control(m);
 	if (ready(fds, s.sig))
@@ -667,13 +743,14 @@ static void monitor_run(struct monitor *m)
 _Noreturn void monitor_main(const struct monitor_args *a)
 {
 	struct monitor m = {
-		.a = a, .loop_fd = -1, .ctl_fd = -1, .sig_fd = -1, .console_fd = -1,
+		.a = a, .loop_fd = -1, .ctl_fd = -1, .sig_fd = -1, .console_fd = -1, .pty_fd = -1,
 		.console_log = -1, .stdin_open = true,
 		.shutdown_reason = XEN_SHUTDOWN_UNKNOWN,
 	};
 	struct vxn_err err = { 0 };
 
 	clock_gettime(CLOCK_MONOTONIC, &m.t0);
+	execs_init(&m.execs);
 	process_setup(a);
 	if (monitor_setup(&m, &err)) {
 		log_debug("monitor: setup failed: %s", err.msg);

@@ -16,6 +16,7 @@ struct monitor_args {
 	const char *state_dir;
 	const struct vxn_plan *plan;
 	const char *pid_file;   /* NULL: none */
+	const char *console_socket;  /* terminal mode: where the pty master goes */
 	int ready_fd;           /* create's socket: monitor_ready out, then one confirmation
 				 * byte in once state.json exists (EOF: create died) */
 	int lock_fd;            /* the state dir's flock (see container.c), held until exit */

@@ -148,7 +148,7 @@ static int copy_strv(char *const *v, size_t n, char ***out, uint32_t *nout)
 	return 0;
 }
 
-static int plan_process(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err)
+int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err)
 {
 	if (copy_strv(s->args, s->nargs, &l->args, &l->nargs) < 0 ||
 	    copy_strv(s->env, s->nenv, &l->env, &l->nenv) < 0 ||
@@ -182,7 +182,7 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	memset(p, 0, sizeof *p);
 	if (plan_memory(s, c, &mib, err) < 0 || plan_vcpus(s, c, &p->vcpus, err) < 0 ||
 	    plan_paths(s, c, id, bundle, state_dir, p, err) < 0 ||
-	    plan_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0)
+	    plan_launch_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0)
 		goto fail;
 	p->memory_kib = mib * 1024;
 	if (plan_maxima(s, p, err) < 0)

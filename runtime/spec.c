@@ -185,11 +185,9 @@ static int parse_args_env(yajl_val proc, struct vxn_spec *s, struct vxn_err *err
 	       : list_bound(s->nenv, "process.env", err);
 }
 
-static int parse_process(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
+/* The process object, from config.json or from `vxn exec --process`. */
+static int parse_process_object(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
 {
-	yajl_val proc = jv_get(doc, "process");
-	if (!proc)
-		return err_set(err, 0, "process: missing");
 	if (jv_object(proc, "process", err) < 0 ||
 	    jv_bool(jv_get(proc, "terminal"), "process.terminal", &s->terminal, err) < 0 ||
 	    parse_console(proc, s, err) < 0 || parse_args_env(proc, s, err) < 0 ||
@@ -198,6 +196,14 @@ static int parse_process(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	if (s->cwd && s->cwd[0] != '/')
 		return err_set(err, 0, "process.cwd: must be an absolute path");
 	return parse_user(proc, s, err) < 0 ? -1 : parse_rlimits(proc, s, err);
+}
+
+static int parse_process(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val proc = jv_get(doc, "process");
+	if (!proc)
+		return err_set(err, 0, "process: missing");
+	return parse_process_object(proc, s, err);
 }
 
 static int parse_mount(yajl_val m, size_t i, struct vxn_spec_mount *out, struct vxn_err *err)
@@ -330,16 +336,34 @@ static int spec_from_tree(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	return skip_hooks(doc, err);
 }
 
-int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err)
+static void spec_init(struct vxn_spec *s)
 {
 	memset(s, 0, sizeof *s);
 	s->umask = -1;
 	s->memory_limit = -1;
 	s->cpu_quota = -1;
+}
+
+int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err)
+{
+	spec_init(s);
 	yajl_val doc = jv_parse(json, len, SPEC_MAX_BYTES, "config.json", err);
 	if (!doc)
 		return -1;
 	int r = spec_from_tree(doc, s, err);
+	yajl_tree_free(doc);
+	if (r < 0)
+		spec_free(s);
+	return r;
+}
+
+int spec_parse_process(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err)
+{
+	spec_init(s);
+	yajl_val doc = jv_parse(json, len, SPEC_MAX_BYTES, "process.json", err);
+	if (!doc)
+		return -1;
+	int r = parse_process_object(doc, s, err);
 	yajl_tree_free(doc);
 	if (r < 0)
 		spec_free(s);
@@ -372,12 +396,12 @@ static int read_bounded(int fd, size_t max, char **out, size_t *len)
 	return 0;
 }
 
-int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err)
+typedef int (*spec_parse_fn)(const char *json, size_t len, struct vxn_spec *s,
+			     struct vxn_err *err);
+
+static int load_file(const char *path, spec_parse_fn parse, struct vxn_spec *s,
+		     struct vxn_err *err)
 {
-	char path[4096];
-	memset(s, 0, sizeof *s);
-	if (snprintf(path, sizeof path, "%s/config.json", bundle ? bundle : ".") >= (int)sizeof path)
-		return err_set(err, ENAMETOOLONG, "bundle path");
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return err_set(err, errno, "%s", path);
@@ -393,7 +417,22 @@ int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err)
 		return err_set(err, -r, "%s", path);
 	if (len > SPEC_MAX_BYTES)
 		return err_set(err, 0, "%s: larger than %u bytes", path, SPEC_MAX_BYTES);
-	return spec_parse(buf, len, s, err);
+	return parse(buf, len, s, err);
+}
+
+int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err)
+{
+	char path[4096];
+	memset(s, 0, sizeof *s);
+	if (snprintf(path, sizeof path, "%s/config.json", bundle ? bundle : ".") >= (int)sizeof path)
+		return err_set(err, ENAMETOOLONG, "bundle path");
+	return load_file(path, spec_parse, s, err);
+}
+
+int spec_load_process(const char *path, struct vxn_spec *s, struct vxn_err *err)
+{
+	memset(s, 0, sizeof *s);
+	return load_file(path, spec_parse_process, s, err);
 }
 
 static void mount_free(struct vxn_spec_mount *m)

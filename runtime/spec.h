@@ -61,6 +61,10 @@ struct vxn_spec {
 int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
 /* Reads BUNDLE/config.json. */
 int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err);
+/* An OCI process object alone (`exec --process FILE`): only the process
+ * fields of *s are filled (args, env, cwd, user, rlimits, terminal, size). */
+int spec_parse_process(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
+int spec_load_process(const char *path, struct vxn_spec *s, struct vxn_err *err);
 void spec_free(struct vxn_spec *s);
 /* NULL if absent. */
 const char *spec_annotation(const struct vxn_spec *s, const char *key);

@@ -218,6 +218,41 @@ static void test_load(void **state)
 	assert_non_null(strstr(err.msg, "config.json"));
 }
 
+/* exec --process FILE: the process object alone, as containerd writes it. */
+static void test_process_alone(void **state)
+{
+	(void)state;
+	static const char ok[] =
+		"{\"terminal\":true,\"consoleSize\":{\"height\":30,\"width\":100},"
+		"\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[5]},"
+		"\"args\":[\"sh\",\"-c\",\"exit 4\"],\"env\":[\"PATH=/bin\",\"A=b\"],\"cwd\":\"/tmp\","
+		"\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},\"noNewPrivileges\":true}";
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(spec_parse_process(ok, sizeof ok - 1, &s, &err), 0);
+	assert_true(s.terminal);
+	assert_int_equal(s.console_rows, 30);
+	assert_int_equal(s.console_cols, 100);
+	assert_int_equal(s.uid, 1000);
+	assert_int_equal(s.ngids, 1);
+	assert_int_equal(s.nargs, 3);
+	assert_string_equal(s.args[2], "exit 4");
+	assert_string_equal(s.cwd, "/tmp");
+	assert_null(s.root_path);
+	spec_free(&s);
+
+	static const char *bad[] = {
+		"{\"args\":[]}", "{\"cwd\":\"/\"}", "[\"sh\"]", "{\"args\":[\"sh\"],\"cwd\":\"rel\"}",
+		"{\"args\":[\"sh\"],\"user\":{\"username\":\"x\"}}", "{\"args\":[\"sh\"]", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (spec_parse_process(bad[i], strlen(bad[i]), &s, &err) != -1)
+			fail_msg("accepted: %s", bad[i]);
+		assert_null(s.args);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_console_size),    cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_inline_refusals), cmocka_unit_test(test_nul_and_huge),
 		cmocka_unit_test(test_deeply_nested),   cmocka_unit_test(test_load),
+		cmocka_unit_test(test_process_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,296 @@
+#include "exec_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../proto/vxn-proto.h"
+#include "control.h"
+#include "exit_like.h"
+#include "log.h"
+#include "pidfile.h"
+#include "pty.h"
+
+#define SIZE_POLL_MS 500
+#define MSG_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
+
+struct client {
+	const struct exec_client_opts *o;
+	int sock, sig_fd;
+	int in_fd, out_fd, err_fd;
+	int tty_fd;                 /* whose size the guest's pty follows, -1 */
+	bool ctty;                  /* resizes arrive as SIGWINCH */
+	bool raw_stdin;             /* fd 0 put in raw mode: restore at the end */
+	struct termios saved;
+	bool in_open, started;
+	uint16_t rows, cols;
+	char error[VXN_ERROR_MAX + 1];
+};
+
+/* Signals sent to us are meant for the process, as with runc exec. */
+static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM,
+				 SIGALRM, SIGCONT, SIGPWR, SIGWINCH };
+
+static int send_frame(int sock, uint8_t type, const void *p, size_t len)
+{
+	struct vxn_frame_hdr h = { .type = type, .len = (uint32_t)len };
+	uint8_t hdr[VXN_FRAME_HDR_BYTES];
+	struct iovec iov[2] = { { hdr, sizeof hdr }, { (void *)p, len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+
+	vxn_frame_hdr_encode(&h, hdr);
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+static void write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EAGAIN) {
+			struct pollfd pf = { .fd = fd, .events = POLLOUT };
+			poll(&pf, 1, 1000);
+		} else if (n < 0 && errno != EINTR) {
+			return;  /* reader gone: drop */
+		}
+	}
+}
+
+static void restore_terminal(struct client *c)
+{
+	if (c->raw_stdin)
+		tcsetattr(0, TCSANOW, &c->saved);
+	c->raw_stdin = false;
+}
+
+static void notify(struct client *c, const char *what)
+{
+	if (c->o->notify_fd < 0)
+		return;
+	if (write(c->o->notify_fd, what, strlen(what)) < 0)
+		log_debug("exec: notify: %s", strerror(errno));
+	close(c->o->notify_fd);
+}
+
+static void send_size(struct client *c, bool only_if_changed)
+{
+	uint16_t rows, cols;
+	struct vxn_winsize w;
+	uint8_t buf[VXN_WINSIZE_BYTES];
+
+	if (c->tty_fd < 0 || pty_get_size(c->tty_fd, &rows, &cols) || (!rows && !cols))
+		return;
+	if (only_if_changed && rows == c->rows && cols == c->cols)
+		return;
+	c->rows = rows;
+	c->cols = cols;
+	w = (struct vxn_winsize){ rows, cols };
+	send_frame(c->sock, VXN_F_WINSIZE, buf, vxn_winsize_encode(&w, buf));
+}
+
+static int terminal_setup(struct client *c, struct vxn_err *err)
+{
+	const struct exec_client_opts *o = c->o;
+	int master, slave;
+
+	if (!o->console_socket) {
+		if (!isatty(0))
+			return err_set(err, 0, "--tty needs a terminal on stdin, or --console-socket");
+		if (o->rows && o->cols)
+			pty_set_size(0, o->rows, o->cols);
+		if (pty_make_raw(0, &c->saved, err))
+			return -1;
+		c->raw_stdin = true;
+		c->tty_fd = 0;
+		c->ctty = true;  /* our terminal: we are its foreground job */
+		return 0;
+	}
+	if (pty_open_pair(&master, &slave, err))
+		return -1;
+	if (o->rows && o->cols)
+		pty_set_size(slave, o->rows, o->cols);
+	int r = pty_make_raw(slave, NULL, err);
+	if (r == 0)
+		r = pty_send_fd(o->console_socket, master, err);
+	close(master);
+	if (r) {
+		close(slave);
+		return -1;
+	}
+	c->in_fd = c->out_fd = c->err_fd = c->tty_fd = slave;
+	c->ctty = pty_take_ctty(slave);
+	return 0;
+}
+
+static int signals_setup(struct client *c, struct vxn_err *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	c->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return c->sig_fd < 0 ? err_set(err, errno, "signalfd") : 0;
+}
+
+static int session_open(struct client *c, struct vxn_err *err)
+{
+	c->sock = control_connect(c->o->state_dir, err);
+	if (c->sock < 0)
+		return err->errnum == ENOENT || err->errnum == ECONNREFUSED
+		       ? err_set(err, 0, "cannot exec in a stopped container") : -1;
+	if (send(c->sock, "exec", 4, MSG_NOSIGNAL) < 0 ||
+	    send_frame(c->sock, VXN_F_EXEC_START, c->o->launch, c->o->launch_len) < 0)
+		return err_set(err, errno, "talking to the container's monitor");
+	return 0;
+}
+
+static _Noreturn void finish(struct client *c, const struct vxn_exit *e)
+{
+	char msg[VXN_ERROR_MAX + 2];
+
+	restore_terminal(c);
+	snprintf(msg, sizeof(msg), "E%s", c->error);
+	if (!c->started)
+		notify(c, msg);
+	log_debug("exec: process ended (status %d)", vxn_exit_status(e));
+	exit_like(e);
+}
+
+static void on_started(struct client *c)
+{
+	struct vxn_err err;
+
+	c->started = true;
+	c->in_open = true;
+	if (c->o->pid_file && pidfile_write(c->o->pid_file, getpid(), &err))
+		log_warn("exec: %s", err.msg);
+	send_size(c, false);
+	notify(c, "S");
+}
+
+/* One message from the monitor: 1 to go on, -1 when it broke the protocol. */
+static int on_message(struct client *c, const uint8_t *buf, size_t n, struct vxn_err *err)
+{
+	struct vxn_frame_hdr h;
+	struct vxn_exit e;
+	const uint8_t *p = buf + VXN_FRAME_HDR_BYTES;
+
+	if (n >= 7 && memcmp(buf, "error: ", 7) == 0)
+		return err_set(err, 0, "%.*s", (int)(n - 7 > 200 ? 200 : n - 7), buf + 7);
+	if (n < VXN_FRAME_HDR_BYTES || vxn_frame_hdr_decode(buf, &h) ||
+	    n != VXN_FRAME_HDR_BYTES + h.len)
+		return err_set(err, EPROTO, "malformed message from the monitor");
+	switch (h.type) {
+	case VXN_F_EXEC_STARTED: on_started(c); break;
+	case VXN_F_STDOUT: write_all(c->out_fd, p, h.len); break;
+	case VXN_F_STDERR: write_all(c->err_fd, p, h.len); break;
+	case VXN_F_ERROR:
+		vxn_error_text_decode(p, h.len, c->error, sizeof(c->error));
+		log_error("exec failed: %s", c->error);
+		break;
+	case VXN_F_EXIT:
+		if (vxn_exit_decode(p, h.len, &e))
+			return err_set(err, EPROTO, "malformed exit report");
+		finish(c, &e);
+	default:
+		return err_set(err, EPROTO, "unexpected frame %u from the monitor", h.type);
+	}
+	return 1;
+}
+
+static void on_input(struct client *c)
+{
+	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
+	ssize_t n = read(c->in_fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		send_frame(c->sock, VXN_F_STDIN, buf, (size_t)n);
+		return;
+	}
+	c->in_open = false;
+	if (c->tty_fd < 0 || c->tty_fd == 0)
+		send_frame(c->sock, VXN_F_STDIN_EOF, NULL, 0);
+}
+
+static void on_signals(struct client *c)
+{
+	struct signalfd_siginfo si;
+
+	while (read(c->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		struct vxn_signal s = { .signo = (int32_t)si.ssi_signo };
+		uint8_t buf[VXN_SIGNAL_BYTES];
+
+		if (si.ssi_signo == SIGWINCH && c->tty_fd >= 0)
+			send_size(c, false);
+		else if (si.ssi_signo != SIGWINCH)
+			send_frame(c->sock, VXN_F_SIGNAL, buf, vxn_signal_encode(&s, buf));
+	}
+}
+
+static int relay(struct client *c, struct vxn_err *err)
+{
+	static uint8_t buf[MSG_MAX + 1];
+
+	for (;;) {
+		struct pollfd fds[3] = {
+			{ c->sock, POLLIN, 0 }, { c->sig_fd, POLLIN, 0 },
+			{ c->started && c->in_open ? c->in_fd : -1, POLLIN, 0 },
+		};
+		bool poll_size = c->tty_fd >= 0 && !c->ctty && c->started;
+		if (poll(fds, 3, poll_size ? SIZE_POLL_MS : -1) < 0 && errno != EINTR)
+			return err_set(err, errno, "poll");
+		if (fds[0].revents) {
+			ssize_t n = recv(c->sock, buf, sizeof(buf), 0);
+			if (n <= 0)
+				break;
+			if (on_message(c, buf, (size_t)n, err) < 0)
+				return -1;
+		}
+		if (fds[1].revents)
+			on_signals(c);
+		if (fds[2].revents)
+			on_input(c);
+		if (poll_size)
+			send_size(c, true);
+	}
+	if (!c->started)
+		return err_set(err, 0, "the container stopped before the process started");
+	/* the container ended under it: like a process killed with its PID namespace */
+	struct vxn_exit killed = { VXN_EXIT_SIGNAL, SIGKILL };
+	finish(c, &killed);
+}
+
+int exec_client_run(const struct exec_client_opts *o, struct vxn_err *err)
+{
+	struct client c = { .o = o, .sock = -1, .sig_fd = -1, .in_fd = 0, .out_fd = 1,
+			    .err_fd = 2, .tty_fd = -1 };
+	int r;
+
+	r = signals_setup(&c, err);
+	if (r == 0 && o->terminal)
+		r = terminal_setup(&c, err);
+	if (r == 0)
+		r = session_open(&c, err);
+	if (r == 0)
+		r = relay(&c, err);
+	restore_terminal(&c);
+	if (c.started)  /* cannot happen: relay ends through finish() once started */
+		_exit(255);
+	return -1;
+}

@@ -1,0 +1,259 @@
+#include "monitor_exec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+
+#define SEND_WAIT_MS 10000
+#define CLIENT_SNDBUF (1 << 20)
+#define MSG_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
+
+void execs_init(struct exec_links *x)
+{
+	memset(x, 0, sizeof *x);
+	for (int i = 0; i < EXEC_LINKS_MAX; i++)
+		x->l[i].fd = -1;
+	for (int i = 0; i < PS_WAITING_MAX; i++)
+		x->ps_fd[i] = -1;
+	x->next_stream = 1;
+	x->poll_base = -1;
+}
+
+static bool stream_in_use(const struct exec_links *x, uint16_t s)
+{
+	for (int i = 0; i < EXEC_LINKS_MAX; i++)
+		if (x->l[i].fd >= 0 && x->l[i].stream == s)
+			return true;
+	return false;
+}
+
+static uint16_t new_stream(struct exec_links *x)
+{
+	while (x->next_stream == 0 || stream_in_use(x, x->next_stream))
+		x->next_stream++;
+	return x->next_stream++;
+}
+
+int execs_adopt(struct exec_links *x, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	int sndbuf = CLIENT_SNDBUF;
+
+	for (int i = 0; i < EXEC_LINKS_MAX; i++) {
+		struct exec_link *l = &x->l[i];
+		if (l->fd >= 0)
+			continue;
+		*l = (struct exec_link){ .fd = fd, .stream = new_stream(x) };
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+			l->pid = cred.pid;
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+		log_debug("monitor: exec client %d on stream %u", (int)l->pid, l->stream);
+		return 0;
+	}
+	return -1;
+}
+
+static void link_close(struct exec_link *l)
+{
+	close(l->fd);
+	l->fd = -1;
+}
+
+/* The client went away before the process ended: nobody will read its
+ * output or wait for it, so it must not outlive its client. */
+static void link_abandon(struct exec_link *l, struct channel *ch)
+{
+	struct vxn_signal s = { .signo = 9 };
+	uint8_t buf[VXN_SIGNAL_BYTES];
+	struct vxn_err err;
+
+	log_debug("monitor: exec client of stream %u gone", l->stream);
+	if (l->started && channel_send(ch, VXN_F_SIGNAL, l->stream, buf,
+				       (uint32_t)vxn_signal_encode(&s, buf), &err))
+		log_debug("monitor: %s", err.msg);
+	link_close(l);
+}
+
+void execs_poll_add(struct exec_links *x, struct pollfd *fds, int *n, int max, bool room)
+{
+	x->poll_base = *n;
+	x->poll_count = 0;
+	for (int i = 0; i < EXEC_LINKS_MAX && *n < max; i++) {
+		fds[*n].fd = room && x->l[i].fd >= 0 ? x->l[i].fd : -1;
+		fds[*n].events = POLLIN;
+		fds[*n].revents = 0;
+		(*n)++;
+		x->poll_count++;
+	}
+}
+
+/* What a client may send: EXEC_START first, then stdin, size and signals. */
+static bool client_type_ok(const struct exec_link *l, uint8_t type)
+{
+	if (!l->started)
+		return type == VXN_F_EXEC_START;
+	return type == VXN_F_STDIN || type == VXN_F_STDIN_EOF || type == VXN_F_WINSIZE ||
+	       type == VXN_F_SIGNAL;
+}
+
+static void client_frame(struct exec_link *l, struct channel *ch)
+{
+	static uint8_t buf[MSG_MAX + 1];
+	struct vxn_frame_hdr h;
+	struct vxn_err err;
+	ssize_t n = recv(l->fd, buf, sizeof buf, MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < (ssize_t)VXN_FRAME_HDR_BYTES || vxn_frame_hdr_decode(buf, &h) ||
+	    (size_t)n != VXN_FRAME_HDR_BYTES + h.len || !client_type_ok(l, h.type)) {
+		if (n > 0)
+			log_warn("monitor: malformed message from exec client %d", (int)l->pid);
+		link_abandon(l, ch);
+		return;
+	}
+	if (h.type == VXN_F_SIGNAL)
+		buf[VXN_FRAME_HDR_BYTES + 4] = 0;  /* its own process only, never "all" */
+	if (channel_send(ch, h.type, l->stream, buf + VXN_FRAME_HDR_BYTES, h.len, &err)) {
+		log_warn("monitor: exec stream %u: %s", l->stream, err.msg);
+		return;
+	}
+	l->started = true;
+}
+
+void execs_poll_done(struct exec_links *x, struct channel *ch, const struct pollfd *fds)
+{
+	for (int i = 0; i < x->poll_count; i++) {
+		const struct pollfd *p = &fds[x->poll_base + i];
+		if (p->fd >= 0 && p->revents && x->l[i].fd == p->fd)
+			client_frame(&x->l[i], ch);
+	}
+}
+
+static struct exec_link *link_of(struct exec_links *x, uint16_t stream)
+{
+	for (int i = 0; i < EXEC_LINKS_MAX; i++)
+		if (x->l[i].fd >= 0 && x->l[i].stream == stream)
+			return &x->l[i];
+	return NULL;
+}
+
+static bool wait_writable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	return poll(&p, 1, SEND_WAIT_MS) == 1 && !(p.revents & (POLLERR | POLLHUP));
+}
+
+/* One frame, one message. A client that does not read for SEND_WAIT_MS is
+ * dropped rather than allowed to stall every other stream. */
+static int send_frame(int fd, const struct vxn_frame_hdr *h, const uint8_t *p)
+{
+	uint8_t hdr[VXN_FRAME_HDR_BYTES];
+	struct iovec iov[2] = { { hdr, sizeof hdr }, { (void *)p, h->len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = h->len ? 2 : 1 };
+
+	vxn_frame_hdr_encode(h, hdr);
+	while (sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		if ((errno != EAGAIN && errno != EINTR) || (errno == EAGAIN && !wait_writable(fd)))
+			return -1;
+	}
+	return 0;
+}
+
+static bool guest_stream_type_ok(uint8_t type)
+{
+	return type == VXN_F_STDOUT || type == VXN_F_STDERR || type == VXN_F_ERROR ||
+	       type == VXN_F_EXIT || type == VXN_F_EXEC_STARTED;
+}
+
+static void ps_answer(struct exec_links *x, uint16_t tag, const uint8_t *p, uint32_t len)
+{
+	static char reply[VXN_FRAME_MAX_PAYLOAD + 8];
+
+	for (int i = 0; i < PS_WAITING_MAX; i++) {
+		if (x->ps_fd[i] < 0 || x->ps_tag[i] != tag)
+			continue;
+		memcpy(reply, "ok\n", 3);
+		memcpy(reply + 3, p, len);
+		reply[3 + len] = '\0';
+		if (vxn_ps_text_check(p, len))
+			snprintf(reply, sizeof reply, "error: malformed process list from the guest");
+		control_reply(x->ps_fd[i], reply);
+		close(x->ps_fd[i]);
+		x->ps_fd[i] = -1;
+	}
+}
+
+bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, const uint8_t *p)
+{
+	struct exec_link *l;
+
+	if (h->type == VXN_F_PS_REPLY) {
+		ps_answer(x, h->stream, p, h->len);
+		return true;
+	}
+	if (!guest_stream_type_ok(h->type))
+		return false;
+	if (h->type == VXN_F_EXIT) {
+		struct vxn_exit e;
+		if (vxn_exit_decode(p, h->len, &e))
+			return false;
+	}
+	if (!(l = link_of(x, h->stream)))
+		return true;  /* its client is gone */
+	if (send_frame(l->fd, h, p) < 0) {
+		log_warn("monitor: exec client %d does not read: dropped", (int)l->pid);
+		link_close(l);
+	} else if (h->type == VXN_F_EXIT) {
+		link_close(l);
+	}
+	return true;
+}
+
+void execs_ps(struct exec_links *x, struct channel *ch, int fd)
+{
+	struct vxn_err err;
+
+	for (int i = 0; i < PS_WAITING_MAX; i++) {
+		if (x->ps_fd[i] >= 0)
+			continue;
+		uint16_t tag = x->next_tag++;
+		if (channel_send(ch, VXN_F_PS_REQUEST, tag, NULL, 0, &err))
+			break;
+		x->ps_fd[i] = fd;
+		x->ps_tag[i] = tag;
+		return;
+	}
+	control_reply(fd, "error: cannot ask the guest for its processes now");
+	close(fd);
+}
+
+void execs_pids(const struct exec_links *x, char *buf, size_t cap)
+{
+	size_t len = strlen(buf);
+
+	for (int i = 0; i < EXEC_LINKS_MAX && len < cap; i++)
+		if (x->l[i].fd >= 0 && x->l[i].pid > 0)
+			len += (size_t)snprintf(buf + len, cap - len, " %d", (int)x->l[i].pid);
+}
+
+void execs_close_all(struct exec_links *x)
+{
+	for (int i = 0; i < EXEC_LINKS_MAX; i++)
+		if (x->l[i].fd >= 0)
+			link_close(&x->l[i]);
+	for (int i = 0; i < PS_WAITING_MAX; i++)
+		if (x->ps_fd[i] >= 0) {
+			control_reply(x->ps_fd[i], "error: container not running");
+			close(x->ps_fd[i]);
+			x->ps_fd[i] = -1;
+		}
+}
