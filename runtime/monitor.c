@@ -41,7 +41,8 @@
 struct monitor {
 	const struct monitor_args *a;
 	struct timespec t0;
-	struct phase ph;  /* setup steps, then exit report -> monitor exit */
+	struct phase ph;  /* setup steps, hello, first output, exit -> monitor exit */
+	bool stdout_seen;
 	struct xen_ctx *xen;
 	uint32_t domid;
 	bool have_domain;
@@ -412,8 +413,13 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 	case VXN_F_HELLO:
 		m->hello = true;
 		log_debug("monitor: guest-init connected at %ld ms", elapsed_ms(m));
+		phase_end(&m->ph, "setup-to-hello");
 		break;
 	case VXN_F_STDOUT:
+		if (!m->stdout_seen) {
+			m->stdout_seen = true;
+			phase_end(&m->ph, "hello-to-first-stdout");
+		}
 		outbuf_write(&m->out[0], p, h->len);
 		break;
 	case VXN_F_STDERR:

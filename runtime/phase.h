@@ -12,8 +12,9 @@ struct phase {
 
 void phase_begin(struct phase *p);
 
-/* Logs the time since phase_begin (or the previous phase_end) as phase
- * NAME, and starts the next phase now. */
+/* Logs "phase NAME MS at T": the time since phase_begin (or the previous
+ * phase_end) and the end time T (CLOCK_MONOTONIC seconds); starts the next
+ * phase now. */
 void phase_end(struct phase *p, const char *name);
 
 #endif
