@@ -107,6 +107,13 @@ run "kill without ID" 1 "missing container ID" -- kill
 run "delete of unknown ID" 1 "container does not exist" -- delete nosuch
 run "delete --force of unknown ID" 1 "container does not exist" -- delete --force nosuch
 run "start of unknown ID" 1 "container does not exist" -- start nosuch
+run "exec of unknown ID" 1 "container does not exist" -- exec nosuch /bin/true
+run "exec without a command" 1 "give --process FILE or the command" -- exec nosuch
+run "exec without ID" 1 "missing container ID" -- exec
+run "exec --process with a command" 1 "cannot go together" -- exec --process "$T/p.json" nosuch true
+run "ps of unknown ID" 1 "container does not exist" -- ps nosuch
+run "ps --format json of unknown ID" 1 "container does not exist" -- ps --format json nosuch
+run "ps bad format" 1 "table or json" -- ps --format yaml nosuch
 run "pause of unknown ID" 1 "container does not exist" -- pause nosuch
 run "resume of unknown ID" 1 "container does not exist" -- resume nosuch
 run "update of unknown ID" 1 "container does not exist" -- update --memory 64m nosuch
