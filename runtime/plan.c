@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_net.h"
 #include "plan_internal.h"
 
 #define MIB (1024ull * 1024ull)
@@ -182,7 +183,8 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	memset(p, 0, sizeof *p);
 	if (plan_memory(s, c, &mib, err) < 0 || plan_vcpus(s, c, &p->vcpus, err) < 0 ||
 	    plan_paths(s, c, id, bundle, state_dir, p, err) < 0 ||
-	    plan_launch_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0)
+	    plan_launch_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0 ||
+	    engine_net_check(s, err) < 0)
 		goto fail;
 	p->memory_kib = mib * 1024;
 	if (plan_maxima(s, p, err) < 0)

@@ -20,7 +20,8 @@
  *     linux.resources             |
  *   hooks.*                       | skipped (debug log): they expect a host
  *                                 |   pid and netns; with --network=none
- *                                 |   Docker's prestart hook is not needed
+ *                                 |   Docker's prestart hook is not needed;
+ *                                 |   other Docker networks: engine_net.c
  *   vm                            | ignored: kernel and initramfs come from
  *                                 |   vxn.conf and org.xenproject.vxn.kernel
  *   process.user.username only    | refused: no uid to run as
@@ -291,7 +292,16 @@ static int parse_resources(yajl_val doc, struct vxn_spec *s, struct vxn_err *err
 	return 0;
 }
 
-static int skip_hooks(yajl_val doc, struct vxn_err *err)
+/* Docker's network hook: args[0] is libnetwork-setkey (engine_net.c). */
+static bool is_docker_setkey(yajl_val hook)
+{
+	yajl_val args = jv_get(hook, "args");
+	return YAJL_IS_ARRAY(args) && args->u.array.len > 0 &&
+	       YAJL_IS_STRING(args->u.array.values[0]) &&
+	       strcmp(args->u.array.values[0]->u.string, "libnetwork-setkey") == 0;
+}
+
+static int skip_hooks(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 {
 	static const char *const kinds[] = { "prestart", "createRuntime", "createContainer",
 					     "startContainer", "poststart", "poststop" };
@@ -308,6 +318,8 @@ static int skip_hooks(yajl_val doc, struct vxn_err *err)
 			yajl_val path = jv_get(list->u.array.values[i], "path");
 			log_debug("%s[%zu] %s: skipped: a Xen guest has no host pid or netns for it",
 				  p, i, YAJL_IS_STRING(path) ? path->u.string : "(no path)");
+			if (k == 0 && is_docker_setkey(list->u.array.values[i]))
+				s->docker_setkey_hook = true;
 		}
 	}
 	return 0;
@@ -333,7 +345,7 @@ static int spec_from_tree(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	    parse_mounts(doc, s, err) < 0 || parse_annotations(doc, s, err) < 0 ||
 	    parse_resources(doc, s, err) < 0)
 		return -1;
-	return skip_hooks(doc, err);
+	return skip_hooks(doc, s, err);
 }
 
 static void spec_init(struct vxn_spec *s)

@@ -56,6 +56,7 @@ struct vxn_spec {
 	uint64_t cpu_period;  /* linux.resources.cpu.period, 0 if absent */
 	struct vxn_annotation *annotations;
 	size_t nannotations;
+	bool docker_setkey_hook;  /* hooks.prestart has Docker's libnetwork-setkey */
 };
 
 int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);

@@ -1,0 +1,101 @@
+/* Docker's networks and a Xen guest.
+ *
+ * Docker adds the prestart hook `libnetwork-setkey` to every spec that has a
+ * new network namespace: --network=none and bridge or user-defined networks
+ * alike (--network=host has neither). Inside that call dockerd moves a veth
+ * into the namespace of the pid in the state JSON. A guest has no such
+ * namespace on the host, so vxn skips the hook: right for none, but a
+ * bridge-networked container would run without the network Docker reports.
+ * The mode is not in config.json; it is in hostconfig.json, which Docker
+ * writes at `docker create` into the directory whose hosts file it binds to
+ * /etc/hosts. Any mode but none is refused by name. */
+#include "engine_net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonv.h"
+#include "log.h"
+
+#define HOSTCONFIG_MAX (1u << 20)
+
+/* DIR of Docker's DIR/hosts bound to /etc/hosts, into out; false if none. */
+static bool docker_container_dir(const struct vxn_spec *s, char *out, size_t len)
+{
+	for (size_t i = 0; i < s->nmounts; i++) {
+		const struct vxn_spec_mount *m = &s->mounts[i];
+		if (strcmp(m->destination, "/etc/hosts") != 0 || !m->source || m->source[0] != '/')
+			continue;
+		const char *slash = strrchr(m->source, '/');
+		size_t n = (size_t)(slash - m->source);
+		if (n == 0 || n >= len)
+			return false;
+		memcpy(out, m->source, n);
+		out[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* The file, NUL-terminated, or NULL (absent, unreadable, too large). */
+static char *read_small_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char *buf = malloc(max + 1);
+	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+	bool bad = !buf || ferror(f) || n > max;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* hostconfig.json's NetworkMode (malloc'd), or NULL when it cannot be told. */
+static char *docker_network_mode(const char *dir)
+{
+	char path[PATH_MAX];
+	struct vxn_err e;
+	size_t len;
+	char *mode = NULL;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/hostconfig.json", dir) >= sizeof path)
+		return NULL;
+	char *json = read_small_file(path, HOSTCONFIG_MAX, &len);
+	if (!json) {
+		log_debug("%s: %s: network mode unknown", path, strerror(errno));
+		return NULL;
+	}
+	yajl_val doc = jv_parse(json, len, HOSTCONFIG_MAX, "hostconfig.json", &e);
+	free(json);
+	if (!doc || jv_string(jv_get(doc, "NetworkMode"), "NetworkMode", &mode, &e) < 0)
+		log_debug("%s: %s", path, e.msg);
+	yajl_tree_free(doc);
+	return mode;
+}
+
+int engine_net_check(const struct vxn_spec *s, struct vxn_err *err)
+{
+	char dir[PATH_MAX];
+
+	if (!s->docker_setkey_hook || !docker_container_dir(s, dir, sizeof dir))
+		return 0;
+	char *mode = docker_network_mode(dir);
+	if (!mode || strcmp(mode, "none") == 0) {
+		free(mode);
+		return 0;
+	}
+	err_set(err, 0, "docker network '%.64s': vxn cannot connect a Xen guest to Docker networks "
+		"(libnetwork-setkey wires a network namespace on the host, and a guest has none); "
+		"use --network=none or --network=host", mode);
+	free(mode);
+	return -1;
+}
