@@ -1,13 +1,17 @@
 /* Launch ramdisk = base initramfs (copied as is, maybe compressed) + zero
- * padding to a 4-byte boundary + an uncompressed newc cpio written with
- * libarchive. The kernel's initramfs unpacker skips zero bytes between
- * archives and needs each uncompressed cpio to start 4-byte aligned. */
+ * padding to a 4-byte boundary + an uncompressed newc cpio of two entries.
+ * The kernel's initramfs unpacker skips zero bytes between archives and needs
+ * each uncompressed cpio to start 4-byte aligned.
+ *
+ * The newc writer is hand-made rather than libarchive's: linking libarchive
+ * pulled 14 more shared libraries (libxml2, ICU, libstdc++, compressors) into
+ * every vxn process, and loading them was a visible share of each vxn call's
+ * start-up under emulation (tests/bench). */
 #include "ramdisk.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
@@ -15,6 +19,8 @@
 #include <unistd.h>
 
 #include "log.h"
+
+#define NEWC_HDR 110  /* "070701" + 13 fields of 8 hex digits */
 
 static int copy_base(const char *base, int out, struct vxn_err *err)
 {
@@ -44,53 +50,53 @@ static int copy_base(const char *base, int out, struct vxn_err *err)
 	return 0;
 }
 
-static int add_entry(struct archive *a, const char *name, mode_t type, mode_t perm,
-		     const void *data, size_t len)
+static int write_all(int fd, const void *p, size_t len)
 {
-	struct archive_entry *e = archive_entry_new();
-	int r = -1;
+	const char *c = p;
 
-	if (!e)
+	while (len) {
+		ssize_t n = write(fd, c, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		c += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One newc entry: header, name with its NUL, padding to 4, data, padding to 4.
+ * The header plus name starts 4-aligned, as every entry here does. */
+static int newc_entry(int fd, unsigned ino, unsigned mode, const char *name,
+		      const void *data, size_t len)
+{
+	static const char zeros[4];
+	char hdr[NEWC_HDR + 1];
+	size_t namesize = strlen(name) + 1;
+	size_t name_pad = (4 - (NEWC_HDR + namesize) % 4) % 4;
+	size_t data_pad = (4 - len % 4) % 4;
+
+	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		 ino, mode, 0u, 0u, (mode & S_IFMT) == S_IFDIR ? 2u : 1u, 0u, (unsigned)len,
+		 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
+	if (write_all(fd, hdr, NEWC_HDR) || write_all(fd, name, namesize) ||
+	    write_all(fd, zeros, name_pad) || (len && write_all(fd, data, len)) ||
+	    write_all(fd, zeros, data_pad))
 		return -1;
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, type);
-	archive_entry_set_perm(e, perm);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	archive_entry_set_mtime(e, 0, 0);
-	archive_entry_set_nlink(e, type == AE_IFDIR ? 2 : 1);
-	archive_entry_set_size(e, (la_int64_t)len);
-	if (archive_write_header(a, e) == ARCHIVE_OK &&
-	    (len == 0 || archive_write_data(a, data, len) == (la_ssize_t)len))
-		r = 0;
-	archive_entry_free(e);
-	return r;
+	return 0;
 }
 
 static int append_launch(int out, const uint8_t *blob, size_t len, struct vxn_err *err)
 {
-	struct archive *a = archive_write_new();
-	int r = -1;
-
-	if (!a)
-		return err_set(err, ENOMEM, "archive_write_new");
-	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, out) != ARCHIVE_OK)
-		goto out;
+	if (len > 0xffffffffu)
+		return err_set(err, EFBIG, "launch data of %zu bytes", len);
 	/* VXN_LAUNCH_PATH without its leading '/': cpio names are relative */
-	if (add_entry(a, "vxn", AE_IFDIR, 0755, NULL, 0) ||
-	    add_entry(a, VXN_LAUNCH_PATH + 1, AE_IFREG, 0400, blob, len))
-		goto out;
-	if (archive_write_close(a) != ARCHIVE_OK)
-		goto out;
-	r = 0;
-out:
-	if (r)
-		err_set(err, 0, "writing the launch cpio: %s", archive_error_string(a) ?
-			archive_error_string(a) : "unknown error");
-	archive_write_free(a);
-	return r;
+	if (newc_entry(out, 1, S_IFDIR | 0755, "vxn", NULL, 0) ||
+	    newc_entry(out, 2, S_IFREG | 0400, VXN_LAUNCH_PATH + 1, blob, len) ||
+	    newc_entry(out, 0, 0, "TRAILER!!!", NULL, 0))
+		return err_set(err, errno ? errno : EIO, "writing the launch cpio");
+	return 0;
 }
 
 int ramdisk_build(const char *base, const struct vxn_launch *l, const char *out,
