@@ -288,9 +288,12 @@ static void monitor_teardown(struct monitor *m)
 {
 	char path[PATH_MAX];
 	struct vxn_err err;
+	struct phase t;
 
+	phase_begin(&t);
 	if (m->have_domain && xen_destroy(m->xen, m->domid, &err))
 		log_warn("monitor: %s", err.msg);
+	phase_end(&t, "teardown-destroy");
 	m->have_domain = false;
 	execs_close_all(&m->execs);
 	channel_close(m->ch);
@@ -304,6 +307,7 @@ static void monitor_teardown(struct monitor *m)
 	}
 	xen_close(m->xen);
 	m->xen = NULL;
+	phase_end(&t, "teardown-rest");
 }
 
 static void log_rss(const struct monitor *m)
