@@ -1,0 +1,185 @@
+# Shared by tests/lab/test-engine-*.sh (sourced after lib.sh): one engine
+# daemon started by the test inside dom0, with all its state in a private
+# tmpfs, driving this build's vxn through the configuration files of
+# configs/engines (as built into $VXN_BUILD_DIR/configs, with the installed
+# vxn path replaced by a wrapper that sets VXN_CONFIG).
+# shellcheck shell=bash
+
+IMAGE=localhost/bb:latest
+
+# engine_init NAME TOOL...: lab_init, skip unless the TOOLs are installed,
+# then the private dirs: ENGINE_DIR (tmpfs) with bin/vxn and shim-bin/runc.
+engine_init() {
+  local name=$1 tool
+  shift
+  lab_init
+  trap engine_cleanup EXIT
+  for tool in "$@"; do
+    [ -x "$tool" ] || skip "$name: $tool not installed (tests/deps.sh)"
+  done
+  command -v jq >/dev/null || skip "$name: jq not installed"
+  ENGINE_DIR=$LAB_WORK/engine
+  # dom0 of the lab mounts no cgroup fs; the engines need one (vxn does not)
+  if ! grep -qs ' /sys/fs/cgroup ' /proc/mounts; then
+    mount -t cgroup2 cgroup2 /sys/fs/cgroup || fail "mount cgroup2"
+    ENGINE_CGROUP_MOUNTED=1
+  fi
+  mkdir -p "$ENGINE_DIR"
+  # overlayfs (containerd's snapshots) cannot sit on dom0's overlay root
+  mount -t tmpfs -o mode=0700 vxn-engine "$ENGINE_DIR" || fail "tmpfs for $name"
+  ENGINE_MOUNTED=1
+  mkdir -p "$ENGINE_DIR/bin" "$ENGINE_DIR/shim-bin"
+  ENGINE_VXN=$ENGINE_DIR/bin/vxn
+  # vxn's default state root (Podman passes no --root) private too
+  VXN_STATE_DEFAULT=$ENGINE_DIR/vxn-state
+  { cat "$VXN_CONFIG"; echo "state_root = $VXN_STATE_DEFAULT"; } > "$ENGINE_DIR/vxn.conf"
+  # --debug: the engines keep vxn's log per container (BUNDLE/log.json)
+  printf '#!/bin/sh\nVXN_CONFIG=%s exec %s --debug "$@"\n' "$ENGINE_DIR/vxn.conf" "$VXN" > "$ENGINE_VXN"
+  chmod 755 "$ENGINE_VXN"
+  ln -s "$ENGINE_VXN" "$ENGINE_DIR/shim-bin/runc"
+  ENGINE_CONFIGS=$VXN_BUILD_DIR/configs
+  [ -r "$ENGINE_CONFIGS/containerd-shim-vxn-v2" ] || skip "$name: configs not built in $ENGINE_CONFIGS"
+}
+
+# engine_config FILE: a built configs/engines file with vxn's installed path
+# replaced by the wrapper.
+engine_config() {
+  local vxn_path
+  vxn_path=$(jq -r '.runtimes.vxn.path' "$ENGINE_CONFIGS/daemon.json") || fail "daemon.json"
+  sed -e "s|$vxn_path|$ENGINE_VXN|g" "$ENGINE_CONFIGS/$1"
+}
+
+# The busybox image (tests/lab/build-engine-image): VXN_ENGINE_IMAGE when the
+# host built it before the lab (tests/run does), else built here once per lab
+# run and cached in XENLAB_OUT. ENGINE_IMAGE is its path.
+engine_image() {
+  local cache=${XENLAB_OUT:-$LAB_WORK}/engine-image.tar t0
+  if [ -n "${VXN_ENGINE_IMAGE:-}" ] && [ -s "$VXN_ENGINE_IMAGE" ]; then
+    ENGINE_IMAGE=$VXN_ENGINE_IMAGE
+    return 0
+  fi
+  if [ ! -s "$cache" ]; then
+    t0=$(now_us)
+    TMPDIR=$LAB_WORK "$(dirname "${BASH_SOURCE[0]}")/build-engine-image" "$LAB_WORK/image.tar" \
+      >"$LAB_WORK/image.log" 2>&1 || { cat "$LAB_WORK/image.log"; fail "building the test image"; }
+    cp "$LAB_WORK/image.tar" "$cache.new" && mv "$cache.new" "$cache"
+    say "test image built in dom0: $(seconds_since "$t0") s (VXN_ENGINE_IMAGE saves this)"
+  fi
+  ENGINE_IMAGE=$cache
+}
+
+# engine_daemon LOG CMD...: starts the daemon in the background (ENGINE_PID).
+engine_daemon() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
+  ENGINE_PID=$!
+  ENGINE_LOG=$log
+}
+
+# wait_until SECONDS CMD...: until CMD succeeds (0) or the time is up (1).
+wait_until() {
+  local i n=$(($1 * 10))
+  shift
+  for ((i = 0; i < n; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Stops the daemon (TERM, then KILL after 20 s) and waits for it.
+engine_stop() {
+  [ -n "${ENGINE_PID:-}" ] || return 0
+  kill "$ENGINE_PID" 2>/dev/null
+  wait_until 20 sh -c "! kill -0 $ENGINE_PID" || kill -9 "$ENGINE_PID" 2>/dev/null
+  wait "$ENGINE_PID" 2>/dev/null
+  ENGINE_PID=
+}
+
+only_dom0() {
+  local n
+  n=$(xl list | tail -n +2 | grep -vc '^Domain-0')
+  [ "$n" -eq 0 ] || { xl list; fail "$1: domains left besides Domain-0"; }
+}
+
+no_loops() {
+  [ -z "$(losetup -a 2>/dev/null)" ] || { losetup -a; fail "$1: loop devices left"; }
+}
+
+# no_state DIR WHAT: DIR (a vxn --root) holds no container.
+no_state() {
+  [ ! -d "$1" ] || [ -z "$(ls -A "$1")" ] || fail "$2: state left in $1: $(ls -A "$1")"
+}
+
+# Processes whose executable is under ENGINE_DIR or is one of the daemons'
+# helpers, started by this test (children of nobody else): for the check
+# that nothing survives the daemon.
+leftover_processes() {
+  local p exe
+  for p in /proc/[0-9]*; do
+    exe=$(readlink "$p/exe" 2>/dev/null) || continue
+    case $exe in
+      */containerd-shim-runc-v2|*/containerd|*/dockerd|*/conmon|*/podman|"$VXN")
+        echo "${p#/proc/} $exe" ;;
+    esac
+  done
+}
+
+engine_dump() {
+  [ -n "${ENGINE_LOG:-}" ] && { echo "--- daemon log (tail):"; tail -n 40 "$ENGINE_LOG"; }
+  local f
+  for f in $(find "$ENGINE_DIR" -name log.json 2>/dev/null | head -n 5); do
+    echo "--- $f (tail):"; tail -n 5 "$f"
+  done
+}
+
+fail() { echo "FAIL: $*"; engine_dump; lab_dump; exit 1; }
+
+# vxn's logs as the engines kept them (BUNDLE/log.json, conmon's oci-log),
+# for the human: XENLAB_OUT/lab-logs/TEST.engine-logs/.
+engine_save_logs() {
+  local dest f n=0
+  [ -n "${XENLAB_OUT:-}" ] && [ -d "$XENLAB_OUT" ] || return 0
+  dest=$XENLAB_OUT/lab-logs/$(basename "$0" .sh).engine-logs
+  mkdir -p "$dest"
+  [ -n "${ENGINE_LOG:-}" ] && cp "$ENGINE_LOG" "$dest/" 2>/dev/null
+  while IFS= read -r f; do
+    n=$((n + 1))
+    cp "$f" "$dest/$n.$(basename "$(dirname "$f")").$(basename "$f")" 2>/dev/null
+  done < <(find "$ENGINE_DIR" \( -name log.json -o -name oci-log \) 2>/dev/null)
+}
+
+engine_cleanup() {
+  engine_stop
+  engine_save_logs
+  if [ -n "${ENGINE_MOUNTED:-}" ]; then
+    # snapshot and layer mounts a failed test may have left below the tmpfs
+    grep -o " $ENGINE_DIR/[^ ]*" /proc/mounts | sort -r | while read -r m; do
+      umount -l "$m" 2>/dev/null
+    done
+    umount -l "$ENGINE_DIR" 2>/dev/null
+  fi
+  [ -z "${ENGINE_CGROUP_MOUNTED:-}" ] || umount -l /sys/fs/cgroup 2>/dev/null
+  lab_cleanup
+}
+
+# engine_final_checks NAME ROOT...: after the daemon stopped: only Domain-0,
+# no loop devices, no vxn state in ROOTs, no daemon or monitor process left.
+engine_final_checks() {
+  local name=$1 r left
+  shift
+  only_dom0 "$name"
+  no_loops "$name"
+  for r in "$VXN_STATE_DEFAULT" "$@"; do no_state "$r" "$name"; done
+  left=$(leftover_processes)
+  [ -z "$left" ] || fail "$name: processes left: $left"
+}
+
+# A skipped part of a test that otherwise passes (the reason is printed).
+skip_part() { echo "# skip: $*"; }
+
+# Whether this vxn has the verb (for parts that wait on other work: exec).
+vxn_has_verb() { "$VXN" "$1" --help >/dev/null 2>&1; }
+
+expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }
