@@ -7,7 +7,8 @@
 # the exec failure report (127), terminal mode (a pty as stdio) and a
 # signal from the host (SIGTERM: 143).
 # Needs VXN_BUILD_DIR (a meson build of this tree) and the cached kernel
-# (VXN_KERNEL, the path blobs/build-kernel prints).
+# (VXN_KERNEL, the path blobs/build-kernel prints; else the kernel named by
+# VXN_CONFIG, the vxn.conf tests/run writes for the lab).
 set -u
 export LC_ALL=C
 
@@ -20,6 +21,9 @@ build=${VXN_BUILD_DIR:-}
 peer=$build/guest-init/guest-peer
 base=$build/blobs/initramfs.cpio
 kernel=${VXN_KERNEL:-}
+if [ -z "$kernel" ] && [ -r "${VXN_CONFIG:-}" ]; then
+  kernel=$(sed -n 's/^kernel[[:space:]]*=[[:space:]]*//p' "$VXN_CONFIG" | tail -n 1)
+fi
 if [ ! -x "$peer" ] || [ ! -r "$base" ] || [ ! -r "$kernel" ]; then
   echo "SKIP: need VXN_BUILD_DIR with guest-init/guest-peer and blobs/initramfs.cpio, and VXN_KERNEL"
   exit 77
