@@ -150,6 +150,16 @@ wait_for_text() {
   return 1
 }
 
+# wait_nonempty FILE SECONDS: until FILE exists and is not empty.
+wait_nonempty() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    [ -s "$1" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 wait_for_state() {
   local i
   for ((i = 0; i < $3 * 10; i++)); do

@@ -43,7 +43,7 @@ sleep 3
 expect_eq "a TERM waits while paused" "$(state_of d1)" paused
 [ ! -e "$out/d1.status" ] || fail "d1 exited while paused"
 vxn resume d1 || fail "resume d1"
-for ((i = 0; i < 600 && ! -s "$out/d1.status"; i++)); do sleep 0.1; done
+wait_nonempty "$out/d1.status" 120
 expect_eq "queued TERM delivered on resume" "$(cat "$out/d1.status" 2>/dev/null)" 143
 fails_with "pause of a stopped container" "container not running" -- pause d1
 vxn delete d1 || fail "delete d1"
@@ -55,7 +55,7 @@ wait_for_text "$out/d2.out" ready 300 || fail "d2 never printed ready"
 vxn pause d2 || fail "pause d2"
 t0=$(now_us)
 vxn kill d2 KILL || fail "kill KILL of a paused container"
-for ((i = 0; i < 600 && ! -s "$out/d2.status"; i++)); do sleep 0.1; done
+wait_nonempty "$out/d2.status" 120
 expect_eq "KILL of a paused container" "$(cat "$out/d2.status" 2>/dev/null)" 137
 say "KILL of a paused container: gone in $(seconds_since "$t0") s"
 vxn delete d2 || fail "delete d2"
@@ -92,7 +92,7 @@ fails_with "update beyond max-vcpus" "at most 2" -- update --cpus 3 d3
   echo $? >"$out/ev.status" ) &
 sleep 3
 vxn kill d3 KILL || fail "kill d3"
-for ((i = 0; i < 300 && ! -s "$out/ev.status"; i++)); do sleep 0.1; done
+wait_nonempty "$out/ev.status" 60
 expect_eq "events stream ends with the container" "$(cat "$out/ev.status" 2>/dev/null)" 0
 n=$(grep -c '^{"type":"stats","id":"d3",' "$out/ev.stream")
 [ "$n" -ge 2 ] || fail "events stream: $n stats lines: $(cat "$out/ev.stream" "$out/ev.err")"

@@ -118,7 +118,7 @@ exit 3'
 ( vxn run --bundle "$LAB_WORK/all" all </dev/null >"$out/all.out" 2>&1; echo $? >"$out/all.status" ) &
 wait_for_text "$out/all.out" ready 300 || fail "all: never printed ready"
 vxn kill --all all TERM || fail "kill --all"
-for ((i = 0; i < 300 && ! -s "$out/all.status"; i++)); do sleep 0.1; done
+wait_nonempty "$out/all.status" 60
 [ -s "$out/all.status" ] || { vxn kill all KILL; fail "kill --all: the container did not exit: $(cat "$out/all.out")"; }
 expect_eq "kill --all: status" "$(cat "$out/all.status")" 3
 grep -q child-term "$out/all.out" || fail "kill --all: the child got no TERM: $(cat "$out/all.out")"
@@ -149,7 +149,7 @@ grep -q '"status": "running"' <<<"$st" || fail "flood: state $st"
 t0=$(now_us)
 timeout 20 "$VXN" --root "$VXN_ROOT" kill flood KILL || fail "kill of a container with a stalled reader"
 kill_s=$(seconds_since "$t0")
-for ((i = 0; i < 600 && ! -s "$out/flood.status"; i++)); do sleep 0.1; done
+wait_nonempty "$out/flood.status" 120
 expect_eq "flood: status" "$(cat "$out/flood.status" 2>/dev/null)" 137
 say "stalled reader: state answered in $state_s s, kill in $kill_s s"
 exec 7<&-
