@@ -174,7 +174,8 @@ for d in "${delays[@]}"; do
   seen+=" image=$([ -e "$VXN_ROOT/$id/root.img" ] && echo y || echo n)"
   seen+=" domain=$(xl list | grep -q "^vxn-$id " && echo y || echo n)"
   say "create killed after $d s (exit $rc): $seen"
-  "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" delete --force "$id" >"$out/stdout" 2>"$out/stderr"
+  # no --log here: with --log the error line goes to the log, not to stderr
+  "$VXN" --root "$VXN_ROOT" delete --force "$id" >"$out/stdout" 2>"$out/stderr"
   drc=$?
   if [ "$drc" -ne 0 ]; then
     # only a create killed before it made its state dir leaves nothing to delete
