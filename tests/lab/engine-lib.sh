@@ -14,6 +14,7 @@ engine_init() {
   shift
   lab_init
   trap engine_cleanup EXIT
+  trap 'exit 143' TERM  # run-all's timeout: still stop the daemon and clean up
   for tool in "$@"; do
     [ -x "$tool" ] || skip "$name: $tool not installed (tests/deps.sh)"
   done
@@ -33,8 +34,14 @@ engine_init() {
   # vxn's default state root (Podman passes no --root) private too
   VXN_STATE_DEFAULT=$ENGINE_DIR/vxn-state
   { cat "$VXN_CONFIG"; echo "state_root = $VXN_STATE_DEFAULT"; } > "$ENGINE_DIR/vxn.conf"
-  # --debug: the engines keep vxn's log per container (BUNDLE/log.json)
-  printf '#!/bin/sh\nVXN_CONFIG=%s exec %s --debug "$@"\n' "$ENGINE_DIR/vxn.conf" "$VXN" > "$ENGINE_VXN"
+  # --debug when the engine gives a log file (BUNDLE/log.json, conmon's
+  # oci-log): without one vxn logs to stderr, which Podman shows the user
+  cat > "$ENGINE_VXN" <<WRAP
+#!/bin/sh
+export VXN_CONFIG=$ENGINE_DIR/vxn.conf
+case " \$* " in *" --log "*|*" --log="*) exec $VXN --debug "\$@" ;; esac
+exec $VXN "\$@"
+WRAP
   chmod 755 "$ENGINE_VXN"
   ln -s "$ENGINE_VXN" "$ENGINE_DIR/shim-bin/runc"
   ENGINE_CONFIGS=$VXN_BUILD_DIR/configs

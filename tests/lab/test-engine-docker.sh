@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Docker driving vxn (`docker run --runtime=vxn`, configs/engines/
+# docker-daemon.json): output, exit codes, -e/-w/-u/--hostname, --network=host,
+# a bridge network refused with a clear error, -d + docker exec + docker logs
+# (stdout and stderr apart) + docker stop (trapped TERM -> its code, untrapped
+# -> 143, TERM ignored past -t 2 -> 137) + docker wait, docker run -it through
+# a pty (script). One dockerd (and its containerd), all state in a private
+# tmpfs; afterwards nothing is left.
+set -u
+export LC_ALL=C
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/lib.sh"
+. "$here/engine-lib.sh"
+engine_init docker /usr/sbin/dockerd /usr/bin/docker /usr/bin/containerd
+engine_image
+E=$ENGINE_DIR
+# Docker's --root for every runtime: EXEC_ROOT/runtime-runc/moby
+MOBY_ROOT=$E/exec/runtime-runc/moby
+docker() { /usr/bin/docker "$@"; }  # not another docker CLI earlier on PATH
+
+# The shipped daemon.json plus what a private daemon without systemd needs.
+engine_config daemon.json > "$E/vxn-daemon.json"
+jq -s '.[0] * .[1]' "$E/vxn-daemon.json" - > "$E/daemon.json" <<JSON || fail "daemon.json"
+{
+  "data-root": "$E/data", "exec-root": "$E/exec", "pidfile": "$E/docker.pid",
+  "hosts": ["unix://$E/docker.sock"], "storage-driver": "vfs",
+  "iptables": false, "ip-forward": false, "ip-masq": false, "bridge": "none"
+}
+JSON
+t0=$(now_us)
+engine_daemon "$E/dockerd.log" /usr/sbin/dockerd --config-file "$E/daemon.json"
+export DOCKER_HOST=unix://$E/docker.sock
+wait_until 120 docker version || fail "dockerd did not answer within 120 s"
+say "dockerd up: $(seconds_since "$t0") s"
+docker info --format '{{json .Runtimes}}' | grep -q '"vxn"' || fail "no vxn runtime in docker info"
+docker load -i "$ENGINE_IMAGE" >/dev/null || fail "docker load"
+R=(--runtime=vxn --network=none)
+T0=$(now_us)
+
+# ---- 1. hello, exit codes, -e -w -u --hostname, --network=host
+t0=$(now_us)
+out=$(docker run --rm "${R[@]}" "$IMAGE" echo hello 2>"$E/hello.err")
+rc=$?
+say "docker run --rm echo hello: $(seconds_since "$t0") s"
+[ $rc -eq 0 ] || { cat "$E/hello.err"; fail "docker run hello exited $rc"; }
+expect_eq "docker run output" "$out" hello
+out=$(docker run --rm "${R[@]}" -e FOO=bar -w /tmp -u 1000:1000 --hostname hx "$IMAGE" \
+  sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g) $(hostname) $(cat /etc/hostname)"; exit 3')
+rc=$?
+expect_eq "-e -w -u --hostname" "$out" "bar /tmp 1000:1000 hx hx"
+expect_eq "exit status through docker run" "$rc" 3
+# bridge networks need Docker's hook in a host netns: refused, by name
+if docker network create -d bridge vxn-br >/dev/null 2>"$E/net.err"; then
+  docker run --rm --runtime=vxn --network=vxn-br "$IMAGE" true >/dev/null 2>"$E/bridge.err" &&
+    fail "docker run on a bridge network succeeded"
+  say "bridge network: $(tail -n 1 "$E/bridge.err")"
+  grep -q "vxn cannot connect a Xen guest to Docker networks" "$E/bridge.err" ||
+    fail "bridge network: no clear error: $(cat "$E/bridge.err")"
+  docker rm -f $(docker ps -aq) >/dev/null 2>&1
+  docker network rm vxn-br >/dev/null || fail "docker network rm"
+else
+  skip_part "bridge network error: docker network create failed: $(cat "$E/net.err")"
+fi
+
+# ---- 2. detached (started together): logs, exec, stop, wait; plain runs
+# with --network=host
+say "section 2 at $(seconds_since "$T0") s"
+pids=()
+docker run -d "${R[@]}" --name trapped "$IMAGE" \
+  sh -c 'trap "exit 7" TERM; echo out1; echo err1 >&2; while :; do sleep 0.2; done' \
+  >/dev/null 2>"$E/trapped.err" & pids+=($!)
+docker run -d --runtime=vxn --network=host --name plain "$IMAGE" \
+  sh -c 'echo plain; exec sleep 1000' >/dev/null 2>"$E/plain.err" & pids+=($!)
+docker run -d "${R[@]}" --name deaf "$IMAGE" \
+  sh -c 'trap "" TERM; echo deaf; while :; do sleep 0.2; done' >/dev/null 2>"$E/deaf.err" & pids+=($!)
+for job in "${pids[@]}"; do
+  wait "$job" || fail "docker run -d: $(cat "$E"/{trapped,plain,deaf}.err)"
+done
+logs_have() { docker logs "$1" 2>&1 | grep -q "$2"; }
+wait_until 300 logs_have trapped err1 || fail "no logs from trapped"
+wait_until 300 logs_have deaf deaf || fail "no logs from deaf"
+wait_until 300 logs_have plain plain || fail "no logs from plain"
+if vxn_has_verb exec; then
+  out=$(docker exec plain sh -c 'echo exec-ok; echo exec-err >&2; exit 5' 2>"$E/exec.err")
+  rc=$?
+  expect_eq "docker exec output" "$out" exec-ok
+  expect_eq "docker exec stderr" "$(cat "$E/exec.err")" exec-err
+  expect_eq "docker exec exit status" "$rc" 5
+else
+  skip_part "docker exec: vxn has no exec verb yet"
+fi
+expect_eq "docker logs stdout" "$(docker logs trapped 2>/dev/null)" out1
+expect_eq "docker logs stderr" "$(docker logs trapped 2>&1 >/dev/null)" err1
+docker stop trapped plain >"$E/stop.out" 2>&1 &
+stopper=$!
+t0=$(now_us)
+docker stop -t 2 deaf >/dev/null || fail "docker stop -t 2 deaf"
+took=$(seconds_since "$t0")
+wait $stopper || fail "docker stop trapped plain: $(cat "$E/stop.out")"
+say "docker stop -t 2 of a container ignoring TERM: $took s"
+[ "${took%%.*}" -ge 2 ] || fail "docker stop -t 2 returned after $took s"
+expect_eq "docker wait, trapped TERM" "$(docker wait trapped)" 7
+expect_eq "docker wait, untrapped TERM" "$(docker wait plain)" 143
+expect_eq "docker wait, TERM ignored past -t 2" "$(docker wait deaf)" 137
+docker rm trapped plain deaf >/dev/null || fail "docker rm"
+
+say "section 3 at $(seconds_since "$T0") s"
+# ---- 3. a terminal: docker run -it (script gives docker a tty)
+# Opt-in: in the lab this hung with the container created and its domain
+# never unpaused (docker start not reached; not diagnosed yet).
+if [ "${VXN_TEST_DOCKER_TTY:-0}" = 1 ] && vxn_has_verb exec; then
+  out=$(script -qec "/usr/bin/docker run --rm -it ${R[*]} $IMAGE sh -c 'test -t 0 && test -t 1 && echo tty-ok; exit 4'" /dev/null </dev/null)
+  rc=$?
+  case $out in *tty-ok*) ;; *) fail "docker run -it: no tty in the container: $out" ;; esac
+  expect_eq "docker run -it exit status" "$rc" 4
+else
+  skip_part "docker run -it: hangs in the lab (container created, never started); VXN_TEST_DOCKER_TTY=1 runs it"
+fi
+
+# ---- 4. nothing left
+[ -z "$(docker ps -aq)" ] || fail "containers left: $(docker ps -a)"
+engine_stop
+engine_final_checks "after docker" "$MOBY_ROOT"
+echo "ok"
