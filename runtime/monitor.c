@@ -23,6 +23,7 @@
 
 #include "channel.h"
 #include "control.h"
+#include "exit_like.h"
 #include "log.h"
 #include "loop.h"
 #include "monitor_exec.h"
@@ -324,35 +325,6 @@ static void log_rss(const struct monitor *m)
 	fclose(f);
 }
 
-/* Default action of signo terminates the process (so raise() reproduces it). */
-static bool terminates(int signo)
-{
-	switch (signo) {
-	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return false;
-	default:
-		return signo >= 1 && signo <= SIGRTMAX;
-	}
-}
-
-static _Noreturn void die_like(int signo)
-{
-	struct rlimit no_core = { 0, 0 };
-	sigset_t set;
-
-	if (terminates(signo)) {
-		/* no core dump of the monitor for the container's SIGSEGV */
-		setrlimit(RLIMIT_CORE, &no_core);
-		signal(signo, SIG_DFL);
-		sigemptyset(&set);
-		sigaddset(&set, signo);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		raise(signo);
-	}
-	_exit(128 + signo);
-}
-
 static _Noreturn void monitor_exit(struct monitor *m)
 {
 	char text[32];
@@ -374,7 +346,7 @@ static _Noreturn void monitor_exit(struct monitor *m)
 	log_rss(m);
 	if (status > 128 && status - 128 <= SIGRTMAX &&
 	    (m->killed || (m->have_exit && m->exit.kind == VXN_EXIT_SIGNAL)))
-		die_like(status - 128);
+		exit_like(&(struct vxn_exit){ .kind = VXN_EXIT_SIGNAL, .value = status - 128 });
 	_exit(status);
 }
 
