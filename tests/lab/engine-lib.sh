@@ -104,15 +104,7 @@ engine_stop() {
   ENGINE_PID=
 }
 
-only_dom0() {
-  local n
-  n=$(xl list | tail -n +2 | grep -vc '^Domain-0')
-  [ "$n" -eq 0 ] || { xl list; fail "$1: domains left besides Domain-0"; }
-}
 
-no_loops() {
-  [ -z "$(losetup -a 2>/dev/null)" ] || { losetup -a; fail "$1: loop devices left"; }
-}
 
 # no_state DIR WHAT: DIR (a vxn --root) holds no container.
 no_state() {
@@ -189,4 +181,3 @@ skip_part() { echo "# skip: $*"; }
 # Whether this vxn has the verb (for parts that wait on other work: exec).
 vxn_has_verb() { "$VXN" "$1" --help >/dev/null 2>&1; }
 
-expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }

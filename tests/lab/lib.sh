@@ -135,6 +135,17 @@ make_bundle() {
   mv "$dir/config.json.new" "$dir/config.json"
 }
 
+# Checks the lab tests share; each fails the test naming what was wrong.
+expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }
+only_dom0() {
+  local n
+  n=$(xl list | tail -n +2 | grep -vc '^Domain-0')
+  [ "$n" -eq 0 ] || { xl list; fail "$1: domains left besides Domain-0"; }
+}
+no_loops() {
+  [ -z "$(losetup -a 2>/dev/null)" ] || { losetup -a; fail "$1: loop devices left"; }
+}
+
 # state_of ID: the "status" field of `vxn state ID`.
 state_of() {
   vxn state "$1" 2>/dev/null | tr -d ' \n' | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p'

@@ -8,15 +8,6 @@ export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_init
 
-expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }
-only_dom0() {
-  local n
-  n=$(xl list | tail -n +2 | grep -vc '^Domain-0')
-  [ "$n" -eq 0 ] || { xl list; fail "$1: domains left besides Domain-0"; }
-}
-no_loops() {
-  [ -z "$(losetup -a 2>/dev/null)" ] || { losetup -a; fail "$1: loop devices left"; }
-}
 out=$LAB_WORK/out
 mkdir -p "$out"
 

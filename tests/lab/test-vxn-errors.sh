@@ -14,14 +14,6 @@ JLOG=$LAB_WORK/json.log
 out=$LAB_WORK/out
 mkdir -p "$out"
 
-only_dom0() {
-  local n
-  n=$(xl list | tail -n +2 | grep -vc '^Domain-0')
-  [ "$n" -eq 0 ] || { xl list; fail "$1: domains left besides Domain-0"; }
-}
-no_loops() {
-  [ -z "$(losetup -a 2>/dev/null)" ] || { losetup -a; fail "$1: loop devices left"; }
-}
 no_vxn_process() {
   local i
   for ((i = 0; i < 100; i++)); do

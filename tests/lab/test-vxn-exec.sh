@@ -12,7 +12,6 @@ lab_init
 RECV=$VXN_BUILD_DIR/tests/console-recv
 [ -x "$RECV" ] || skip "console-recv not built ($RECV)"
 [ -x /usr/bin/python3 ] || skip "no /usr/bin/python3 (to reap a detached exec as a subreaper)"
-expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }
 out=$LAB_WORK/out
 mkdir -p "$out"
 

@@ -11,7 +11,6 @@ lab_init
 
 RECV=$VXN_BUILD_DIR/tests/console-recv
 [ -x "$RECV" ] || skip "console-recv not built ($RECV)"
-expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }
 out=$LAB_WORK/out
 mkdir -p "$out"
 
