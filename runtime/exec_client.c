@@ -116,7 +116,11 @@ static int terminal_setup(struct client *c, struct vxn_err *err)
 		c->ctty = true;  /* our terminal: we are its foreground job */
 		return 0;
 	}
-	if (pty_open_pair(&master, &slave, err))
+	/* Left behind (--detach), we let go of our stdio: the caller waits for
+	 * its EOF (pty.h). First, so that the pair cannot land on fds 0-2. In
+	 * the foreground, stderr still carries our errors. */
+	if ((o->notify_fd >= 0 && pty_release_stdio(err)) ||
+	    pty_open_pair(&master, &slave, err))
 		return -1;
 	if (o->rows && o->cols)
 		pty_set_size(slave, o->rows, o->cols);

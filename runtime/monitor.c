@@ -196,7 +196,8 @@ static void console_try_open(struct monitor *m)
 
 /* Terminal mode: the pty's master goes to the console socket; we keep the
  * slave raw (the guest's pty does the line discipline) as our controlling
- * terminal, so the caller's resizes reach us as SIGWINCH. */
+ * terminal, so the caller's resizes reach us as SIGWINCH. The stdio create
+ * was given is let go (pty_release_stdio): the caller waits for its EOF. */
 static int terminal_setup(struct monitor *m, struct vxn_err *err)
 {
 	const struct vxn_launch *l = &m->a->plan->launch;
@@ -204,7 +205,8 @@ static int terminal_setup(struct monitor *m, struct vxn_err *err)
 
 	if (!l->terminal)
 		return 0;
-	if (pty_open_pair(&master, &m->pty_fd, err))
+	/* first, so that the pair cannot land on fds 0-2 */
+	if (pty_release_stdio(err) || pty_open_pair(&master, &m->pty_fd, err))
 		return -1;
 	if (l->rows && l->cols)
 		pty_set_size(m->pty_fd, l->rows, l->cols);
@@ -244,8 +246,10 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	m->console_log = open(state_path(m, MONITOR_CONSOLE_LOG, path, sizeof(path)),
 			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	console_try_open(m);
-	/* terminal mode: the container's output goes to the pty */
-	if (outbuf_init(&m->out[0], m->pty_fd >= 0 ? m->pty_fd : 1) || outbuf_init(&m->out[1], 2))
+	/* terminal mode: the container's output goes to the pty (the guest's
+	 * pty merges stderr into stdout; fd 2 is /dev/null by now anyway) */
+	int out_fd = m->pty_fd >= 0 ? m->pty_fd : 1, err_fd = m->pty_fd >= 0 ? m->pty_fd : 2;
+	if (outbuf_init(&m->out[0], out_fd) || outbuf_init(&m->out[1], err_fd))
 		return err_set(err, ENOMEM, "output buffers");
 	if (write_pid_file(m->a->pid_file, err))
 		return -1;

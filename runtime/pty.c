@@ -137,3 +137,29 @@ bool pty_take_ctty(int fd)
 {
 	return getsid(0) == getpid() && ioctl(fd, TIOCSCTTY, 0) == 0;
 }
+
+/* In terminal mode the container's stdio is the pty, and what the caller gave
+ * as fds 0/1/2 is never used. It must not be held either: containerd's runc
+ * shim passes no stdio to a terminal create or exec, so go-runc collects the
+ * command's output through a pipe and waits for EOF on it after the command
+ * exits. A process left behind holding that pipe keeps the shim's Create
+ * (or Exec) from returning, and the container is never started. runc's own
+ * leftover process has the pty slave as its stdio for the same reason. */
+int pty_release_stdio(struct vxn_err *err)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0)
+		return err_set(err, errno, "open /dev/null");
+	for (int fd = 0; fd < 3; fd++) {
+		if (fd != null && dup2(null, fd) < 0) {
+			int e = errno;
+			if (null > 2)
+				close(null);
+			return err_set(err, e, "dup2 /dev/null");
+		}
+	}
+	if (null > 2)
+		close(null);
+	return 0;
+}

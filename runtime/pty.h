@@ -24,5 +24,9 @@ int pty_get_size(int fd, uint16_t *rows, uint16_t *cols);
 /* Make fd our controlling terminal when we lead a session without one, so
  * that resizes reach us as SIGWINCH (and a hang-up as SIGHUP). */
 bool pty_take_ctty(int fd);
+/* Points fds 0, 1 and 2 at /dev/null. For a process left behind in terminal
+ * mode with a console socket, whose stdio is the pty: the caller may be
+ * waiting for EOF on the stdio it gave us (see pty.c). */
+int pty_release_stdio(struct vxn_err *err);
 
 #endif
