@@ -3,6 +3,7 @@
 # (tests/lab/console-recv.c receives it, as containerd's shim would) and the
 # receiver drives an interactive sh in the guest: output, a resize that
 # `stty size` sees, ^C interrupting the foreground process, `exit 5` -> 5.
+# create's stdout reaches EOF when create exits (containerd's shim waits for it).
 # Terminal mode without --console-socket fails and leaves nothing behind.
 set -u
 export LC_ALL=C
@@ -30,8 +31,13 @@ sock=$LAB_WORK/console.sock
 recv=$!
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 t0=$(now_us)
+# create's stdout into a pipe read to EOF, as containerd's shim does in
+# terminal mode: the monitor left behind must not hold it open.
 vxn create --bundle "$LAB_WORK/tty" --console-socket "$sock" --pid-file "$LAB_WORK/tty.pid" tty \
-  </dev/null >"$out/create.out" 2>"$out/create.err" || fail "create with a console socket"
+  </dev/null 2>"$out/create.err" | timeout 60 cat >"$out/create.out"
+rcs=("${PIPESTATUS[@]}")
+[ "${rcs[0]}" -eq 0 ] || fail "create with a console socket"
+[ "${rcs[1]}" -eq 0 ] || fail "create's stdout still open 60 s after create exited (the monitor holds it)"
 vxn start tty || fail "start tty"
 wait "$recv"
 rc=$?
