@@ -92,23 +92,36 @@ static bool is_pid(const char *name)
 	return n > 0 && n <= 10 && name[n] == '\0' && strcmp(name, "1") != 0;
 }
 
+/* The next process of the container under /proc (not init, not kernel
+ * threads), its command in cmd; NULL at the end. */
+static const char *next_process(DIR *d, char cmd[VXN_PS_CMD_MAX + 1])
+{
+	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		/* getpid(): a test run of init that is not PID 1 */
+		if (is_pid(de->d_name) && de->d_name[0] != '0' &&
+		    getpid() != atoi(de->d_name) && command_of(de->d_name, cmd))
+			return de->d_name;
+	}
+	return NULL;
+}
+
 size_t ps_text(char *out, size_t cap)
 {
 	DIR *d = opendir("/proc");
-	struct dirent *de;
+	const char *pid;
+	char cmd[VXN_PS_CMD_MAX + 1];
 	size_t len = 0;
 
-	while (d && (de = readdir(d))) {
-		char cmd[VXN_PS_CMD_MAX + 1], user[USER_MAX + 1], line[VXN_PS_CMD_MAX + 64];
+	while (d && (pid = next_process(d, cmd))) {
+		char user[USER_MAX + 1], line[VXN_PS_CMD_MAX + 64];
 		unsigned uid;
 
-		if (!is_pid(de->d_name) || de->d_name[0] == '0' || !command_of(de->d_name, cmd) ||
-		    !real_uid(de->d_name, &uid))
+		if (!real_uid(pid, &uid))
 			continue;
-		if (getpid() == atoi(de->d_name))
-			continue;  /* a test run of init that is not PID 1 */
 		user_of(uid, user);
-		int n = snprintf(line, sizeof line, "%s %s %s\n", de->d_name, user, cmd);
+		int n = snprintf(line, sizeof line, "%s %s %s\n", pid, user, cmd);
 		if (n < 0 || (size_t)n >= cap - len)
 			break;
 		memcpy(out + len, line, (size_t)n);
@@ -117,4 +130,17 @@ size_t ps_text(char *out, size_t cap)
 	if (d)
 		closedir(d);
 	return len;
+}
+
+unsigned ps_count(void)
+{
+	DIR *d = opendir("/proc");
+	char cmd[VXN_PS_CMD_MAX + 1];
+	unsigned n = 0;
+
+	while (d && next_process(d, cmd))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
 }

@@ -9,5 +9,7 @@
  * users named from the container's /etc/passwd. Stops at the last whole line
  * that fits in cap. Returns the length written. */
 size_t ps_text(char *out, size_t cap);
+/* How many processes ps_text would list (all of them, whatever the size). */
+unsigned ps_count(void);
 
 #endif

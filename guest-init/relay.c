@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "cpus.h"
 #include "sessions.h"
 
 #define OUT_CAP (4 * (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD))
 #define IN_CAP (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 #define POLL_MS 250
-#define PFD_MAX (2 + 3 * (1 + RELAY_MAX_EXEC))
+#define PFD_MAX (3 + 3 * (1 + RELAY_MAX_EXEC))  /* channel, SIGCHLD, uevents, 3 per session */
 
 static uint8_t out_storage[OUT_CAP];
 static uint8_t in_storage[IN_CAP];
@@ -27,6 +28,7 @@ void relay_init(struct relay *r, struct channel *ch, int sigfd)
 	memset(r, 0, sizeof *r);
 	r->ch = ch;
 	r->sigfd = sigfd;
+	r->uevent_fd = cpu_events_open();
 	r->out = (struct byteq){ out_storage, OUT_CAP, 0 };
 	r->in = (struct byteq){ in_storage, IN_CAP, 0 };
 	r->s[0].stdin_q = (struct byteq){ stdin_storage, RELAY_STDIN_CAP, 0 };
@@ -100,6 +102,8 @@ static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_
 		return session_exec(r, h->stream, p, h->len);
 	case VXN_F_PS_REQUEST:
 		return session_ps(r, h->stream);
+	case VXN_F_STATS_REQUEST:
+		return session_stats(r, h->stream);
 	default:
 		console_say("ignoring frame type %u from the host", h->type);
 		return 1;
@@ -249,7 +253,9 @@ static void handle_ready(struct relay *r, const struct pollfd *pfd, const struct
 		channel_event(r->ch);
 	if (pfd[1].revents)
 		reap(r);
-	for (int i = 2; i < n; i++) {
+	if (pfd[2].revents)
+		cpu_events_handle(r->uevent_fd);
+	for (int i = 3; i < n; i++) {
 		struct session *s = slots[i].s;
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
@@ -300,6 +306,7 @@ int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
 		int n = 0;
 		add_pfd(pfd, slots, &n, NULL, -1, channel_fd(r->ch), POLLIN);
 		add_pfd(pfd, slots, &n, NULL, -1, r->sigfd, POLLIN);
+		add_pfd(pfd, slots, &n, NULL, -1, r->uevent_fd, POLLIN);  /* -1: ignored */
 		for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
 			if (r->s[i].used)
 				session_pollfds(r, &r->s[i], pfd, slots, &n);

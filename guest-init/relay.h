@@ -28,6 +28,7 @@ struct session {
 struct relay {
 	struct channel *ch;
 	int sigfd;                 /* signalfd for SIGCHLD */
+	int uevent_fd;             /* kernel uevents (cpus.h), or -1 */
 	struct byteq out;          /* frames for the host */
 	struct byteq in;           /* frames from the host, not yet handled */
 	struct session s[1 + RELAY_MAX_EXEC];  /* [0]: the main process, stream 0 */

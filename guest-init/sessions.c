@@ -9,6 +9,7 @@
 
 #include "console.h"
 #include "ps.h"
+#include "stats.h"
 
 /* What the answer to an EXEC_START may need: ERROR and EXIT. */
 #define EXEC_ANSWER_BYTES (2 * VXN_FRAME_HDR_BYTES + VXN_ERROR_MAX + VXN_EXIT_BYTES)
@@ -123,6 +124,19 @@ int session_ps(struct relay *r, uint16_t tag)
 	if (byteq_room(&r->out) < VXN_FRAME_HDR_BYTES + n)
 		return 0;
 	frame_put_stream(&r->out, VXN_F_PS_REPLY, tag, text, n);
+	return 1;
+}
+
+int session_stats(struct relay *r, uint16_t tag)
+{
+	struct vxn_guest_stats st;
+	uint8_t buf[VXN_GUEST_STATS_BYTES];
+
+	if (byteq_room(&r->out) < VXN_FRAME_HDR_BYTES + sizeof buf)
+		return 0;
+	/* an empty reply (which the host refuses to decode) when /proc cannot be read */
+	size_t n = guest_stats_read(&st) == 0 ? vxn_guest_stats_encode(&st, buf) : 0;
+	frame_put_stream(&r->out, VXN_F_STATS_REPLY, tag, buf, n);
 	return 1;
 }
 

@@ -17,6 +17,8 @@ struct session *session_of_pid(struct relay *r, pid_t pid);
 int session_exec(struct relay *r, uint16_t stream, const uint8_t *p, size_t len);
 /* PS_REQUEST with this tag: 1 when answered, 0 when it must wait for room. */
 int session_ps(struct relay *r, uint16_t tag);
+/* STATS_REQUEST: one STATS_REPLY on tag (empty when /proc cannot be read). */
+int session_stats(struct relay *r, uint16_t tag);
 /* Report and free every exec session whose process has exited and whose
  * output is drained (or whose drain time is up). */
 void sessions_finish(struct relay *r);

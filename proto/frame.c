@@ -6,6 +6,7 @@
  *   signal:  i32 signo (1..64), u8 all (0/1), 3 zero bytes
  *   exit:    u8 kind, 3 zero bytes, i32 value (code 0..255 or signal 1..64)
  *   ps reply: text lines, checked by vxn_ps_text_check
+ *   guest stats: 3 x u64 + 2 x u32, little-endian, ranges checked
  *
  * Both sides decode what the other sends; the host treats the guest as
  * hostile, so every decoder checks lengths, ranges and padding exactly. */
@@ -47,7 +48,10 @@ static uint32_t frame_max_len(uint8_t type)
 	case VXN_F_HELLO:
 	case VXN_F_EXEC_STARTED:
 	case VXN_F_PS_REQUEST:
+	case VXN_F_STATS_REQUEST:
 		return 0;
+	case VXN_F_STATS_REPLY:
+		return VXN_GUEST_STATS_BYTES;
 	case VXN_F_WINSIZE:
 		return VXN_WINSIZE_BYTES;
 	case VXN_F_SIGNAL:
@@ -152,6 +156,52 @@ int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e)
 		return -EPROTO;
 	e->kind = p[0];
 	e->value = value;
+	return 0;
+}
+
+static void le64_put(uint8_t *p, uint64_t v)
+{
+	le32_put(p, (uint32_t)v);
+	le32_put(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t le64_get(const uint8_t *p)
+{
+	return (uint64_t)le32_get(p) | (uint64_t)le32_get(p + 4) << 32;
+}
+
+size_t vxn_guest_stats_encode(const struct vxn_guest_stats *s,
+			      uint8_t out[VXN_GUEST_STATS_BYTES])
+{
+	le64_put(out, s->mem_total_kib);
+	le64_put(out + 8, s->mem_free_kib);
+	le64_put(out + 16, s->mem_available_kib);
+	le32_put(out + 24, s->processes);
+	le32_put(out + 28, s->cpus_online);
+	return VXN_GUEST_STATS_BYTES;
+}
+
+/* 2^40 KiB = 1 PiB: more than any guest has; keeps sums and * 1024 in range */
+#define GUEST_MEM_MAX_KIB (1ull << 40)
+
+int vxn_guest_stats_decode(const uint8_t *p, size_t len, struct vxn_guest_stats *s)
+{
+	struct vxn_guest_stats v;
+
+	memset(s, 0, sizeof *s);
+	if (len != VXN_GUEST_STATS_BYTES)
+		return -EPROTO;
+	v.mem_total_kib = le64_get(p);
+	v.mem_free_kib = le64_get(p + 8);
+	v.mem_available_kib = le64_get(p + 16);
+	v.processes = le32_get(p + 24);
+	v.cpus_online = le32_get(p + 28);
+	if (v.mem_total_kib == 0 || v.mem_total_kib > GUEST_MEM_MAX_KIB ||
+	    v.mem_free_kib > v.mem_total_kib || v.mem_available_kib > v.mem_total_kib ||
+	    v.processes > VXN_GUEST_PROCS_MAX ||
+	    v.cpus_online < 1 || v.cpus_online > VXN_GUEST_CPUS_MAX)
+		return -EPROTO;
+	*s = v;
 	return 0;
 }
 

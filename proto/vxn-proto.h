@@ -103,7 +103,9 @@ enum vxn_frame_type {
 	VXN_F_PS_REQUEST = 12,   /* host -> guest: list processes; stream = request tag */
 	VXN_F_PS_REPLY = 13,     /* guest -> host: "PID USER CMD\n" lines (vxn_ps_text_check),
 				  * same stream as the request */
-	VXN_F_TYPE_MAX = 13,
+	VXN_F_STATS_REQUEST = 14, /* host -> guest: the guest's own view; stream = request tag */
+	VXN_F_STATS_REPLY = 15,   /* guest -> host: struct vxn_guest_stats, same stream */
+	VXN_F_TYPE_MAX = 15,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
@@ -167,6 +169,23 @@ int vxn_error_text_decode(const uint8_t *p, size_t len, char *out, size_t cap);
  * a valid empty list. */
 #define VXN_PS_CMD_MAX 256u
 int vxn_ps_text_check(const uint8_t *p, size_t len);
+
+/* The guest's own view of itself (what Xen cannot see from outside): its
+ * memory as the guest kernel counts it (after the balloon driver's changes),
+ * its processes and its online CPUs. */
+struct vxn_guest_stats {
+	uint64_t mem_total_kib;      /* MemTotal */
+	uint64_t mem_free_kib;       /* MemFree, <= mem_total_kib */
+	uint64_t mem_available_kib;  /* MemAvailable, <= mem_total_kib */
+	uint32_t processes;          /* the container's, init not counted: 0..VXN_GUEST_PROCS_MAX */
+	uint32_t cpus_online;        /* 1..VXN_GUEST_CPUS_MAX */
+};
+#define VXN_GUEST_STATS_BYTES 32u
+#define VXN_GUEST_PROCS_MAX 4194304u  /* the kernel's PID_MAX_LIMIT */
+#define VXN_GUEST_CPUS_MAX 512u       /* Xen's limit for a PV guest */
+size_t vxn_guest_stats_encode(const struct vxn_guest_stats *s,
+			      uint8_t out[VXN_GUEST_STATS_BYTES]);
+int vxn_guest_stats_decode(const uint8_t *p, size_t len, struct vxn_guest_stats *s);
 
 /* Wait status of the container's process, as the host reports it: exit N -> N,
  * signal S -> 128 + S. */

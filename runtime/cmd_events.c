@@ -2,7 +2,9 @@
  *   {"type":"stats","id":ID,"data":{"cpu":...,"memory":...,"xen":...}}
  * once with --stats, else every interval until the container stops. The
  * numbers are Xen's view of the guest (libxl dominfo): CPU time of all its
- * vcpus, memory it holds now and its ceiling. */
+ * vcpus, memory it holds now and its ceiling; for a running guest also its
+ * own view, asked of guest-init: "pids" as runc has it and "guest" (memory
+ * as the guest kernel counts it, processes, online CPUs). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,10 +12,30 @@
 #include <string.h>
 #include <time.h>
 
+#include "../proto/vxn-proto.h"
 #include "cli.h"
 #include "jsonv.h"
+#include "log.h"
 
-static char *stats_json(const char *id, const struct vxn_stats *s)
+/* runc's pids.current, and the guest kernel's own figures */
+static void guest_json(yajl_gen g, const struct vxn_guest_stats *gs)
+{
+	jg_key(g, "pids");
+	yajl_gen_map_open(g);
+	jg_ku64(g, "current", gs->processes);
+	yajl_gen_map_close(g);
+	jg_key(g, "guest");
+	yajl_gen_map_open(g);
+	jg_ku64(g, "memory_total_kib", gs->mem_total_kib);
+	jg_ku64(g, "memory_free_kib", gs->mem_free_kib);
+	jg_ku64(g, "memory_available_kib", gs->mem_available_kib);
+	jg_ku64(g, "processes", gs->processes);
+	jg_ku64(g, "cpus_online", gs->cpus_online);
+	yajl_gen_map_close(g);
+}
+
+static char *stats_json(const char *id, const struct vxn_stats *s,
+			const struct vxn_guest_stats *gs)
 {
 	yajl_gen g = jg_new(false);
 	if (!g)
@@ -48,6 +70,8 @@ static char *stats_json(const char *id, const struct vxn_stats *s)
 	jg_kint(g, "vcpus_online", s->vcpus_online);
 	jg_kint(g, "vcpus_max", s->vcpus_max);
 	yajl_gen_map_close(g);
+	if (gs)
+		guest_json(g, gs);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return jg_finish(g);
@@ -56,9 +80,19 @@ static char *stats_json(const char *id, const struct vxn_stats *s)
 static int print_stats(const struct vxn_globals *g, const char *id, struct vxn_err *err)
 {
 	struct vxn_stats s;
+	struct vxn_guest_stats gs;
+	struct vxn_err gerr;
+	bool have_guest = false;
+
 	if (container_stats(g, id, &s, err))
 		return -1;
-	char *json = stats_json(id, &s);
+	/* a paused or not yet started guest cannot answer */
+	if (s.status == VXN_STATUS_RUNNING) {
+		have_guest = container_guest_stats(g, id, &gs, &gerr) == 0;
+		if (!have_guest)
+			log_debug("events: no guest view: %s", gerr.msg);
+	}
+	char *json = stats_json(id, &s, have_guest ? &gs : NULL);
 	if (!json)
 		return err_set(err, ENOMEM, "events");
 	fputs(json, stdout);

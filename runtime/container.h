@@ -71,6 +71,11 @@ int container_ps_text(const struct vxn_globals *g, const char *id, char **text,
 		      struct vxn_err *err);
 int container_ps_pids(const struct vxn_globals *g, const char *id, int *pids, size_t cap,
 		      size_t *n, struct vxn_err *err);
+/* The guest's own view of itself (memory after ballooning, processes, online
+ * CPUs), asked of guest-init through the monitor; only for a running guest. */
+struct vxn_guest_stats;  /* proto/vxn-proto.h */
+int container_guest_stats(const struct vxn_globals *g, const char *id,
+			  struct vxn_guest_stats *gs, struct vxn_err *err);
 /* Day-2 operations (container_ops.c). */
 int container_pause(const struct vxn_globals *g, const char *id, struct vxn_err *err);
 int container_resume(const struct vxn_globals *g, const char *id, struct vxn_err *err);

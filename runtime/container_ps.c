@@ -76,3 +76,25 @@ int container_ps_pids(const struct vxn_globals *g, const char *id, int *pids, si
 	}
 	return 0;
 }
+
+int container_guest_stats(const struct vxn_globals *g, const char *id,
+			  struct vxn_guest_stats *gs, struct vxn_err *err)
+{
+	char reply[REPLY_MAX];
+	unsigned long long total, free_kib, avail;
+	unsigned procs, cpus;
+	int n = 0;
+
+	memset(gs, 0, sizeof(*gs));
+	if (ask(g, id, "stats", reply, err))
+		return -1;
+	/* the monitor decoded and range-checked the guest's frame */
+	if (sscanf(reply, "ok %llu %llu %llu %u %u%n", &total, &free_kib, &avail, &procs, &cpus,
+		   &n) != 5 || reply[n] != '\0')
+		return err_set(err, EPROTO, "unexpected reply from the monitor");
+	*gs = (struct vxn_guest_stats){
+		.mem_total_kib = total, .mem_free_kib = free_kib, .mem_available_kib = avail,
+		.processes = procs, .cpus_online = cpus,
+	};
+	return 0;
+}

@@ -391,7 +391,7 @@ static void guest_exit(struct monitor *m, const uint8_t *p, size_t len)
 
 static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
-	if (h->stream != 0 || h->type == VXN_F_PS_REPLY) {
+	if (h->stream != 0 || h->type == VXN_F_PS_REPLY || h->type == VXN_F_STATS_REPLY) {
 		if (!execs_guest_frame(&m->execs, h, p))
 			m->guest_failed = true;
 	} else switch (h->type) {
@@ -492,9 +492,14 @@ static bool handle_session_request(struct monitor *m, const char *req, int fd)
 		if (execs_adopt(&m->execs, fd) == 0)
 			return true;
 		control_reply(fd, "error: too many exec sessions");
-	} else if (strcmp(req, "ps") == 0) {
-		execs_ps(&m->execs, m->ch, fd);
-		return true;
+	} else if (strcmp(req, "ps") == 0 || strcmp(req, "stats") == 0) {
+		if (!m->hello) {
+			control_reply(fd, "error: the guest is not up yet");
+		} else {
+			execs_query(&m->execs, m->ch, fd,
+				    req[1] == 's' ? VXN_F_PS_REQUEST : VXN_F_STATS_REQUEST);
+			return true;
+		}
 	} else if (strcmp(req, "pids") == 0) {
 		snprintf(reply, sizeof(reply), "ok %d", (int)getpid());
 		execs_pids(&m->execs, reply, sizeof(reply));

@@ -19,8 +19,8 @@ void execs_init(struct exec_links *x)
 	memset(x, 0, sizeof *x);
 	for (int i = 0; i < EXEC_LINKS_MAX; i++)
 		x->l[i].fd = -1;
-	for (int i = 0; i < PS_WAITING_MAX; i++)
-		x->ps_fd[i] = -1;
+	for (int i = 0; i < QUERIES_MAX; i++)
+		x->query_fd[i] = -1;
 	x->next_stream = 1;
 	x->poll_base = -1;
 }
@@ -174,21 +174,41 @@ static bool guest_stream_type_ok(uint8_t type)
 	       type == VXN_F_EXIT || type == VXN_F_EXEC_STARTED;
 }
 
-static void ps_answer(struct exec_links *x, uint16_t tag, const uint8_t *p, uint32_t len)
+/* The guest's answer, checked, as the monitor's reply text. */
+static void query_reply_text(uint8_t type, const uint8_t *p, uint32_t len, char *out,
+			     size_t cap)
+{
+	struct vxn_guest_stats st;
+
+	if (type == VXN_F_PS_REPLY) {
+		if (vxn_ps_text_check(p, len)) {
+			snprintf(out, cap, "error: malformed process list from the guest");
+			return;
+		}
+		memcpy(out, "ok\n", 3);
+		memcpy(out + 3, p, len);
+		out[3 + len] = '\0';
+	} else if (vxn_guest_stats_decode(p, len, &st)) {
+		snprintf(out, cap, "error: malformed stats from the guest");
+	} else {
+		snprintf(out, cap, "ok %llu %llu %llu %u %u",
+			 (unsigned long long)st.mem_total_kib, (unsigned long long)st.mem_free_kib,
+			 (unsigned long long)st.mem_available_kib, st.processes, st.cpus_online);
+	}
+}
+
+static void query_answer(struct exec_links *x, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
 	static char reply[VXN_FRAME_MAX_PAYLOAD + 8];
 
-	for (int i = 0; i < PS_WAITING_MAX; i++) {
-		if (x->ps_fd[i] < 0 || x->ps_tag[i] != tag)
+	for (int i = 0; i < QUERIES_MAX; i++) {
+		if (x->query_fd[i] < 0 || x->query_tag[i] != h->stream ||
+		    x->query_reply[i] != h->type)
 			continue;
-		memcpy(reply, "ok\n", 3);
-		memcpy(reply + 3, p, len);
-		reply[3 + len] = '\0';
-		if (vxn_ps_text_check(p, len))
-			snprintf(reply, sizeof reply, "error: malformed process list from the guest");
-		control_reply(x->ps_fd[i], reply);
-		close(x->ps_fd[i]);
-		x->ps_fd[i] = -1;
+		query_reply_text(h->type, p, h->len, reply, sizeof reply);
+		control_reply(x->query_fd[i], reply);
+		close(x->query_fd[i]);
+		x->query_fd[i] = -1;
 	}
 }
 
@@ -196,8 +216,8 @@ bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, cons
 {
 	struct exec_link *l;
 
-	if (h->type == VXN_F_PS_REPLY) {
-		ps_answer(x, h->stream, p, h->len);
+	if (h->type == VXN_F_PS_REPLY || h->type == VXN_F_STATS_REPLY) {
+		query_answer(x, h, p);
 		return true;
 	}
 	if (!guest_stream_type_ok(h->type))
@@ -218,21 +238,23 @@ bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, cons
 	return true;
 }
 
-void execs_ps(struct exec_links *x, struct channel *ch, int fd)
+void execs_query(struct exec_links *x, struct channel *ch, int fd, uint8_t request)
 {
 	struct vxn_err err;
 
-	for (int i = 0; i < PS_WAITING_MAX; i++) {
-		if (x->ps_fd[i] >= 0)
+	for (int i = 0; i < QUERIES_MAX; i++) {
+		if (x->query_fd[i] >= 0)
 			continue;
 		uint16_t tag = x->next_tag++;
-		if (channel_send(ch, VXN_F_PS_REQUEST, tag, NULL, 0, &err))
+		if (channel_send(ch, request, tag, NULL, 0, &err))
 			break;
-		x->ps_fd[i] = fd;
-		x->ps_tag[i] = tag;
+		x->query_fd[i] = fd;
+		x->query_tag[i] = tag;
+		/* every request type is followed by its reply type */
+		x->query_reply[i] = (uint8_t)(request + 1);
 		return;
 	}
-	control_reply(fd, "error: cannot ask the guest for its processes now");
+	control_reply(fd, "error: cannot ask the guest now");
 	close(fd);
 }
 
@@ -250,10 +272,10 @@ void execs_close_all(struct exec_links *x)
 	for (int i = 0; i < EXEC_LINKS_MAX; i++)
 		if (x->l[i].fd >= 0)
 			link_close(&x->l[i]);
-	for (int i = 0; i < PS_WAITING_MAX; i++)
-		if (x->ps_fd[i] >= 0) {
-			control_reply(x->ps_fd[i], "error: container not running");
-			close(x->ps_fd[i]);
-			x->ps_fd[i] = -1;
+	for (int i = 0; i < QUERIES_MAX; i++)
+		if (x->query_fd[i] >= 0) {
+			control_reply(x->query_fd[i], "error: container not running");
+			close(x->query_fd[i]);
+			x->query_fd[i] = -1;
 		}
 }

@@ -1,7 +1,8 @@
-/* The monitor's side of `vxn exec` and `vxn ps`: each exec client holds a
- * control connection (control.h) over which frames travel; the monitor gives
- * it a stream number and multiplexes it onto the guest channel. ps requests
- * wait here for the guest's answer. */
+/* The monitor's side of `vxn exec`, `vxn ps` and the guest's view in
+ * `vxn events`: each exec client holds a control connection (control.h) over
+ * which frames travel; the monitor gives it a stream number and multiplexes
+ * it onto the guest channel. ps and stats queries wait here for the guest's
+ * answer. */
 #ifndef VXN_MONITOR_EXEC_H
 #define VXN_MONITOR_EXEC_H
 
@@ -13,7 +14,7 @@
 #include "channel.h"
 
 #define EXEC_LINKS_MAX 32
-#define PS_WAITING_MAX 8
+#define QUERIES_MAX 8
 
 struct exec_link {
 	int fd;            /* -1: free */
@@ -25,8 +26,9 @@ struct exec_link {
 struct exec_links {
 	struct exec_link l[EXEC_LINKS_MAX];
 	uint16_t next_stream;
-	int ps_fd[PS_WAITING_MAX];  /* connections waiting for a PS_REPLY */
-	uint16_t ps_tag[PS_WAITING_MAX];
+	int query_fd[QUERIES_MAX];  /* connections waiting for the guest's answer */
+	uint16_t query_tag[QUERIES_MAX];
+	uint8_t query_reply[QUERIES_MAX];  /* the frame type of that answer */
 	uint16_t next_tag;
 	int poll_base;     /* index of the first client fd in the last poll set */
 	int poll_count;
@@ -41,11 +43,13 @@ int execs_adopt(struct exec_links *x, int fd);
 void execs_poll_add(struct exec_links *x, struct pollfd *fds, int *n, int max, bool room);
 /* After poll: move the ready clients' frames to the guest. */
 void execs_poll_done(struct exec_links *x, struct channel *ch, const struct pollfd *fds);
-/* A frame from the guest on a stream >= 1 (or a PS_REPLY): relayed to its
- * client. false when the guest broke the protocol. */
+/* A frame from the guest on a stream >= 1 (or a PS_REPLY / STATS_REPLY):
+ * relayed to its client. false when the guest broke the protocol. */
 bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, const uint8_t *p);
-/* "ps": ask the guest, answer when its PS_REPLY comes. Takes fd. */
-void execs_ps(struct exec_links *x, struct channel *ch, int fd);
+/* "ps" (request VXN_F_PS_REQUEST) or "stats" (VXN_F_STATS_REQUEST): ask the
+ * guest, answer fd when its reply comes ("ok\nPID USER CMD..." or
+ * "ok TOTAL FREE AVAILABLE PROCESSES CPUS", KiB). Takes fd. */
+void execs_query(struct exec_links *x, struct channel *ch, int fd, uint8_t request);
 /* The clients' pids, space-separated, into buf. */
 void execs_pids(const struct exec_links *x, char *buf, size_t cap);
 /* Close every connection: clients that had no EXIT see the container gone. */

@@ -69,17 +69,48 @@ assert d["cpu"]["usage"]["total"] > 0, d
 assert d["memory"]["usage"]["usage"] > 0 and d["memory"]["usage"]["limit"] > 0, d
 assert d["xen"]["vcpus_online"] == 1 and d["xen"]["vcpus_max"] == 2, d
 assert d["xen"]["status"] == "running", d
+# the guest's own view, from guest-init: sh and sleep... at least the one process
+g = d["guest"]
+assert d["pids"]["current"] >= 1 and g["processes"] == d["pids"]["current"], d
+assert g["cpus_online"] == 1, d
+assert 0 < g["memory_available_kib"] <= g["memory_total_kib"] <= 64 * 1024, d
+assert 0 < g["memory_free_kib"] <= g["memory_total_kib"], d
 PY
 say "events --stats: $ev"
+# the guest's own view, read through exec: its balloon driver and CPU hotplug
+# must follow what update asks of Xen (Xen's target alone proves nothing)
+guest_memtotal() { "$VXN" --root "$VXN_ROOT" exec d3 cat /proc/meminfo 2>/dev/null | awk '/^MemTotal:/ {print $2}'; }
+guest_cpus() { "$VXN" --root "$VXN_ROOT" exec d3 cat /sys/devices/system/cpu/online 2>/dev/null; }
+# wait_guest WHAT SECONDS TEST-COMMAND...: the guest catches up asynchronously
+wait_guest() {
+  local what=$1 secs=$2
+  shift 2
+  for ((i = 0; i < secs; i++)); do "$@" && return 0; sleep 1; done
+  fail "$what: the guest did not follow within $secs s (MemTotal $(guest_memtotal) KiB, cpus $(guest_cpus))"
+}
+mem_at_least() { local m; m=$(guest_memtotal); [ -n "$m" ] && [ "$m" -ge "$1" ]; }
+cpus_are() { [ "$(guest_cpus)" = "$1" ]; }
+m0=$(guest_memtotal)
+[ -n "$m0" ] || fail "cannot read the guest's MemTotal"
+expect_eq "guest cpus online at create" "$(guest_cpus)" 0
 vxn update --memory 96m d3 || fail "update --memory 96m"
 expect_eq "memory target after update" "$(xenstore-read "/local/domain/$dom/memory/target")" $((96 * 1024))
+# the balloon hands back exactly the pages Xen allows: 32 MiB more (1 MiB slack)
+wait_guest "guest MemTotal after update --memory 96m" 60 mem_at_least $((m0 + 31 * 1024))
+say "guest MemTotal: $m0 KiB at 64 MiB, $(guest_memtotal) KiB after update --memory 96m"
 fails_with "update beyond max-memory" "more than the 128 MiB the guest was created with" -- update --memory 1g d3
 echo '{"memory": {"limit": 134217728, "swap": 0}, "cpu": {"shares": 1024, "quota": 200000, "period": 100000}, "pids": {"limit": 100}}' |
   vxn update --resources - d3 || fail "update --resources -"
 expect_eq "memory target from --resources" "$(xenstore-read "/local/domain/$dom/memory/target")" $((128 * 1024))
 expect_eq "vcpu 1 online" "$(xenstore-read "/local/domain/$dom/cpu/1/availability")" online
+wait_guest "guest MemTotal after --resources 128 MiB" 60 mem_at_least $((m0 + 63 * 1024))
+wait_guest "guest cpus after --resources with 2 cpus" 60 cpus_are 0-1
 vxn update --cpus 1 d3 || fail "update --cpus 1"
 expect_eq "vcpu 1 offline" "$(xenstore-read "/local/domain/$dom/cpu/1/availability")" offline
+wait_guest "guest cpus after update --cpus 1" 60 cpus_are 0
+vxn update --memory 64m d3 || fail "update --memory 64m"
+wait_guest "guest MemTotal back at 64 MiB" 60 eval '[ "$(guest_memtotal)" -le $((m0 + 1024)) ]'
+say "guest view follows update: MemTotal $m0 -> +64 MiB -> $(guest_memtotal) KiB, cpus 0 -> 0-1 -> 0"
 fails_with "update beyond max-vcpus" "at most 2" -- update --cpus 3 d3
 # events as a stream: ends (exit 0) when the container stops
 ( "$VXN" --root "$VXN_ROOT" events --interval 500ms d3 >"$out/ev.stream" 2>"$out/ev.err"

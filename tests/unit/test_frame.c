@@ -83,6 +83,8 @@ static void test_hdr_len_per_type(void **state)
 	expect_max_len(VXN_F_EXEC_STARTED, 0);
 	expect_max_len(VXN_F_PS_REQUEST, 0);
 	expect_max_len(VXN_F_PS_REPLY, VXN_FRAME_MAX_PAYLOAD);
+	expect_max_len(VXN_F_STATS_REQUEST, 0);
+	expect_max_len(VXN_F_STATS_REPLY, VXN_GUEST_STATS_BYTES);
 }
 
 static void test_winsize(void **state)
@@ -169,6 +171,52 @@ static void test_exit(void **state)
 	assert_int_equal(vxn_exit_decode(buf, VXN_EXIT_BYTES - 1, &out), -EPROTO);
 	buf[2] = 1;
 	assert_int_equal(vxn_exit_decode(buf, sizeof buf, &out), -EPROTO);
+}
+
+static int stats_round_trip(struct vxn_guest_stats in, struct vxn_guest_stats *out)
+{
+	uint8_t buf[VXN_GUEST_STATS_BYTES];
+
+	assert_int_equal(vxn_guest_stats_encode(&in, buf), VXN_GUEST_STATS_BYTES);
+	return vxn_guest_stats_decode(buf, sizeof buf, out);
+}
+
+static void test_guest_stats(void **state)
+{
+	(void)state;
+	const struct vxn_guest_stats good = {
+		.mem_total_kib = 60000, .mem_free_kib = 40000, .mem_available_kib = 50000,
+		.processes = 3, .cpus_online = 2,
+	};
+	struct vxn_guest_stats out, bad;
+	uint8_t buf[VXN_GUEST_STATS_BYTES];
+
+	assert_int_equal(stats_round_trip(good, &out), 0);
+	assert_memory_equal(&out, &good, sizeof good);
+	vxn_guest_stats_encode(&good, buf);
+	assert_memory_equal(buf, "\x60\xea\x00\x00\x00\x00\x00\x00", 8);
+	/* wrong lengths */
+	assert_int_equal(vxn_guest_stats_decode(buf, sizeof buf - 1, &out), -EPROTO);
+	assert_int_equal(vxn_guest_stats_decode(buf, 0, &out), -EPROTO);
+	assert_int_equal(out.mem_total_kib, 0);
+	/* values a guest might lie with: each one alone is refused */
+	bad = good; bad.mem_total_kib = 0;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	bad = good; bad.mem_total_kib = UINT64_MAX;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	bad = good; bad.mem_free_kib = good.mem_total_kib + 1;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	bad = good; bad.mem_available_kib = UINT64_MAX;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	bad = good; bad.processes = 0;  /* only init left */
+	assert_int_equal(stats_round_trip(bad, &out), 0);
+	bad = good; bad.processes = VXN_GUEST_PROCS_MAX + 1;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	bad = good; bad.cpus_online = 0;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	bad = good; bad.cpus_online = VXN_GUEST_CPUS_MAX + 1;
+	assert_int_equal(stats_round_trip(bad, &out), -EPROTO);
+	assert_int_equal(out.processes, 0);
 }
 
 static void test_exit_status(void **state)
@@ -283,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_guest_stats),
 		cmocka_unit_test(test_error_text),
 		cmocka_unit_test(test_ps_text_good),
 		cmocka_unit_test(test_ps_text_hostile),
