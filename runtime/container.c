@@ -36,7 +36,9 @@
 #define STARTED_MARK "started"
 #define DISK_IMAGE "root.img"    /* plan.h: disk_image is STATE_DIR/root.img */
 #define MONITOR_EXIT_WAIT_MS 60000
-#define MONITOR_LOCK_WAIT_MS 5000
+/* the monitor's child that destroys the domain after the container's end
+ * holds the lock for as long as libxl takes (seconds; more under emulation) */
+#define MONITOR_LOCK_WAIT_MS 60000
 #define CREATE_WAIT_MS 120000    /* a monitor in libxl_domain_create_new */
 
 const char *status_name(enum vxn_status s)

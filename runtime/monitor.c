@@ -329,7 +329,8 @@ static void log_rss(const struct monitor *m)
 	fclose(f);
 }
 
-static _Noreturn void monitor_exit(struct monitor *m)
+/* The container's wait status, recorded in the state directory. */
+static int record_exit_status(struct monitor *m)
 {
 	char text[32];
 	int status = 255;
@@ -344,14 +345,88 @@ static _Noreturn void monitor_exit(struct monitor *m)
 			  m->a->state_dir, MONITOR_CONSOLE_LOG);
 	snprintf(text, sizeof(text), "%d\n", status);
 	write_small_file(m, MONITOR_EXIT_STATUS, text);
+	log_debug("monitor: container %s exit status %d", m->a->id, status);
+	return status;
+}
+
+static _Noreturn void monitor_exit(struct monitor *m, int status)
+{
 	if (m->have_exit)
 		phase_end(&m->ph, "exit-to-monitor-exit");
-	log_debug("monitor: container %s exit status %d", m->a->id, status);
 	log_rss(m);
 	if (status > 128 && status - 128 <= SIGRTMAX &&
 	    (m->killed || (m->have_exit && m->exit.kind == VXN_EXIT_SIGNAL)))
 		exit_like(&(struct vxn_exit){ .kind = VXN_EXIT_SIGNAL, .value = status - 128 });
 	_exit(status);
+}
+
+/* Everything but the domain and its loop device: the container's stdio,
+ * the pty, the channel, exec sessions, the control socket, the console. */
+static void release_links(struct monitor *m)
+{
+	char path[PATH_MAX];
+
+	execs_close_all(&m->execs);
+	channel_close(m->ch);
+	m->ch = NULL;
+	if (m->ctl_fd >= 0) {
+		unlink(state_path(m, CONTROL_SOCKET, path, sizeof(path)));
+		close(m->ctl_fd);
+		m->ctl_fd = -1;
+	}
+	for (int i = 0; i < 2; i++)
+		outbuf_dispose(&m->out[i]);
+	int fds[] = { m->pty_fd, m->console_fd, m->console_log, m->sig_fd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	m->pty_fd = m->console_fd = m->console_log = m->sig_fd = -1;
+}
+
+/* The container has ended, but destroying its domain takes seconds (libxl
+ * waits for the back-ends to close: a quarter of the time from the exit
+ * report to the caller, tests/bench). A child does it while the monitor
+ * exits at once, so callers see the exit (and EOF on the container's
+ * stdio) without waiting. The child keeps the state directory's lock:
+ * delete waits for it, and destroys by name whatever a killed child left.
+ * false when there is no child. */
+static bool destroy_in_child(struct monitor *m)
+{
+	struct vxn_err err;
+	pid_t pid = fork();
+
+	if (pid != 0) {
+		if (pid < 0)
+			log_warn("monitor: fork: %s: destroying the domain before exiting",
+				 strerror(errno));
+		return pid > 0;
+	}
+	/* the caller waits for EOF on these: nothing of the container's stays open */
+	if (pty_release_stdio(&err))
+		log_warn("monitor: %s", err.msg);
+	xen_forget_after_fork(m->xen);
+	m->xen = NULL;
+	if (xen_open(&m->xen, &err) == 0)
+		monitor_teardown(m);
+	else
+		log_warn("monitor: %s: domain %u is left to delete", err.msg, m->domid);
+	_exit(0);
+}
+
+/* After the container's end: its status is known and recorded at once; a
+ * killed domain is paused first, so that KILL stops the container now, as it
+ * does a process. */
+static _Noreturn void monitor_finish(struct monitor *m)
+{
+	struct vxn_err err;
+	int status = record_exit_status(m);
+
+	if (m->killed && m->have_domain && xen_pause(m->xen, m->domid, &err))
+		log_warn("monitor: %s", err.msg);
+	release_links(m);
+	if (!m->have_domain || !destroy_in_child(m))
+		monitor_teardown(m);
+	monitor_exit(m, status);
 }
 
 /* ------------------------------------------------------------ relay */
@@ -763,6 +838,5 @@ _Noreturn void monitor_main(const struct monitor_args *a)
 		_exit(1);
 	}
 	monitor_run(&m);
-	monitor_teardown(&m);
-	monitor_exit(&m);
+	monitor_finish(&m);
 }

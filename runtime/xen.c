@@ -113,6 +113,16 @@ void xen_close(struct xen_ctx *x)
 	free(x);
 }
 
+void xen_forget_after_fork(struct xen_ctx *x)
+{
+	if (!x)
+		return;
+	/* libxl: after this every ctx of the parent is invalid, not even to be
+	 * freed; a new one may be opened */
+	libxl_postfork_child_noexec(x->lx);
+	free(x);
+}
+
 /* ------------------------------------------------------------ plan -> config */
 
 #define HOTPLUG_NOOP "/bin/true"

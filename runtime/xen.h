@@ -52,6 +52,10 @@ struct xentoollog_logger *xen_logger(void);
 
 int xen_open(struct xen_ctx **ctx, struct vxn_err *err);
 void xen_close(struct xen_ctx *ctx);  /* NULL is fine */
+/* In a child forked from a process that had ctx open: drops ctx without
+ * touching libxl's state (libxl_postfork_child_noexec), so that the child
+ * may xen_open a new one. NULL is fine. */
+void xen_forget_after_fork(struct xen_ctx *ctx);
 
 /* Build the PV domain the plan describes, root disk xvda on loop_dev;
  * libxl leaves it paused. On failure nothing of it is left. */
