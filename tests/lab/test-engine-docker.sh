@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Docker driving vxn (`docker run --runtime=vxn`, configs/engines/
-# docker-daemon.json): output, exit codes, -e/-w/-u/--hostname, --network=host,
+# Docker driving vxn (`docker run --runtime=vxn`, and as the default runtime,
+# configs/engines/docker-daemon-default.json): output, exit codes, -e/-w/-u/--hostname, --network=host,
 # a bridge network refused with a clear error, -d + docker exec + docker logs
 # (stdout and stderr apart) + docker stop (trapped TERM -> its code, untrapped
 # -> 143, TERM ignored past -t 2 -> 137) + docker wait, docker run -it through
@@ -18,8 +18,9 @@ E=$ENGINE_DIR
 MOBY_ROOT=$E/exec/runtime-runc/moby
 docker() { /usr/bin/docker "$@"; }  # not another docker CLI earlier on PATH
 
-# The shipped daemon.json plus what a private daemon without systemd needs.
-engine_config daemon.json > "$E/vxn-daemon.json"
+# The shipped daemon.json with vxn as the default runtime (the
+# default-runtime variant) plus what a private daemon without systemd needs.
+engine_config daemon-default.json > "$E/vxn-daemon.json"
 jq -s '.[0] * .[1]' "$E/vxn-daemon.json" - > "$E/daemon.json" <<JSON || fail "daemon.json"
 {
   "data-root": "$E/data", "exec-root": "$E/exec", "pidfile": "$E/docker.pid",
@@ -33,6 +34,7 @@ export DOCKER_HOST=unix://$E/docker.sock
 wait_until 120 docker version || fail "dockerd did not answer within 120 s"
 say "dockerd up: $(seconds_since "$t0") s"
 docker info --format '{{json .Runtimes}}' | grep -q '"vxn"' || fail "no vxn runtime in docker info"
+expect_eq "docker's default runtime" "$(docker info --format '{{.DefaultRuntime}}')" vxn
 docker load -i "$ENGINE_IMAGE" >/dev/null || fail "docker load"
 R=(--runtime=vxn --network=none)
 T0=$(now_us)
@@ -44,6 +46,11 @@ rc=$?
 say "docker run --rm echo hello: $(seconds_since "$t0") s"
 [ $rc -eq 0 ] || { cat "$E/hello.err"; fail "docker run hello exited $rc"; }
 expect_eq "docker run output" "$out" hello
+# no --runtime: the default runtime, so a Xen guest with its own kernel
+out=$(docker run --rm --network=none "$IMAGE" uname -r 2>"$E/default.err")
+[ -n "$out" ] && [ "$out" != "$(uname -r)" ] ||
+  fail "default-runtime: the container did not run in a guest (kernel '$out', dom0 $(uname -r)): $(cat "$E/default.err")"
+say "default-runtime vxn: the container's kernel is $out, dom0's $(uname -r)"
 out=$(docker run --rm "${R[@]}" -e FOO=bar -w /tmp -u 1000:1000 --hostname hx "$IMAGE" \
   sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g) $(hostname) $(cat /etc/hostname)"; exit 3')
 rc=$?
