@@ -64,6 +64,18 @@ static void on_winsize_frame(struct session *s, const uint8_t *p, size_t n)
 	ioctl(s->proc.out_fd, TIOCSWINSZ, &ws);
 }
 
+static void on_credit_frame(struct session *s, const uint8_t *p, size_t n)
+{
+	uint32_t more;
+
+	if (vxn_credit_decode(p, n, &more) != 0) {
+		console_say("ignoring a malformed credit frame");
+		return;
+	}
+	/* never more than a window ahead, whatever the host says */
+	s->credit = more > VXN_STREAM_WINDOW - s->credit ? VXN_STREAM_WINDOW : s->credit + more;
+}
+
 /* Frames about one stream's process; those of a stream that is gone are
  * dropped (the host may not have seen its EXIT yet). 0: must wait. */
 static int on_stream_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_t *p)
@@ -74,14 +86,20 @@ static int on_stream_frame(struct relay *r, const struct vxn_frame_hdr *h, const
 		return 1;
 	switch (h->type) {
 	case VXN_F_STDIN:
-		if (s->stdin_eof || s->exited)
-			return 1;
-		return byteq_push(&s->stdin_q, p, h->len) == 0;
+		/* the host keeps within VXN_STDIN_WINDOW, so this fits; what does
+		 * not (or comes too late) is dropped and given back, never left
+		 * in the ring in front of other frames */
+		if (s->stdin_eof || s->exited || byteq_push(&s->stdin_q, p, h->len) != 0)
+			s->stdin_taken += h->len;
+		return 1;
 	case VXN_F_STDIN_EOF:
 		s->stdin_eof = true;
 		return 1;
 	case VXN_F_WINSIZE:
 		on_winsize_frame(s, p, h->len);
+		return 1;
+	case VXN_F_CREDIT:
+		on_credit_frame(s, p, h->len);
 		return 1;
 	default: /* VXN_F_SIGNAL */
 		on_signal_frame(r, s, p, h->len);
@@ -97,6 +115,7 @@ static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_
 	case VXN_F_STDIN_EOF:
 	case VXN_F_WINSIZE:
 	case VXN_F_SIGNAL:
+	case VXN_F_CREDIT:
 		return on_stream_frame(r, h, p);
 	case VXN_F_EXEC_START:
 		return session_exec(r, h->stream, p, h->len);
@@ -147,14 +166,31 @@ static void pump_stdin(struct session *s)
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n < 0) { /* the reader is gone: drop what is left */
+			s->stdin_taken += (uint32_t)s->stdin_q.len;
 			s->stdin_q.len = 0;
 			close_stdin(s);
 			return;
 		}
 		byteq_drop(&s->stdin_q, (size_t)n);
+		s->stdin_taken += (uint32_t)n;
 	}
 	if (s->stdin_eof && s->stdin_q.len == 0)
 		close_stdin(s);
+}
+
+/* Give the host back the stdin the process took: a frame's worth at a time,
+ * or all of it once the queue is empty. */
+static void give_stdin_credit(struct relay *r, struct session *s)
+{
+	uint8_t buf[VXN_CREDIT_BYTES];
+
+	if (s->stdin_taken == 0 ||
+	    (s->stdin_taken < VXN_FRAME_MAX_PAYLOAD && s->stdin_q.len > 0) ||
+	    byteq_room(&r->out) < VXN_FRAME_HDR_BYTES + VXN_CREDIT_BYTES)
+		return;
+	uint32_t n = s->stdin_taken > VXN_STREAM_WINDOW ? VXN_STREAM_WINDOW : s->stdin_taken;
+	frame_put_stream(&r->out, VXN_F_CREDIT, s->stream, buf, vxn_credit_encode(n, buf));
+	s->stdin_taken -= n;
 }
 
 /* Read one chunk of output into a frame; true at EOF (a pty master reports
@@ -162,15 +198,20 @@ static void pump_stdin(struct session *s)
 static bool pump_output(struct relay *r, struct session *s, int fd, uint8_t type)
 {
 	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
+	/* a frame costs its header too (vxn-proto.h) */
+	size_t max = s->credit > VXN_FRAME_HDR_BYTES ? s->credit - VXN_FRAME_HDR_BYTES : 0;
 
-	if (!frame_room_for_output(&r->out))
+	if (max > sizeof buf)
+		max = sizeof buf;
+	if (!frame_room_for_output(&r->out) || max == 0)
 		return false;
-	ssize_t n = read(fd, buf, sizeof buf);
+	ssize_t n = read(fd, buf, max);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return false;
 	if (n <= 0)
 		return true;
 	frame_put_stream(&r->out, type, s->stream, buf, (size_t)n);
+	s->credit -= (uint32_t)n + VXN_FRAME_HDR_BYTES;
 	return false;
 }
 
@@ -213,10 +254,11 @@ static void session_pollfds(const struct relay *r, struct session *s, struct pol
 			    struct slot *slots, int *n)
 {
 	const struct proc *p = &s->proc;
-	bool room = frame_room_for_output(&r->out);
+	/* backpressure: while the host is slow, or this stream's reader is
+	 * (no credit), leave output in the pipes */
+	bool room = frame_room_for_output(&r->out) && s->credit > VXN_FRAME_HDR_BYTES;
 	short out_ev = 0;
 
-	/* backpressure: while the host is slow, leave output in the pipes */
 	if (!s->out_eof && room)
 		out_ev |= POLLIN;
 	if (p->terminal && s->stdin_q.len)
@@ -273,8 +315,10 @@ static int pump_all(struct relay *r, struct vxn_err *err)
 	if (pump_host_input(r, err) != 0)
 		return -1;
 	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
-		if (r->s[i].used)
+		if (r->s[i].used) {
 			pump_stdin(&r->s[i]);
+			give_stdin_credit(r, &r->s[i]);
+		}
 	sessions_finish(r);
 	if (channel_send(r->ch, &r->out) < 0)
 		return err_set(err, 0, "host channel closed");
@@ -295,6 +339,7 @@ int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
 	struct slot slots[PFD_MAX];
 
 	r->s[0].used = true;
+	r->s[0].credit = VXN_STREAM_WINDOW;
 	r->s[0].proc = *p;
 	r->s[0].err_eof = p->err_fd < 0;
 	reap(r); /* it may have exited already (a failed exec) */

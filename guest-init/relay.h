@@ -20,6 +20,8 @@ struct session {
 	struct byteq stdin_q;      /* bytes for the process's stdin */
 	bool stdin_eof;            /* host closed stdin: close once stdin_q drains */
 	bool out_eof, err_eof;
+	uint32_t credit;           /* output bytes the host still takes (VXN_F_CREDIT) */
+	uint32_t stdin_taken;      /* stdin bytes the process took, not yet given back */
 	bool exited;
 	int wstatus;
 	uint64_t drain_deadline_ms;

@@ -87,6 +87,7 @@ static int start(struct relay *r, struct session *s, uint16_t stream, struct vxn
 	}
 	s->used = true;
 	s->stream = stream;
+	s->credit = VXN_STREAM_WINDOW;
 	s->stdin_q = (struct byteq){ stdin_buf, RELAY_STDIN_CAP, 0 };
 	s->err_eof = s->proc.err_fd < 0;
 	if (rep.status != 0)  /* its exit status comes when it is reaped */

@@ -5,7 +5,7 @@
 
 #include "relay.h"
 
-#define RELAY_STDIN_CAP (4 * VXN_FRAME_MAX_PAYLOAD)
+#define RELAY_STDIN_CAP VXN_STDIN_WINDOW  /* the host never sends more */
 /* After a process exits, how long its leftover output may take. */
 #define RELAY_DRAIN_MS 5000
 

@@ -7,6 +7,7 @@
  *   exit:    u8 kind, 3 zero bytes, i32 value (code 0..255 or signal 1..64)
  *   ps reply: text lines, checked by vxn_ps_text_check
  *   guest stats: 3 x u64 + 2 x u32, little-endian, ranges checked
+ *   credit:  u32 bytes (1..VXN_STREAM_WINDOW)
  *
  * Both sides decode what the other sends; the host treats the guest as
  * hostile, so every decoder checks lengths, ranges and padding exactly. */
@@ -52,6 +53,8 @@ static uint32_t frame_max_len(uint8_t type)
 		return 0;
 	case VXN_F_STATS_REPLY:
 		return VXN_GUEST_STATS_BYTES;
+	case VXN_F_CREDIT:
+		return VXN_CREDIT_BYTES;
 	case VXN_F_WINSIZE:
 		return VXN_WINSIZE_BYTES;
 	case VXN_F_SIGNAL:
@@ -156,6 +159,24 @@ int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e)
 		return -EPROTO;
 	e->kind = p[0];
 	e->value = value;
+	return 0;
+}
+
+size_t vxn_credit_encode(uint32_t bytes, uint8_t out[VXN_CREDIT_BYTES])
+{
+	le32_put(out, bytes);
+	return VXN_CREDIT_BYTES;
+}
+
+int vxn_credit_decode(const uint8_t *p, size_t len, uint32_t *bytes)
+{
+	*bytes = 0;
+	if (len != VXN_CREDIT_BYTES)
+		return -EPROTO;
+	uint32_t v = le32_get(p);
+	if (v == 0 || v > VXN_STREAM_WINDOW)
+		return -EPROTO;
+	*bytes = v;
 	return 0;
 }
 

@@ -105,7 +105,11 @@ enum vxn_frame_type {
 				  * same stream as the request */
 	VXN_F_STATS_REQUEST = 14, /* host -> guest: the guest's own view; stream = request tag */
 	VXN_F_STATS_REPLY = 15,   /* guest -> host: struct vxn_guest_stats, same stream */
-	VXN_F_TYPE_MAX = 15,
+	VXN_F_CREDIT = 16,        /* both ways, u32 1..VXN_STREAM_WINDOW: host -> guest:
+				   * stream N's reader took this many more output bytes;
+				   * guest -> host: stream N's process took this many
+				   * more stdin bytes (see below) */
+	VXN_F_TYPE_MAX = 16,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
@@ -113,6 +117,17 @@ enum vxn_frame_type {
  * the monitor. STDIN, STDIN_EOF, WINSIZE, SIGNAL (all = false), STDOUT, STDERR,
  * ERROR and EXIT apply to the stream they carry. */
 #define VXN_FRAME_HDR_BYTES 8u
+/* Flow control, per stream: guest-init sends at most this many bytes of a
+ * stream's STDOUT and STDERR frames, headers included, that the host has not
+ * given back with CREDIT frames (it starts with the whole window). The host gives credit as
+ * the stream's reader takes the bytes, so a reader that stalls holds back
+ * its own process only (its pipe fills), never the other streams. */
+#define VXN_STREAM_WINDOW (256u * 1024u)
+/* And the other way: the host sends at most this many STDIN payload bytes of
+ * a stream that guest-init has not given back (it holds them until the
+ * process reads them), so guest-init never has to leave a frame in the ring
+ * and the frames behind it (a CREDIT, a SIGNAL) are never held up. */
+#define VXN_STDIN_WINDOW (4u * 16384u)
 #define VXN_FRAME_MAX_PAYLOAD 16384u
 #define VXN_ERROR_MAX 1024u
 
@@ -152,12 +167,15 @@ int vxn_frame_hdr_decode(const uint8_t buf[VXN_FRAME_HDR_BYTES], struct vxn_fram
 #define VXN_WINSIZE_BYTES 4u
 #define VXN_SIGNAL_BYTES 8u
 #define VXN_EXIT_BYTES 8u
+#define VXN_CREDIT_BYTES 4u
 size_t vxn_winsize_encode(const struct vxn_winsize *w, uint8_t out[VXN_WINSIZE_BYTES]);
 int vxn_winsize_decode(const uint8_t *p, size_t len, struct vxn_winsize *w);
 size_t vxn_signal_encode(const struct vxn_signal *s, uint8_t out[VXN_SIGNAL_BYTES]);
 int vxn_signal_decode(const uint8_t *p, size_t len, struct vxn_signal *s);
 size_t vxn_exit_encode(const struct vxn_exit *e, uint8_t out[VXN_EXIT_BYTES]);
 int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e);
+size_t vxn_credit_encode(uint32_t bytes, uint8_t out[VXN_CREDIT_BYTES]);
+int vxn_credit_decode(const uint8_t *p, size_t len, uint32_t *bytes);
 /* Error text: copies at most VXN_ERROR_MAX bytes into out (cap >= VXN_ERROR_MAX+1),
  * NUL-terminates, replaces bytes that are not printable ASCII with '?'.
  * -EPROTO if len > VXN_ERROR_MAX. */

@@ -61,6 +61,8 @@ struct monitor {
 	struct exec_links execs;
 	bool stdin_open;
 	struct outbuf out[2];   /* the container's stdout (fd 1) and stderr (fd 2) */
+	uint32_t out_credit;    /* output the readers took, not yet given back (vxn-proto.h) */
+	uint32_t stdin_credit;  /* stdin bytes guest-init still takes */
 	bool have_exit;
 	struct vxn_exit exit;
 	struct timespec exit_deadline;
@@ -464,10 +466,22 @@ static void guest_exit(struct monitor *m, const uint8_t *p, size_t len)
 		  elapsed_ms(m));
 }
 
+static void guest_stdin_credit(struct monitor *m, const uint8_t *p, size_t len)
+{
+	uint32_t more;
+
+	if (vxn_credit_decode(p, len, &more)) {
+		m->guest_failed = true;
+		return;
+	}
+	m->stdin_credit = more > VXN_STDIN_WINDOW - m->stdin_credit ? VXN_STDIN_WINDOW
+								    : m->stdin_credit + more;
+}
+
 static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
 	if (h->stream != 0 || h->type == VXN_F_PS_REPLY || h->type == VXN_F_STATS_REPLY) {
-		if (!execs_guest_frame(&m->execs, h, p))
+		if (!execs_guest_frame(&m->execs, m->ch, h, p))
 			m->guest_failed = true;
 	} else switch (h->type) {
 	case VXN_F_HELLO:
@@ -481,9 +495,14 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 			phase_end(&m->ph, "hello-to-first-stdout");
 		}
 		outbuf_write(&m->out[0], p, h->len);
+		m->out_credit += VXN_FRAME_HDR_BYTES;  /* the payload: once taken */
 		break;
 	case VXN_F_STDERR:
 		outbuf_write(&m->out[1], p, h->len);
+		m->out_credit += VXN_FRAME_HDR_BYTES;
+		break;
+	case VXN_F_CREDIT:
+		guest_stdin_credit(m, p, h->len);
 		break;
 	case VXN_F_ERROR:
 		guest_error_text(m, p, h->len);
@@ -501,14 +520,29 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 	}
 }
 
-/* A frame is taken from the channel only when either output buffer could
- * hold it: a stalled reader holds the guest back through the ring. */
-static bool output_room(const struct monitor *m)
+/* Give guest-init back what the container's stdout and stderr readers took
+ * (and the frames' headers): a quarter window at a time, or all of it once
+ * nothing waits for them; kept for later when the channel is full. */
+static void give_output_credit(struct monitor *m)
 {
-	return outbuf_room(&m->out[0]) >= VXN_FRAME_MAX_PAYLOAD &&
-	       outbuf_room(&m->out[1]) >= VXN_FRAME_MAX_PAYLOAD;
+	uint8_t buf[VXN_CREDIT_BYTES];
+	struct vxn_err err;
+
+	for (int i = 0; i < 2; i++) {
+		m->out_credit += (uint32_t)m->out[i].taken;
+		m->out[i].taken = 0;
+	}
+	bool idle = !outbuf_pending(&m->out[0]) && !outbuf_pending(&m->out[1]);
+	if (!m->ch || m->out_credit == 0 || (m->out_credit < VXN_STREAM_WINDOW / 4 && !idle))
+		return;
+	uint32_t n = m->out_credit > VXN_STREAM_WINDOW ? VXN_STREAM_WINDOW : m->out_credit;
+	if (channel_send(m->ch, VXN_F_CREDIT, 0, buf, (uint32_t)vxn_credit_encode(n, buf), &err) == 0)
+		m->out_credit -= n;
 }
 
+/* Every frame is taken from the channel at once: the guest keeps each
+ * stream's output within its window (vxn-proto.h), which the output buffers
+ * hold, so a stalled reader holds back its own stream only. */
 static void channel_pump(struct monitor *m)
 {
 	struct vxn_frame_hdr h;
@@ -516,8 +550,7 @@ static void channel_pump(struct monitor *m)
 	struct vxn_err err;
 	int r = 0;
 
-	while (!m->guest_failed && output_room(m) &&
-	       (r = channel_next_frame(m->ch, &h, &p, &err)) == 1)
+	while (!m->guest_failed && (r = channel_next_frame(m->ch, &h, &p, &err)) == 1)
 		handle_frame(m, &h, p);
 	if (!m->guest_failed && r < 0) {
 		log_error("container %s: %s", m->a->id, err.msg);
@@ -531,6 +564,7 @@ static void relay_stdin(struct monitor *m)
 {
 	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
 	struct vxn_err err;
+	/* polled only with a frame's worth of the guest's stdin window */
 	ssize_t n = read(m->pty_fd >= 0 ? m->pty_fd : 0, buf, sizeof(buf));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -538,6 +572,8 @@ static void relay_stdin(struct monitor *m)
 	if (n > 0) {
 		if (channel_send(m->ch, VXN_F_STDIN, 0, buf, (uint32_t)n, &err))
 			log_debug("monitor: stdin: %s", err.msg);
+		else
+			m->stdin_credit -= (uint32_t)n;
 		return;
 	}
 	m->stdin_open = false;
@@ -734,7 +770,7 @@ static void monitor_iteration(struct monitor *m)
 	s.sig = add_fd(fds, &n, m->sig_fd);
 	/* stdin waits for guest-init, and for room in the outgoing buffer */
 	bool room = channel_out_space(m->ch) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD;
-	if (m->hello && m->stdin_open && room)
+	if (m->hello && m->stdin_open && room && m->stdin_credit >= VXN_FRAME_MAX_PAYLOAD)
 		s.in = add_fd(fds, &n, m->pty_fd >= 0 ? m->pty_fd : 0);
 	execs_poll_add(&m->execs, fds, &n, POLL_MAX - 8, m->hello && room);
 	if (m->console_fd >= 0)
@@ -759,6 +795,7 @@ static void monitor_iteration(struct monitor *m)
 	if (ready(fds, s.in))
 		relay_stdin(m);
 	execs_poll_done(&m->execs, m->ch, fds);
+	give_output_credit(m);
 	if (ready(fds, s.ctl))
 		handle_control(m);
 	if (ready(fds, s.sig))
@@ -815,7 +852,7 @@ _Noreturn void monitor_main(const struct monitor_args *a)
 {
 	struct monitor m = {
 		.a = a, .loop_fd = -1, .ctl_fd = -1, .sig_fd = -1, .console_fd = -1, .pty_fd = -1,
-		.console_log = -1, .stdin_open = true,
+		.console_log = -1, .stdin_open = true, .stdin_credit = VXN_STDIN_WINDOW,
 		.shutdown_reason = XEN_SHUTDOWN_UNKNOWN,
 	};
 	struct vxn_err err = { 0 };

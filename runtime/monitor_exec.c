@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -10,8 +11,10 @@
 #include "control.h"
 #include "log.h"
 
-#define SEND_WAIT_MS 10000
 #define CLIENT_SNDBUF (1 << 20)
+/* a window of STDOUT/STDERR frames, and EXEC_STARTED, ERROR and EXIT around it */
+#define LINK_QUEUE_CAP (VXN_STREAM_WINDOW + 2 * VXN_FRAME_HDR_BYTES + VXN_ERROR_MAX + \
+			VXN_FRAME_HDR_BYTES + VXN_EXIT_BYTES)
 #define MSG_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 
 void execs_init(struct exec_links *x)
@@ -50,7 +53,8 @@ int execs_adopt(struct exec_links *x, int fd)
 		struct exec_link *l = &x->l[i];
 		if (l->fd >= 0)
 			continue;
-		*l = (struct exec_link){ .fd = fd, .stream = new_stream(x) };
+		*l = (struct exec_link){ .fd = fd, .stream = new_stream(x),
+					 .stdin_credit = VXN_STDIN_WINDOW };
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
 			l->pid = cred.pid;
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
@@ -64,6 +68,9 @@ static void link_close(struct exec_link *l)
 {
 	close(l->fd);
 	l->fd = -1;
+	free(l->q);
+	l->q = NULL;
+	l->q_len = 0;
 }
 
 /* The client went away before the process ended: nobody will read its
@@ -86,8 +93,12 @@ void execs_poll_add(struct exec_links *x, struct pollfd *fds, int *n, int max, b
 	x->poll_base = *n;
 	x->poll_count = 0;
 	for (int i = 0; i < EXEC_LINKS_MAX && *n < max; i++) {
-		fds[*n].fd = room && x->l[i].fd >= 0 ? x->l[i].fd : -1;
-		fds[*n].events = POLLIN;
+		const struct exec_link *l = &x->l[i];
+		/* a whole stdin frame must fit the guest's window */
+		short ev = (room && l->stdin_credit >= VXN_FRAME_MAX_PAYLOAD ? POLLIN : 0) |
+			   (l->q_len ? POLLOUT : 0);
+		fds[*n].fd = l->fd >= 0 && ev ? l->fd : -1;
+		fds[*n].events = ev;
 		fds[*n].revents = 0;
 		(*n)++;
 		x->poll_count++;
@@ -121,20 +132,90 @@ static void client_frame(struct exec_link *l, struct channel *ch)
 	}
 	if (h.type == VXN_F_SIGNAL)
 		buf[VXN_FRAME_HDR_BYTES + 4] = 0;  /* its own process only, never "all" */
+	if (h.type == VXN_F_STDIN && h.len > l->stdin_credit) {
+		/* polled only with a frame's worth of credit: cannot happen */
+		log_warn("monitor: exec stream %u: stdin beyond the guest's window dropped",
+			 l->stream);
+		return;
+	}
 	if (channel_send(ch, h.type, l->stream, buf + VXN_FRAME_HDR_BYTES, h.len, &err)) {
 		log_warn("monitor: exec stream %u: %s", l->stream, err.msg);
 		return;
 	}
+	if (h.type == VXN_F_STDIN)
+		l->stdin_credit -= h.len;
 	l->started = true;
+}
+
+/* Give the guest back what the client took: a quarter window at a time, or
+ * all of it once nothing waits for the client. Kept for later when the
+ * channel is full. */
+static void give_credit(struct exec_link *l, struct channel *ch)
+{
+	uint8_t buf[VXN_CREDIT_BYTES];
+	struct vxn_err err;
+
+	if (l->out_credit == 0 || (l->out_credit < VXN_STREAM_WINDOW / 4 && l->q_len > 0))
+		return;
+	if (channel_send(ch, VXN_F_CREDIT, l->stream, buf,
+			 (uint32_t)vxn_credit_encode(l->out_credit, buf), &err) == 0)
+		l->out_credit = 0;
+}
+
+/* Queued frames to the client, one message each, as far as its socket takes
+ * them. false when the client is gone (or its last frame, EXIT, went). */
+static bool link_flush(struct exec_link *l, struct channel *ch)
+{
+	size_t done = 0;
+	bool open = true;
+
+	while (done < l->q_len) {
+		struct vxn_frame_hdr h;
+		vxn_frame_hdr_decode(l->q + done, &h);  /* we encoded it */
+		size_t len = VXN_FRAME_HDR_BYTES + h.len;
+		ssize_t n = send(l->fd, l->q + done, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0) {
+			link_abandon(l, ch);
+			return false;
+		}
+		done += len;
+		if (h.type == VXN_F_STDOUT || h.type == VXN_F_STDERR)
+			l->out_credit += (uint32_t)len;
+		if (h.type == VXN_F_EXIT) {
+			open = false;
+			break;
+		}
+	}
+	memmove(l->q, l->q + done, l->q_len - done);
+	l->q_len -= done;
+	if (!open) {
+		link_close(l);
+		return false;
+	}
+	give_credit(l, ch);
+	return true;
 }
 
 void execs_poll_done(struct exec_links *x, struct channel *ch, const struct pollfd *fds)
 {
 	for (int i = 0; i < x->poll_count; i++) {
 		const struct pollfd *p = &fds[x->poll_base + i];
-		if (p->fd >= 0 && p->revents && x->l[i].fd == p->fd)
-			client_frame(&x->l[i], ch);
+		struct exec_link *l = &x->l[i];
+		if (p->fd < 0 || !p->revents || l->fd != p->fd)
+			continue;
+		if ((p->revents & (POLLOUT | POLLERR | POLLHUP)) && l->q_len && !link_flush(l, ch))
+			continue;
+		if (p->revents & (POLLIN | POLLERR | POLLHUP))
+			client_frame(l, ch);
 	}
+	/* credit that did not fit the channel before */
+	for (int i = 0; i < EXEC_LINKS_MAX; i++)
+		if (x->l[i].fd >= 0 && x->l[i].out_credit)
+			give_credit(&x->l[i], ch);
 }
 
 static struct exec_link *link_of(struct exec_links *x, uint16_t stream)
@@ -145,33 +226,27 @@ static struct exec_link *link_of(struct exec_links *x, uint16_t stream)
 	return NULL;
 }
 
-static bool wait_writable(int fd)
+/* Appends a frame for the client; false when it does not fit: the guest
+ * went beyond its window. */
+static bool link_queue(struct exec_link *l, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	size_t len = VXN_FRAME_HDR_BYTES + h->len;
 
-	return poll(&p, 1, SEND_WAIT_MS) == 1 && !(p.revents & (POLLERR | POLLHUP));
-}
-
-/* One frame, one message. A client that does not read for SEND_WAIT_MS is
- * dropped rather than allowed to stall every other stream. */
-static int send_frame(int fd, const struct vxn_frame_hdr *h, const uint8_t *p)
-{
-	uint8_t hdr[VXN_FRAME_HDR_BYTES];
-	struct iovec iov[2] = { { hdr, sizeof hdr }, { (void *)p, h->len } };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = h->len ? 2 : 1 };
-
-	vxn_frame_hdr_encode(h, hdr);
-	while (sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		if ((errno != EAGAIN && errno != EINTR) || (errno == EAGAIN && !wait_writable(fd)))
-			return -1;
-	}
-	return 0;
+	/* a window of output, and room for the small frames around it */
+	if (!l->q && !(l->q = malloc(LINK_QUEUE_CAP)))
+		return false;
+	if (len > LINK_QUEUE_CAP - l->q_len)
+		return false;
+	vxn_frame_hdr_encode(h, l->q + l->q_len);
+	memcpy(l->q + l->q_len + VXN_FRAME_HDR_BYTES, p, h->len);
+	l->q_len += len;
+	return true;
 }
 
 static bool guest_stream_type_ok(uint8_t type)
 {
 	return type == VXN_F_STDOUT || type == VXN_F_STDERR || type == VXN_F_ERROR ||
-	       type == VXN_F_EXIT || type == VXN_F_EXEC_STARTED;
+	       type == VXN_F_EXIT || type == VXN_F_EXEC_STARTED || type == VXN_F_CREDIT;
 }
 
 /* The guest's answer, checked, as the monitor's reply text. */
@@ -212,9 +287,11 @@ static void query_answer(struct exec_links *x, const struct vxn_frame_hdr *h, co
 	}
 }
 
-bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, const uint8_t *p)
+bool execs_guest_frame(struct exec_links *x, struct channel *ch, const struct vxn_frame_hdr *h,
+		       const uint8_t *p)
 {
 	struct exec_link *l;
+	uint32_t more;
 
 	if (h->type == VXN_F_PS_REPLY || h->type == VXN_F_STATS_REPLY) {
 		query_answer(x, h, p);
@@ -227,14 +304,20 @@ bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, cons
 		if (vxn_exit_decode(p, h->len, &e))
 			return false;
 	}
+	if (h->type == VXN_F_CREDIT && vxn_credit_decode(p, h->len, &more))
+		return false;
 	if (!(l = link_of(x, h->stream)))
 		return true;  /* its client is gone */
-	if (send_frame(l->fd, h, p) < 0) {
-		log_warn("monitor: exec client %d does not read: dropped", (int)l->pid);
-		link_close(l);
-	} else if (h->type == VXN_F_EXIT) {
-		link_close(l);
+	if (h->type == VXN_F_CREDIT) {
+		l->stdin_credit = more > VXN_STDIN_WINDOW - l->stdin_credit ? VXN_STDIN_WINDOW
+									  : l->stdin_credit + more;
+		return true;
 	}
+	if (!link_queue(l, h, p)) {
+		log_warn("monitor: exec stream %u: the guest went beyond its window", l->stream);
+		return false;
+	}
+	link_flush(l, ch);
 	return true;
 }
 

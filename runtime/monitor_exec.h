@@ -16,11 +16,20 @@
 #define EXEC_LINKS_MAX 32
 #define QUERIES_MAX 8
 
+/* Flow control (vxn-proto.h): frames for the client wait in q (at most a
+ * window: the guest keeps within it) until the client's socket takes them,
+ * and only then is the guest given the credit back; the client's stdin goes
+ * on only within the stdin window the guest gives back. A client that stops
+ * reading holds back its own process, no other stream. */
 struct exec_link {
 	int fd;            /* -1: free */
 	uint16_t stream;
 	pid_t pid;         /* the client's, from SO_PEERCRED */
 	bool started;      /* its EXEC_START went to the guest */
+	uint8_t *q;        /* frames for the client (VXN_STREAM_WINDOW bytes), or NULL */
+	size_t q_len;
+	uint32_t out_credit;    /* output bytes the client took, not yet given back */
+	uint32_t stdin_credit;  /* stdin bytes the guest still takes */
 };
 
 struct exec_links {
@@ -38,14 +47,17 @@ void execs_init(struct exec_links *x);
 /* Take over a connection that asked "exec": 0, or -1 when all links are in
  * use (the caller replies an error and closes it). */
 int execs_adopt(struct exec_links *x, int fd);
-/* Add the clients' fds to a poll set (only while the channel has room for
- * what they may send). */
+/* Add the clients' fds to a poll set: to read from while the channel has room
+ * for what they may send (and the guest for their stdin), to write to while
+ * frames wait for them. */
 void execs_poll_add(struct exec_links *x, struct pollfd *fds, int *n, int max, bool room);
-/* After poll: move the ready clients' frames to the guest. */
+/* After poll: move the ready clients' frames to the guest and queued frames
+ * to the clients. */
 void execs_poll_done(struct exec_links *x, struct channel *ch, const struct pollfd *fds);
 /* A frame from the guest on a stream >= 1 (or a PS_REPLY / STATS_REPLY):
  * relayed to its client. false when the guest broke the protocol. */
-bool execs_guest_frame(struct exec_links *x, const struct vxn_frame_hdr *h, const uint8_t *p);
+bool execs_guest_frame(struct exec_links *x, struct channel *ch, const struct vxn_frame_hdr *h,
+		       const uint8_t *p);
 /* "ps" (request VXN_F_PS_REQUEST) or "stats" (VXN_F_STATS_REQUEST): ask the
  * guest, answer fd when its reply comes ("ok\nPID USER CMD..." or
  * "ok TOTAL FREE AVAILABLE PROCESSES CPUS", KiB). Takes fd. */

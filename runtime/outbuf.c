@@ -78,12 +78,15 @@ static ssize_t write_some(struct outbuf *o, const uint8_t *p, size_t len)
 		n = o->is_socket ? send(o->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL)
 				 : write(o->fd, p, len);
 	} while (n < 0 && errno == EINTR);
-	if (n >= 0)
+	if (n >= 0) {
+		o->taken += (size_t)n;
 		return n;
+	}
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return 0;
 	log_debug("outbuf: fd %d: %s: dropping output from now on", o->fd, strerror(errno));
 	o->ok = false;
+	o->taken += o->len;
 	o->len = 0;
 	return -1;
 }
@@ -106,17 +109,23 @@ void outbuf_flush(struct outbuf *o)
 
 void outbuf_write(struct outbuf *o, const uint8_t *p, size_t len)
 {
-	if (!o->ok)
+	if (!o->ok) {
+		o->taken += len;  /* dropped: as good as read */
 		return;
+	}
 	if (o->len == 0) {
 		ssize_t n = write_some(o, p, len);
-		if (n < 0)
+		if (n < 0) {
+			o->taken += len;
 			return;
+		}
 		p += n;
 		len -= (size_t)n;
 	}
 	if (len > OUTBUF_CAP - o->len) {
-		log_warn("outbuf: %zu bytes beyond the buffer dropped", len - (OUTBUF_CAP - o->len));
+		size_t over = len - (OUTBUF_CAP - o->len);
+		log_warn("outbuf: %zu bytes beyond the buffer dropped", over);
+		o->taken += over;
 		len = OUTBUF_CAP - o->len;
 	}
 	memcpy(o->buf + o->len, p, len);

@@ -1,8 +1,9 @@
 /* A bounded, non-blocking writer for the container's stdout and stderr in
  * the monitor: a reader that stalls fills the buffer, never blocks the
- * monitor (its control socket and kill keep working); while the buffer is
- * full the monitor stops reading the channel, so the guest is held back by
- * its ring as a process is by a full pipe. */
+ * monitor (its control socket and kill keep working). What the reader has
+ * taken is counted (taken): the monitor gives it back to guest-init as
+ * credit (VXN_F_CREDIT), so a stalled reader holds back the container's
+ * process as a full pipe would, and nothing else. */
 #ifndef VXN_OUTBUF_H
 #define VXN_OUTBUF_H
 
@@ -19,6 +20,8 @@ struct outbuf {
 	bool ok;           /* false once the reader is gone: output is dropped */
 	size_t len;
 	uint8_t *buf;      /* OUTBUF_CAP bytes */
+	size_t taken;      /* bytes the reader took (or that were dropped) since the
+			    * caller last reset it */
 };
 
 /* Prepares writing to fd without making the caller's open file description

@@ -128,6 +128,8 @@ static int handle(struct libxenvchan *vc, const struct vxn_frame_hdr *h, uint8_t
 		vxn_error_text_decode(p, h->len, text, sizeof text);
 		fprintf(stderr, "peer: guest error: %s\n", text);
 		return -1;
+	case VXN_F_CREDIT:  /* stdin given back: this peer sends none */
+		return -1;
 	case VXN_F_EXIT:
 		if (vxn_exit_decode(p, h->len, &e) != 0)
 			return fprintf(stderr, "peer: bad EXIT\n"), 125;

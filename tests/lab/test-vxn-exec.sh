@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # vxn exec and ps end to end in a running container: stdout/stderr kept
-# apart, exit statuses, env/cwd/user, stdin, two concurrent execs, --detach
+# apart, exit statuses, env/cwd/user, stdin, two concurrent execs, flow
+# control (a stalled reader holds back its own exec only), --detach
 # with --pid-file (that process exits with the exec'd one's status, as the
 # shim sees it), a missing executable, --tty through a console socket, ps
 # (table from the guest, json host pids), and exec into a stopped container.
@@ -49,6 +50,29 @@ wait "$p1"; s1=$?
 wait "$p2"; s2=$?
 expect_eq "concurrent exec 1" "$s1:$(cat "$out/c1")" "1:one"
 expect_eq "concurrent exec 2" "$s2:$(cat "$out/c2")" "2:two"
+
+# ---- 4b. flow control (vxn-proto.h): 3 MB through stdin; an exec whose
+# reader stalls holds back its own process only: another exec still runs at
+# once, and the stalled one loses nothing once its reader reads
+expect_eq "3 MB through exec's stdin" \
+  "$(head -c 3000000 /dev/zero | vxn exec ex /bin/sh -c 'wc -c' 2>&1 | tr -d ' ')" 3000000
+mkfifo "$out/slow.fifo"
+( exec 3<"$out/slow.fifo"; sleep 15; wc -c <&3 >"$out/slow.count" ) &
+reader=$!
+vxn exec ex /bin/sh -c 'head -c 3000000 /dev/zero' >"$out/slow.fifo" 2>"$out/slow.err" &
+writer=$!
+sleep 3
+t0=$(now_us)
+expect_eq "an exec while another's reader stalls" "$(vxn exec ex echo quick 2>&1)" quick
+quick_s=$(seconds_since "$t0")
+say "exec round trip while another exec's reader is stalled: $quick_s s"
+# without per-stream flow control the monitor blocked on the stalled client
+# for 10 s and then dropped it
+[ "${quick_s%%.*}" -lt 6 ] || fail "an exec took $quick_s s while another exec's reader stalled"
+wait "$writer"
+expect_eq "the stalled exec's status" "$?" 0
+wait "$reader"
+expect_eq "the stalled exec's output, all of it" "$(tr -d ' ' <"$out/slow.count")" 3000000
 
 # ---- 5. ps: the guest's processes; json host pids
 vxn ps ex >"$out/ps" || fail "ps"

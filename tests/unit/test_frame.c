@@ -85,6 +85,33 @@ static void test_hdr_len_per_type(void **state)
 	expect_max_len(VXN_F_PS_REPLY, VXN_FRAME_MAX_PAYLOAD);
 	expect_max_len(VXN_F_STATS_REQUEST, 0);
 	expect_max_len(VXN_F_STATS_REPLY, VXN_GUEST_STATS_BYTES);
+	expect_max_len(VXN_F_CREDIT, VXN_CREDIT_BYTES);
+}
+
+static void test_credit(void **state)
+{
+	(void)state;
+	uint8_t buf[VXN_CREDIT_BYTES];
+	uint32_t out;
+
+	assert_int_equal(vxn_credit_encode(4096, buf), VXN_CREDIT_BYTES);
+	assert_memory_equal(buf, "\x00\x10\x00\x00", 4);
+	assert_int_equal(vxn_credit_decode(buf, sizeof buf, &out), 0);
+	assert_int_equal(out, 4096);
+	vxn_credit_encode(VXN_STREAM_WINDOW, buf);
+	assert_int_equal(vxn_credit_decode(buf, sizeof buf, &out), 0);
+	assert_int_equal(out, VXN_STREAM_WINDOW);
+	/* nothing, more than a window, wrong lengths */
+	vxn_credit_encode(0, buf);
+	assert_int_equal(vxn_credit_decode(buf, sizeof buf, &out), -EPROTO);
+	vxn_credit_encode(VXN_STREAM_WINDOW + 1, buf);
+	assert_int_equal(vxn_credit_decode(buf, sizeof buf, &out), -EPROTO);
+	vxn_credit_encode(UINT32_MAX, buf);
+	assert_int_equal(vxn_credit_decode(buf, sizeof buf, &out), -EPROTO);
+	assert_int_equal(out, 0);
+	vxn_credit_encode(1, buf);
+	assert_int_equal(vxn_credit_decode(buf, 3, &out), -EPROTO);
+	assert_int_equal(vxn_credit_decode(buf, 5, &out), -EPROTO);
 }
 
 static void test_winsize(void **state)
@@ -332,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_guest_stats),
+		cmocka_unit_test(test_credit),
 		cmocka_unit_test(test_error_text),
 		cmocka_unit_test(test_ps_text_good),
 		cmocka_unit_test(test_ps_text_hostile),

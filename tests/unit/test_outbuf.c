@@ -54,6 +54,8 @@ static void stalled_pipe_fills_buffer_without_blocking(void **state)
 	}
 	drain(p[0], &got);
 	assert_int_equal(got, written);
+	/* credit for the guest: exactly what the reader took */
+	assert_int_equal(o.taken, written);
 	assert_int_equal(outbuf_room(&o), OUTBUF_CAP);
 	outbuf_dispose(&o);
 	close(p[0]);
@@ -100,7 +102,9 @@ static void gone_reader_drops_output(void **state)
 	assert_int_equal(outbuf_init(&o, p[1]), 0);
 	close(p[0]);
 	outbuf_write(&o, chunk, 100);
+	outbuf_write(&o, chunk, 50);
 	assert_false(outbuf_pending(&o));
+	assert_int_equal(o.taken, 150);  /* dropped counts as taken: the guest goes on */
 	assert_true(outbuf_room(&o) >= sizeof(chunk));  /* never holds the guest back */
 	outbuf_dispose(&o);
 	close(p[1]);
