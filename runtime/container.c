@@ -400,6 +400,7 @@ struct creation {
 	int monitor_sock;   /* ready report in, confirmation out */
 	pid_t monitor;
 	uint32_t domid;
+	struct rootdisk_job disk;  /* mke2fs runs while the monitor builds the domain */
 };
 
 static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
@@ -451,7 +452,7 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 	c->forked = true;
 	close(p[1]);
 	c->monitor_sock = p[0];
-	return wait_ready(c, p[0], err);
+	return 0;
 }
 
 static int confirm_monitor(struct creation *c, struct vxn_err *err)
@@ -543,7 +544,7 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 		return err_set(err, errno, "guest kernel %s", c->plan.kernel);
 	if (exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
-	if (rootdisk_build(&c->plan, err))
+	if (rootdisk_start(&c->plan, &c->disk, err))
 		return -1;
 	phase_end(ph, "rootdisk");
 	if (ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err))
@@ -554,6 +555,8 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 
 static void undo_creation(const char *id, struct creation *c)
 {
+	if (c->have_plan)
+		rootdisk_abort(&c->plan, &c->disk);
 	if (c->monitor_sock >= 0) {
 		close(c->monitor_sock);  /* unconfirmed: the monitor tears down and exits */
 		c->monitor_sock = -1;
@@ -584,6 +587,16 @@ int container_create(const struct vxn_globals *g, const char *id,
 	}
 	if (r == 0) {
 		r = fork_monitor(g, id, o, &c, err);
+		phase_end(&ph, "monitor-fork");
+	}
+	if (r == 0) {
+		/* mke2fs fills the image while the monitor attaches it and libxl
+		 * builds the (paused) domain: nothing reads it before start */
+		r = rootdisk_finish(&c.plan, &c.disk, err);
+		phase_end(&ph, "rootdisk-wait");
+	}
+	if (r == 0) {
+		r = wait_ready(&c, c.monitor_sock, err);
 		phase_end(&ph, "monitor-ready");
 	}
 	if (r == 0) {

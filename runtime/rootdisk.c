@@ -55,7 +55,8 @@ static int measure(const char *dir, uint64_t *bytes, uint64_t *files, struct vxn
 	return 0;
 }
 
-static int make_ext4(const struct vxn_plan *p, struct vxn_err *err)
+/* Creates the image at its final size and starts mke2fs on it. */
+static int start_ext4(const struct vxn_plan *p, struct spawn_job *job, struct vxn_err *err)
 {
 	uint64_t used = 0, files = 0;
 	char size[32], inodes[32];
@@ -78,7 +79,7 @@ static int make_ext4(const struct vxn_plan *p, struct vxn_err *err)
 	char *argv[] = { "mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-m", "0",
 			 "-N", inodes, "-E", "root_owner=0:0", "-d", p->rootfs, p->disk_image,
 			 size, NULL };
-	return spawn_tool(argv, err);
+	return spawn_tool_start(argv, job, err);
 }
 
 static int make_erofs(const struct vxn_plan *p, struct vxn_err *err)
@@ -153,21 +154,39 @@ static int copy_in(const struct vxn_plan *p, struct vxn_err *err)
 	return r;
 }
 
-int rootdisk_build(const struct vxn_plan *p, struct vxn_err *err)
+int rootdisk_start(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err)
 {
 	struct stat st;
 	int r;
 
+	memset(job, 0, sizeof(*job));
 	if (stat(p->rootfs, &st))
 		return err_set(err, errno, "rootfs %s", p->rootfs);
 	if (!S_ISDIR(st.st_mode))
 		return err_set(err, ENOTDIR, "rootfs %s", p->rootfs);
 	if (strcmp(p->disk_format, "erofs") == 0)
-		r = make_erofs(p, err);
+		r = make_erofs(p, err);  /* its size is known only at the end */
 	else if (strcmp(p->disk_format, "ext4") == 0)
-		r = make_ext4(p, err);
+		r = start_ext4(p, &job->mkfs, err);
 	else
 		return err_set(err, EINVAL, "unknown disk format %s", p->disk_format);
+	if (r) {
+		unlink(p->disk_image);
+		return err_wrap(err, "building the root disk");
+	}
+	job->started = true;
+	return 0;
+}
+
+int rootdisk_finish(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err)
+{
+	int r = 0;
+
+	if (!job->started)
+		return err_set(err, EINVAL, "root disk not started");
+	job->started = false;
+	if (job->mkfs.pid > 0)
+		r = spawn_tool_wait(&job->mkfs, err);
 	if (r == 0)
 		r = copy_in(p, err);
 	if (r) {
@@ -175,4 +194,22 @@ int rootdisk_build(const struct vxn_plan *p, struct vxn_err *err)
 		return err_wrap(err, "building the root disk");
 	}
 	return 0;
+}
+
+void rootdisk_abort(const struct vxn_plan *p, struct rootdisk_job *job)
+{
+	if (!job->started)
+		return;
+	job->started = false;
+	spawn_tool_abort(&job->mkfs);
+	unlink(p->disk_image);
+}
+
+int rootdisk_build(const struct vxn_plan *p, struct vxn_err *err)
+{
+	struct rootdisk_job job;
+
+	if (rootdisk_start(p, &job, err))
+		return -1;
+	return rootdisk_finish(p, &job, err);
 }

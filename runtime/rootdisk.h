@@ -2,15 +2,30 @@
 #ifndef VXN_ROOTDISK_H
 #define VXN_ROOTDISK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
 #include "plan.h"
+#include "spawn.h"
 
 /* Write plan->disk_image (ext4 or erofs, as plan->disk_format says) from
  * plan->rootfs, then copy plan->copy_in into it. The image is created
  * exclusively; on failure it is removed. */
 int rootdisk_build(const struct vxn_plan *p, struct vxn_err *err);
+
+/* The same in two halves, so that the image can be attached and the domain
+ * built while mke2fs fills it: start leaves an ext4 image at its final size
+ * with mke2fs running on it (an EROFS image is finished: its size is known
+ * only at the end); finish waits for it and copies plan->copy_in in. The
+ * guest must not run before finish returned 0. abort kills and removes. */
+struct rootdisk_job {
+	bool started;
+	struct spawn_job mkfs;
+};
+int rootdisk_start(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err);
+int rootdisk_finish(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err);
+void rootdisk_abort(const struct vxn_plan *p, struct rootdisk_job *job);
 
 /* Bytes the ext4 image gets for a tree of used bytes / files (exposed for tests). */
 uint64_t rootdisk_ext4_size(uint64_t used, uint64_t files);

@@ -75,33 +75,71 @@ static const char *last_line(char *buf, size_t len)
 	return nl ? nl + 1 : buf;
 }
 
-int spawn_tool(char *const argv[], struct vxn_err *err)
+int spawn_tool_start(char *const argv[], struct spawn_job *job, struct vxn_err *err)
 {
-	char path[PATH_MAX], out[OUTPUT_MAX + 1];
-	int pipefd[2], status;
-	pid_t pid, parent = getpid();
+	char path[PATH_MAX];
+	int pipefd[2];
+	pid_t parent = getpid();
 
+	memset(job, 0, sizeof(*job));
+	job->out_fd = -1;
+	snprintf(job->name, sizeof(job->name), "%s", argv[0]);
 	if (tool_path(argv[0], path, sizeof(path)))
 		return err_set(err, ENOENT, "%s not found", argv[0]);
 	if (pipe2(pipefd, O_CLOEXEC))
 		return err_set(err, errno, "pipe");
-	pid = fork();
-	if (pid < 0) {
+	job->pid = fork();
+	if (job->pid < 0) {
+		job->pid = 0;
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return err_set(err, errno, "fork");
 	}
-	if (pid == 0)
+	if (job->pid == 0)
 		child_exec(path, argv, pipefd[1], parent);
 	close(pipefd[1]);
-	size_t len = drain(pipefd[0], out);
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	job->out_fd = pipefd[0];
+	return 0;
+}
+
+int spawn_tool_wait(struct spawn_job *job, struct vxn_err *err)
+{
+	char out[OUTPUT_MAX + 1];
+	int status;
+
+	if (job->pid <= 0)
+		return err_set(err, ECHILD, "%s: not started", job->name);
+	size_t len = drain(job->out_fd, out);
+	close(job->out_fd);
+	job->out_fd = -1;
+	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	job->pid = 0;
 	if (len)
-		log_debug("%s: %s", argv[0], out);
+		log_debug("%s: %s", job->name, out);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return err_set(err, 0, "%s failed (status 0x%x): %s", argv[0], status,
+		return err_set(err, 0, "%s failed (status 0x%x): %s", job->name, status,
 			       last_line(out, len));
 	return 0;
+}
+
+void spawn_tool_abort(struct spawn_job *job)
+{
+	if (job->pid <= 0)
+		return;
+	kill(job->pid, SIGKILL);
+	while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(job->out_fd);
+	job->pid = 0;
+	job->out_fd = -1;
+}
+
+int spawn_tool(char *const argv[], struct vxn_err *err)
+{
+	struct spawn_job job;
+
+	if (spawn_tool_start(argv, &job, err))
+		return -1;
+	return spawn_tool_wait(&job, err);
 }
