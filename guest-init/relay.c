@@ -210,6 +210,12 @@ static bool pump_output(struct relay *r, struct session *s, int fd, uint8_t type
 		return false;
 	if (n <= 0)
 		return true;
+	/* for tests/bench: how long from exec to the container's first output */
+	static bool first_seen;
+	if (s->stream == 0 && !first_seen) {
+		first_seen = true;
+		console_say("first output after %llu ms uptime", (unsigned long long)uptime_ms());
+	}
 	frame_put_stream(&r->out, type, s->stream, buf, (size_t)n);
 	s->credit -= (uint32_t)n + VXN_FRAME_HDR_BYTES;
 	return false;
