@@ -62,13 +62,11 @@ expect_eq "podman logs stderr" "$(podman logs trapped 2>&1 >/dev/null)" err1
 podman stop trapped plain >"$E/stop.out" 2>&1 &
 stopper=$!
 t0=$(now_us)
-# podman waits 5 s for the pid after KILL; the monitor outlives that when the
-# guest is slow to go (seen under emulation): podman says so, wait still works
-if ! podman stop -t 2 deaf >/dev/null 2>"$E/deaf-stop.err"; then
-  grep -q "did not die within timeout" "$E/deaf-stop.err" ||
-    fail "podman stop -t 2 deaf: $(cat "$E/deaf-stop.err")"
-  say "podman stop -t 2 deaf: $(tail -n 1 "$E/deaf-stop.err")"
-fi
+# podman waits 5 s for the pid after KILL: the monitor exits at once (a
+# child destroys the domain), so no "did not die within timeout" warning
+podman stop -t 2 deaf >/dev/null 2>"$E/deaf-stop.err" ||
+  fail "podman stop -t 2 deaf: $(cat "$E/deaf-stop.err")"
+! grep -q "did not die" "$E/deaf-stop.err" || fail "podman stop -t 2 deaf: $(cat "$E/deaf-stop.err")"
 took=$(seconds_since "$t0")
 wait $stopper || fail "podman stop trapped plain: $(cat "$E/stop.out")"
 say "podman stop -t 2 of a container ignoring TERM: $took s"
