@@ -14,7 +14,7 @@
 #include "cpus.h"
 #include "sessions.h"
 
-#define OUT_CAP (4 * (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD))
+#define OUT_CAP (16 * (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD))  /* the ring's size */
 #define IN_CAP (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 #define POLL_MS 250
 #define PFD_MAX (3 + 3 * (1 + RELAY_MAX_EXEC))  /* channel, SIGCHLD, uevents, 3 per session */

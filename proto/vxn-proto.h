@@ -83,7 +83,7 @@ void vxn_launch_free(struct vxn_launch *l);
 /* xenstore path, relative to the guest's home /local/domain/<domid>/, where the
  * monitor (vchan server, in dom0) publishes the ring. */
 #define VXN_XS_CHANNEL "data/vxn"
-#define VXN_RING_BYTES 65536u            /* each direction */
+#define VXN_RING_BYTES 262144u           /* each direction: a stream window (tests/bench: stdout) */
 
 enum vxn_frame_type {
 	VXN_F_STDIN = 1,      /* host -> guest: bytes for the process's stdin */

@@ -521,8 +521,10 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 }
 
 /* Give guest-init back what the container's stdout and stderr readers took
- * (and the frames' headers): a quarter window at a time, or all of it once
- * nothing waits for them; kept for later when the channel is full. */
+ * (and the frames' headers), a quarter window at a time: guest-init always
+ * keeps at least the rest of the window, and one CREDIT (an event for the
+ * guest) per frame cost stdout throughput. Kept for later when the channel
+ * is full. */
 static void give_output_credit(struct monitor *m)
 {
 	uint8_t buf[VXN_CREDIT_BYTES];
@@ -532,8 +534,7 @@ static void give_output_credit(struct monitor *m)
 		m->out_credit += (uint32_t)m->out[i].taken;
 		m->out[i].taken = 0;
 	}
-	bool idle = !outbuf_pending(&m->out[0]) && !outbuf_pending(&m->out[1]);
-	if (!m->ch || m->out_credit == 0 || (m->out_credit < VXN_STREAM_WINDOW / 4 && !idle))
+	if (!m->ch || m->out_credit < VXN_STREAM_WINDOW / 4)
 		return;
 	uint32_t n = m->out_credit > VXN_STREAM_WINDOW ? VXN_STREAM_WINDOW : m->out_credit;
 	if (channel_send(m->ch, VXN_F_CREDIT, 0, buf, (uint32_t)vxn_credit_encode(n, buf), &err) == 0)

@@ -147,15 +147,15 @@ static void client_frame(struct exec_link *l, struct channel *ch)
 	l->started = true;
 }
 
-/* Give the guest back what the client took: a quarter window at a time, or
- * all of it once nothing waits for the client. Kept for later when the
+/* Give the guest back what the client took, a quarter window at a time (as
+ * for the container's own stdio, monitor.c). Kept for later when the
  * channel is full. */
 static void give_credit(struct exec_link *l, struct channel *ch)
 {
 	uint8_t buf[VXN_CREDIT_BYTES];
 	struct vxn_err err;
 
-	if (l->out_credit == 0 || (l->out_credit < VXN_STREAM_WINDOW / 4 && l->q_len > 0))
+	if (l->out_credit < VXN_STREAM_WINDOW / 4)
 		return;
 	if (channel_send(ch, VXN_F_CREDIT, l->stream, buf,
 			 (uint32_t)vxn_credit_encode(l->out_credit, buf), &err) == 0)
