@@ -13,7 +13,7 @@
 
 #define USER_MAX 32
 
-static ssize_t read_small(const char *path, char *buf, size_t cap)
+ssize_t proc_read_small(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -59,7 +59,7 @@ static bool real_uid(const char *pid, unsigned *uid)
 	char path[300], buf[2048];
 
 	snprintf(path, sizeof path, "/proc/%s/status", pid);
-	if (read_small(path, buf, sizeof buf) <= 0)
+	if (proc_read_small(path, buf, sizeof buf) <= 0)
 		return false;
 	char *u = strstr(buf, "\nUid:");
 	return u && sscanf(u + 5, "%u", uid) == 1;
@@ -72,7 +72,7 @@ static bool command_of(const char *pid, char out[VXN_PS_CMD_MAX + 1])
 	char path[300];
 
 	snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
-	ssize_t n = read_small(path, out, VXN_PS_CMD_MAX + 1);
+	ssize_t n = proc_read_small(path, out, VXN_PS_CMD_MAX + 1);
 	if (n <= 0)
 		return false;
 	while (n > 0 && out[n - 1] == '\0')

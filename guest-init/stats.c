@@ -1,10 +1,8 @@
 #include "stats.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ps.h"
 
@@ -17,17 +15,6 @@ static uint64_t meminfo_kib(const char *text, const char *key)
 		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
 			return strtoull(p + klen + 1, NULL, 10);
 	return 0;
-}
-
-static ssize_t read_text(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, cap - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
 }
 
 /* Online CPUs are the "cpuN" lines of /proc/stat (the first line is the sum). */
@@ -55,7 +42,7 @@ int guest_stats_read(struct vxn_guest_stats *s)
 	char text[4096];
 
 	memset(s, 0, sizeof *s);
-	if (read_text("/proc/meminfo", text, sizeof text) <= 0)
+	if (proc_read_small("/proc/meminfo", text, sizeof text) <= 0)
 		return -1;
 	s->mem_total_kib = meminfo_kib(text, "MemTotal");
 	if (s->mem_total_kib == 0)
