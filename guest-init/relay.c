@@ -72,8 +72,7 @@ static void on_credit_frame(struct session *s, const uint8_t *p, size_t n)
 		console_say("ignoring a malformed credit frame");
 		return;
 	}
-	/* never more than a window ahead, whatever the host says */
-	s->credit = more > VXN_STREAM_WINDOW - s->credit ? VXN_STREAM_WINDOW : s->credit + more;
+	s->credit = vxn_credit_add(s->credit, more, VXN_STREAM_WINDOW);
 }
 
 /* Frames about one stream's process; those of a stream that is gone are

@@ -180,6 +180,11 @@ int vxn_credit_decode(const uint8_t *p, size_t len, uint32_t *bytes)
 	return 0;
 }
 
+uint32_t vxn_credit_add(uint32_t have, uint32_t more, uint32_t window)
+{
+	return have >= window || more > window - have ? window : have + more;
+}
+
 static void le64_put(uint8_t *p, uint64_t v)
 {
 	le32_put(p, (uint32_t)v);

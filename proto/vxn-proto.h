@@ -176,6 +176,9 @@ size_t vxn_exit_encode(const struct vxn_exit *e, uint8_t out[VXN_EXIT_BYTES]);
 int vxn_exit_decode(const uint8_t *p, size_t len, struct vxn_exit *e);
 size_t vxn_credit_encode(uint32_t bytes, uint8_t out[VXN_CREDIT_BYTES]);
 int vxn_credit_decode(const uint8_t *p, size_t len, uint32_t *bytes);
+/* What a side holds after a CREDIT of more bytes: have + more, never beyond
+ * window, whatever the other side says. */
+uint32_t vxn_credit_add(uint32_t have, uint32_t more, uint32_t window);
 /* Error text: copies at most VXN_ERROR_MAX bytes into out (cap >= VXN_ERROR_MAX+1),
  * NUL-terminates, replaces bytes that are not printable ASCII with '?'.
  * -EPROTO if len > VXN_ERROR_MAX. */

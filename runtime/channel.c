@@ -152,3 +152,16 @@ int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *
 	ch->out_len += VXN_FRAME_HDR_BYTES + len;
 	return channel_flush(ch, err);
 }
+
+void channel_give_credit(struct channel *ch, uint16_t stream, uint32_t *pending)
+{
+	uint8_t buf[VXN_CREDIT_BYTES];
+	struct vxn_err err;
+
+	if (!ch || *pending < VXN_STREAM_WINDOW / 4)
+		return;
+	uint32_t n = *pending > VXN_STREAM_WINDOW ? VXN_STREAM_WINDOW : *pending;
+	if (channel_send(ch, VXN_F_CREDIT, stream, buf, (uint32_t)vxn_credit_encode(n, buf),
+			 &err) == 0)
+		*pending -= n;
+}

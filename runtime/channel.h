@@ -31,6 +31,12 @@ int channel_next_frame(struct channel *ch, struct vxn_frame_hdr *h, const uint8_
  * cannot hold it (check channel_out_space first). */
 int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *payload,
 		 uint32_t len, struct vxn_err *err);
+/* Give a stream's output credit (vxn-proto.h) back to the guest once *pending
+ * reaches a quarter window: the guest always keeps at least the rest of its
+ * window, and a CREDIT (an event for the guest) per frame cost stdout
+ * throughput. What is sent comes off *pending; a full channel keeps it for
+ * the next call. ch NULL: nothing. */
+void channel_give_credit(struct channel *ch, uint16_t stream, uint32_t *pending);
 /* Push queued bytes into the ring; call after each wake. */
 int channel_flush(struct channel *ch, struct vxn_err *err);
 size_t channel_out_space(const struct channel *ch);

@@ -474,8 +474,7 @@ static void guest_stdin_credit(struct monitor *m, const uint8_t *p, size_t len)
 		m->guest_failed = true;
 		return;
 	}
-	m->stdin_credit = more > VXN_STDIN_WINDOW - m->stdin_credit ? VXN_STDIN_WINDOW
-								    : m->stdin_credit + more;
+	m->stdin_credit = vxn_credit_add(m->stdin_credit, more, VXN_STDIN_WINDOW);
 }
 
 static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const uint8_t *p)
@@ -521,24 +520,14 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 }
 
 /* Give guest-init back what the container's stdout and stderr readers took
- * (and the frames' headers), a quarter window at a time: guest-init always
- * keeps at least the rest of the window, and one CREDIT (an event for the
- * guest) per frame cost stdout throughput. Kept for later when the channel
- * is full. */
+ * (and the frames' headers). */
 static void give_output_credit(struct monitor *m)
 {
-	uint8_t buf[VXN_CREDIT_BYTES];
-	struct vxn_err err;
-
 	for (int i = 0; i < 2; i++) {
 		m->out_credit += (uint32_t)m->out[i].taken;
 		m->out[i].taken = 0;
 	}
-	if (!m->ch || m->out_credit < VXN_STREAM_WINDOW / 4)
-		return;
-	uint32_t n = m->out_credit > VXN_STREAM_WINDOW ? VXN_STREAM_WINDOW : m->out_credit;
-	if (channel_send(m->ch, VXN_F_CREDIT, 0, buf, (uint32_t)vxn_credit_encode(n, buf), &err) == 0)
-		m->out_credit -= n;
+	channel_give_credit(m->ch, 0, &m->out_credit);
 }
 
 /* Every frame is taken from the channel at once: the guest keeps each

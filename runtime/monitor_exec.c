@@ -147,21 +147,6 @@ static void client_frame(struct exec_link *l, struct channel *ch)
 	l->started = true;
 }
 
-/* Give the guest back what the client took, a quarter window at a time (as
- * for the container's own stdio, monitor.c). Kept for later when the
- * channel is full. */
-static void give_credit(struct exec_link *l, struct channel *ch)
-{
-	uint8_t buf[VXN_CREDIT_BYTES];
-	struct vxn_err err;
-
-	if (l->out_credit < VXN_STREAM_WINDOW / 4)
-		return;
-	if (channel_send(ch, VXN_F_CREDIT, l->stream, buf,
-			 (uint32_t)vxn_credit_encode(l->out_credit, buf), &err) == 0)
-		l->out_credit = 0;
-}
-
 /* Queued frames to the client, one message each, as far as its socket takes
  * them. false when the client is gone (or its last frame, EXIT, went). */
 static bool link_flush(struct exec_link *l, struct channel *ch)
@@ -196,7 +181,7 @@ static bool link_flush(struct exec_link *l, struct channel *ch)
 		link_close(l);
 		return false;
 	}
-	give_credit(l, ch);
+	channel_give_credit(ch, l->stream, &l->out_credit);
 	return true;
 }
 
@@ -214,8 +199,8 @@ void execs_poll_done(struct exec_links *x, struct channel *ch, const struct poll
 	}
 	/* credit that did not fit the channel before */
 	for (int i = 0; i < EXEC_LINKS_MAX; i++)
-		if (x->l[i].fd >= 0 && x->l[i].out_credit)
-			give_credit(&x->l[i], ch);
+		if (x->l[i].fd >= 0)
+			channel_give_credit(ch, x->l[i].stream, &x->l[i].out_credit);
 }
 
 static struct exec_link *link_of(struct exec_links *x, uint16_t stream)
@@ -309,8 +294,7 @@ bool execs_guest_frame(struct exec_links *x, struct channel *ch, const struct vx
 	if (!(l = link_of(x, h->stream)))
 		return true;  /* its client is gone */
 	if (h->type == VXN_F_CREDIT) {
-		l->stdin_credit = more > VXN_STDIN_WINDOW - l->stdin_credit ? VXN_STDIN_WINDOW
-									  : l->stdin_credit + more;
+		l->stdin_credit = vxn_credit_add(l->stdin_credit, more, VXN_STDIN_WINDOW);
 		return true;
 	}
 	if (!link_queue(l, h, p)) {

@@ -112,6 +112,12 @@ static void test_credit(void **state)
 	vxn_credit_encode(1, buf);
 	assert_int_equal(vxn_credit_decode(buf, 3, &out), -EPROTO);
 	assert_int_equal(vxn_credit_decode(buf, 5, &out), -EPROTO);
+	/* what a side holds after a credit: never beyond its window */
+	assert_int_equal(vxn_credit_add(0, 100, 1000), 100);
+	assert_int_equal(vxn_credit_add(900, 100, 1000), 1000);
+	assert_int_equal(vxn_credit_add(900, 101, 1000), 1000);
+	assert_int_equal(vxn_credit_add(1, UINT32_MAX, 1000), 1000);
+	assert_int_equal(vxn_credit_add(1000, 1, 1000), 1000);
 }
 
 static void test_winsize(void **state)
