@@ -291,9 +291,31 @@ static bool create_confirmed(const struct monitor *m)
 
 /* ------------------------------------------------------------ teardown */
 
-static void monitor_teardown(struct monitor *m)
+/* Everything but the domain and its loop device: the container's stdio,
+ * the pty, the channel, exec sessions, the control socket, the console. */
+static void release_links(struct monitor *m)
 {
 	char path[PATH_MAX];
+
+	execs_close_all(&m->execs);
+	channel_close(m->ch);
+	m->ch = NULL;
+	if (m->ctl_fd >= 0) {
+		unlink(state_path(m, CONTROL_SOCKET, path, sizeof(path)));
+		close(m->ctl_fd);
+		m->ctl_fd = -1;
+	}
+	for (int i = 0; i < 2; i++)
+		outbuf_dispose(&m->out[i]);
+	int fds[] = { m->pty_fd, m->console_fd, m->console_log, m->sig_fd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	m->pty_fd = m->console_fd = m->console_log = m->sig_fd = -1;
+}
+
+static void monitor_teardown(struct monitor *m)
+{
 	struct vxn_err err;
 	struct phase t;
 
@@ -302,16 +324,9 @@ static void monitor_teardown(struct monitor *m)
 		log_warn("monitor: %s", err.msg);
 	phase_end(&t, "teardown-destroy");
 	m->have_domain = false;
-	execs_close_all(&m->execs);
-	channel_close(m->ch);
-	m->ch = NULL;
+	release_links(m);
 	loop_detach(m->loop_fd);
 	m->loop_fd = -1;
-	if (m->ctl_fd >= 0) {
-		unlink(state_path(m, CONTROL_SOCKET, path, sizeof(path)));
-		close(m->ctl_fd);
-		m->ctl_fd = -1;
-	}
 	xen_close(m->xen);
 	m->xen = NULL;
 	phase_end(&t, "teardown-rest");
@@ -360,29 +375,6 @@ static _Noreturn void monitor_exit(struct monitor *m, int status)
 	    (m->killed || (m->have_exit && m->exit.kind == VXN_EXIT_SIGNAL)))
 		exit_like(&(struct vxn_exit){ .kind = VXN_EXIT_SIGNAL, .value = status - 128 });
 	_exit(status);
-}
-
-/* Everything but the domain and its loop device: the container's stdio,
- * the pty, the channel, exec sessions, the control socket, the console. */
-static void release_links(struct monitor *m)
-{
-	char path[PATH_MAX];
-
-	execs_close_all(&m->execs);
-	channel_close(m->ch);
-	m->ch = NULL;
-	if (m->ctl_fd >= 0) {
-		unlink(state_path(m, CONTROL_SOCKET, path, sizeof(path)));
-		close(m->ctl_fd);
-		m->ctl_fd = -1;
-	}
-	for (int i = 0; i < 2; i++)
-		outbuf_dispose(&m->out[i]);
-	int fds[] = { m->pty_fd, m->console_fd, m->console_log, m->sig_fd };
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	m->pty_fd = m->console_fd = m->console_log = m->sig_fd = -1;
 }
 
 /* The container has ended, but destroying its domain takes seconds (libxl
@@ -597,8 +589,8 @@ static bool handle_session_request(struct monitor *m, const char *req, int fd)
 		if (!m->hello) {
 			control_reply(fd, "error: the guest is not up yet");
 		} else {
-			execs_query(&m->execs, m->ch, fd,
-				    req[1] == 's' ? VXN_F_PS_REQUEST : VXN_F_STATS_REQUEST);
+			execs_query(&m->execs, m->ch, fd, strcmp(req, "ps") == 0 ?
+				    VXN_F_PS_REQUEST : VXN_F_STATS_REQUEST);
 			return true;
 		}
 	} else if (strcmp(req, "pids") == 0) {
