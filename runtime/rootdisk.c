@@ -204,12 +204,3 @@ void rootdisk_abort(const struct vxn_plan *p, struct rootdisk_job *job)
 	spawn_tool_abort(&job->mkfs);
 	unlink(p->disk_image);
 }
-
-int rootdisk_build(const struct vxn_plan *p, struct vxn_err *err)
-{
-	struct rootdisk_job job;
-
-	if (rootdisk_start(p, &job, err))
-		return -1;
-	return rootdisk_finish(p, &job, err);
-}

@@ -9,16 +9,14 @@
 #include "plan.h"
 #include "spawn.h"
 
-/* Write plan->disk_image (ext4 or erofs, as plan->disk_format says) from
- * plan->rootfs, then copy plan->copy_in into it. The image is created
- * exclusively; on failure it is removed. */
-int rootdisk_build(const struct vxn_plan *p, struct vxn_err *err);
-
-/* The same in two halves, so that the image can be attached and the domain
- * built while mke2fs fills it: start leaves an ext4 image at its final size
+/* Build plan->disk_image (ext4 or erofs, as plan->disk_format says) from
+ * plan->rootfs, then copy plan->copy_in into it, in two halves so that the
+ * image can be attached and the domain built while mke2fs fills it: start
+ * creates the image exclusively and leaves an ext4 image at its final size
  * with mke2fs running on it (an EROFS image is finished: its size is known
  * only at the end); finish waits for it and copies plan->copy_in in. The
- * guest must not run before finish returned 0. abort kills and removes. */
+ * guest must not run before finish returned 0. On failure the image is
+ * removed; abort kills and removes. */
 struct rootdisk_job {
 	bool started;
 	struct spawn_job mkfs;
