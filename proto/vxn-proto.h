@@ -127,7 +127,7 @@ enum vxn_frame_type {
  * a stream that guest-init has not given back (it holds them until the
  * process reads them), so guest-init never has to leave a frame in the ring
  * and the frames behind it (a CREDIT, a SIGNAL) are never held up. */
-#define VXN_STDIN_WINDOW (4u * 16384u)
+#define VXN_STDIN_WINDOW (4u * VXN_FRAME_MAX_PAYLOAD)  /* four frames */
 #define VXN_FRAME_MAX_PAYLOAD 16384u
 #define VXN_ERROR_MAX 1024u
 
