@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "launch-read.h"
 #include "mounts.h"
+#include "pool.h"
 #include "relay.h"
 
 #define ROOT_DEVICE_WAIT_MS 10000
@@ -120,9 +121,13 @@ int main(void)
 	int sigfd = signals_setup(&err);
 	if (sigfd < 0 || mount_early(&err) != 0 || modules_load(&err) != 0)
 		fatal(&err);
+	bool pooled = pool_mode();
+	if (pooled && pool_wait_for_monitor(&err) != 0)
+		fatal(&err);
 	/* the channel comes first so that every later failure reaches the host */
 	connect_host(sigfd, &err);
-	if (launch_read(VXN_LAUNCH_PATH, &launch, &err) != 0)
+	if ((pooled ? pool_receive_launch(&relay, &launch, &err)
+		    : launch_read(VXN_LAUNCH_PATH, &launch, &err)) != 0)
 		fatal(&err);
 	prepare_root(&launch, &err);
 	start_process(&launch, &proc, &err);

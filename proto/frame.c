@@ -50,6 +50,7 @@ static uint32_t frame_max_len(uint8_t type)
 	case VXN_F_EXEC_STARTED:
 	case VXN_F_PS_REQUEST:
 	case VXN_F_STATS_REQUEST:
+	case VXN_F_LAUNCH_END:
 		return 0;
 	case VXN_F_STATS_REPLY:
 		return VXN_GUEST_STATS_BYTES;

@@ -85,6 +85,15 @@ void vxn_launch_free(struct vxn_launch *l);
 #define VXN_XS_CHANNEL "data/vxn"
 #define VXN_RING_BYTES 262144u           /* each direction: a stream window (tests/bench: stdout) */
 
+/* The warm pool (runtime/pool.c): a guest booted without launch data in its
+ * initramfs writes this key (guest-writable data/) once guest-init waits for
+ * a monitor, which then sends the launch data as LAUNCH frames, at most
+ * VXN_POOL_LAUNCH_MAX bytes of it so that all of it is queued before any
+ * other frame (larger launch data boots a guest of its own). */
+#define VXN_XS_POOL_READY "data/vxn-pool"
+#define VXN_POOL_READY_VALUE "waiting"
+#define VXN_POOL_LAUNCH_MAX (64u * 1024u)
+
 enum vxn_frame_type {
 	VXN_F_STDIN = 1,      /* host -> guest: bytes for the process's stdin */
 	VXN_F_STDIN_EOF = 2,  /* host -> guest: close the process's stdin */
@@ -109,7 +118,10 @@ enum vxn_frame_type {
 				   * stream N's reader took this many more output bytes;
 				   * guest -> host: stream N's process took this many
 				   * more stdin bytes (see below) */
-	VXN_F_TYPE_MAX = 16,
+	VXN_F_LAUNCH = 17,        /* host -> guest, warm pool only: the next bytes of the
+				   * launch data (vxn_launch_encode), before any other frame */
+	VXN_F_LAUNCH_END = 18,    /* host -> guest: the launch data is complete (empty) */
+	VXN_F_TYPE_MAX = 18,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the

@@ -43,6 +43,8 @@ static const struct cli_verb verbs[] = {
 	{ "ps", cmd_ps, "[--format|-f table|json] ID",
 	  "list the container's processes (json: the host pids that stand for them)" },
 	{ "spec", cmd_spec, "[--bundle|-b BUNDLE]", "write a default config.json into the bundle" },
+	{ "pool", cmd_pool, "fill N | drain | list",
+	  "warm pool: guests booted ahead, taken by create (not a runc verb)" },
 };
 
 #define NVERBS (sizeof verbs / sizeof verbs[0])

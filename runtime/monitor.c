@@ -30,6 +30,7 @@
 #include "pty.h"
 #include "outbuf.h"
 #include "phase.h"
+#include "pool.h"
 #include "xen.h"
 
 #define CONSOLE_LOG_MAX (1024 * 1024)
@@ -224,6 +225,72 @@ static int terminal_setup(struct monitor *m, struct vxn_err *err)
 	return 0;
 }
 
+/* A warm pool guest (pool.h) rather than one booted for us: taken, paused
+ * (a created container's guest is paused either way), its root disk
+ * hot-plugged. Its guest-init reads the launch data from the channel; launch
+ * data too large to be queued before any other frame boots a guest of its
+ * own. 1 when taken, 0 when not, -1 on error. */
+static int take_pool_guest(struct monitor *m, uint8_t **launch, size_t *len,
+			   struct vxn_err *err)
+{
+	const struct vxn_plan *p = m->a->plan;
+	int r;
+
+	if (vxn_launch_encode(&p->launch, launch, len))
+		return err_set(err, EINVAL, "encoding the launch data");
+	if (*len > VXN_POOL_LAUNCH_MAX) {
+		log_debug("monitor: launch data of %zu bytes: no pool guest", *len);
+		return 0;
+	}
+	r = pool_claim(m->xen, p, &m->domid, err);
+	if (r <= 0)
+		return r;
+	m->have_domain = true;
+	phase_end(&m->ph, "pool-claim");
+	if (xen_pause(m->xen, m->domid, err) ||
+	    xen_attach_disk(m->xen, m->domid, p, m->loop_path, err))
+		return -1;
+	phase_end(&m->ph, "pool-disk-attach");
+	return 1;
+}
+
+/* Queued before anything else can be: guest-init reads LAUNCH frames first. */
+static int send_launch(struct monitor *m, const uint8_t *launch, size_t len,
+		       struct vxn_err *err)
+{
+	for (size_t off = 0; off < len; off += VXN_FRAME_MAX_PAYLOAD) {
+		size_t n = len - off < VXN_FRAME_MAX_PAYLOAD ? len - off : VXN_FRAME_MAX_PAYLOAD;
+		if (channel_send(m->ch, VXN_F_LAUNCH, 0, launch + off, (uint32_t)n, err))
+			return -1;
+	}
+	return channel_send(m->ch, VXN_F_LAUNCH_END, 0, NULL, 0, err);
+}
+
+static int make_domain(struct monitor *m, struct vxn_err *err)
+{
+	const struct vxn_plan *p = m->a->plan;
+	uint8_t *launch = NULL;
+	size_t len = 0;
+	int pooled = take_pool_guest(m, &launch, &len, err);
+
+	if (pooled == 0) {
+		if (xen_create_paused(m->xen, p, m->loop_path, &m->domid, err)) {
+			free(launch);
+			return -1;
+		}
+		phase_end(&m->ph, "libxl-create");
+		m->have_domain = true;
+	}
+	log_debug("monitor: domain %s (domid %u) %s paused in %ld ms", p->name, m->domid,
+		  pooled > 0 ? "taken from the pool" : "created", elapsed_ms(m));
+	if (pooled >= 0 && (xen_watch_death(m->xen, m->domid, err) ||
+			    channel_open(m->domid, &m->ch, err) ||
+			    (pooled > 0 && send_launch(m, launch, len, err))))
+		pooled = -1;
+	free(launch);
+	return pooled < 0 ? -1 : 0;
+}
+
 static int monitor_setup(struct monitor *m, struct vxn_err *err)
 {
 	const struct vxn_plan *p = m->a->plan;
@@ -234,13 +301,7 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	    loop_attach(p->disk_image, p->disk_readonly, &m->loop_fd, m->loop_path, err))
 		return -1;
 	phase_end(&m->ph, "loop-attach");
-	if (xen_create_paused(m->xen, p, m->loop_path, &m->domid, err))
-		return -1;
-	phase_end(&m->ph, "libxl-create");
-	m->have_domain = true;
-	log_debug("monitor: domain %s (domid %u) created paused in %ld ms", p->name, m->domid,
-		  elapsed_ms(m));
-	if (xen_watch_death(m->xen, m->domid, err) || channel_open(m->domid, &m->ch, err))
+	if (make_domain(m, err))
 		return -1;
 	m->ctl_fd = control_listen(m->a->state_dir, err);
 	if (m->ctl_fd < 0 || signals_setup(m, err) || terminal_setup(m, err))

@@ -175,6 +175,54 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 	return 0;
 }
 
+/* FNV-1a: a name tag, not a defence (the pool is the host's own). */
+static uint64_t fnv1a64(const char *t)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *t; t++)
+		h = (h ^ (uint8_t)*t) * 0x100000001b3ull;
+	return h;
+}
+
+/* Everything a warm pool guest is booted with (xen.c's build info), so that a
+ * container is only given a pool guest that it would have been built as. */
+static int plan_pool_prefix(struct vxn_plan *p, const char *base_initramfs)
+{
+	char *what = NULL;
+
+	if (asprintf(&what, "%llu %llu %u %u\n%s\n%s\n%s", (unsigned long long)p->memory_kib,
+		     (unsigned long long)p->max_memory_kib, p->vcpus, p->max_vcpus, p->kernel,
+		     base_initramfs ? base_initramfs : "", p->cmdline) < 0)
+		return -1;
+	int r = asprintf(&p->pool_prefix, PLAN_POOL_PREFIX "%016llx:",
+			 (unsigned long long)fnv1a64(what));
+	free(what);
+	if (r < 0)
+		p->pool_prefix = NULL;
+	return r < 0 ? -1 : 0;
+}
+
+int plan_for_pool(const struct vxn_config *c, struct vxn_plan *p, struct vxn_err *err)
+{
+	const struct vxn_spec none = { 0 };
+	uint64_t mib;
+
+	memset(p, 0, sizeof *p);
+	if (plan_memory(&none, c, &mib, err) < 0 || plan_vcpus(&none, c, &p->vcpus, err) < 0)
+		return -1;
+	p->memory_kib = p->max_memory_kib = mib * 1024;
+	p->max_vcpus = p->vcpus;
+	p->kernel = strdup(c->kernel);
+	p->ramdisk = strdup(c->initramfs);
+	p->cmdline = strdup(c->kernel_args ? c->kernel_args : "");
+	if (!p->kernel || !p->ramdisk || !p->cmdline || plan_pool_prefix(p, c->initramfs)) {
+		plan_free(p);
+		return err_set(err, ENOMEM, "plan");
+	}
+	return 0;
+}
+
 int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
 		   const char *bundle, const char *state_dir, struct vxn_plan *p,
 		   struct vxn_err *err)
@@ -189,7 +237,8 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	p->memory_kib = mib * 1024;
 	if (plan_maxima(s, p, err) < 0)
 		goto fail;
-	if (!(p->launch.root_fstype = strdup(p->disk_format))) {
+	if (!(p->launch.root_fstype = strdup(p->disk_format)) ||
+	    plan_pool_prefix(p, c->initramfs)) {
 		err_set(err, ENOMEM, "plan");
 		goto fail;
 	}
@@ -210,6 +259,7 @@ void plan_free(struct vxn_plan *p)
 	free(p->rootfs);
 	free(p->disk_image);
 	free(p->disk_format);
+	free(p->pool_prefix);
 	vxn_launch_free(&p->launch);
 	for (size_t i = 0; p->copy_in && i < p->ncopy_in; i++) {
 		free(p->copy_in[i].source);

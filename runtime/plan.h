@@ -38,12 +38,22 @@ struct vxn_plan {
 	struct vxn_launch launch;
 	struct vxn_copy_in *copy_in;
 	size_t ncopy_in;
+	/* "vxn-pool:<tag>:": the names of the warm pool guests this container may
+	 * take (runtime/pool.c), the tag a hash of everything they are booted
+	 * with: memory, vcpus and their maxima, kernel, base initramfs, command
+	 * line. A container ID has no ':', so no container's domain has it. */
+	char *pool_prefix;
 };
+
+#define PLAN_POOL_PREFIX "vxn-pool:"
 
 /* bundle: absolute bundle path; state_dir: ROOT/ID. */
 int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c,
 		   const char *id, const char *bundle, const char *state_dir,
 		   struct vxn_plan *p, struct vxn_err *err);
+/* A warm pool guest as vxn.conf sizes it: no name (the pool picks one), no
+ * disk, the base initramfs (no launch data) as its ramdisk, pool_prefix set. */
+int plan_for_pool(const struct vxn_config *c, struct vxn_plan *p, struct vxn_err *err);
 /* The process part of the launch data (args, env, cwd, ids, umask, rlimits,
  * terminal and its size, hostname) from s, as `exec` needs it on its own. */
 int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err);

@@ -175,13 +175,15 @@ static int config_from_plan(libxl_ctx *lx, const struct vxn_plan *p, const char 
 	libxl_domain_build_info_init_type(&dc->b_info, LIBXL_DOMAIN_TYPE_PV);
 	if (build_info_from_plan(lx, p, &dc->b_info))
 		return -1;
-	dc->disks = calloc(1, sizeof(*dc->disks));
-	if (!dc->disks)
-		return -1;
-	dc->num_disks = 1;
-	libxl_device_disk_init(&dc->disks[0]);
-	if (disk_from_plan(p, loop_dev, &dc->disks[0]))
-		return -1;
+	if (loop_dev) {
+		dc->disks = calloc(1, sizeof(*dc->disks));
+		if (!dc->disks)
+			return -1;
+		dc->num_disks = 1;
+		libxl_device_disk_init(&dc->disks[0]);
+		if (disk_from_plan(p, loop_dev, &dc->disks[0]))
+			return -1;
+	}
 	/* libxl never acts on these itself; the monitor watches the events and
 	 * destroys the domain. They document the intent for xl and friends. */
 	dc->on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
@@ -265,7 +267,7 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 	}
 	log_debug("libxl_domain_create_new %s (kernel %s, ramdisk %s, %llu KiB, %u vcpus, xvda %s %s)",
 		  p->name, p->kernel, p->ramdisk, (unsigned long long)p->memory_kib, p->vcpus,
-		  loop_dev, p->disk_readonly ? "ro" : "rw");
+		  loop_dev ? loop_dev : "none", p->disk_readonly ? "ro" : "rw");
 	if (check_free_memory(x->lx, &dc, err))
 		goto out;
 	last_error[0] = '\0';
@@ -281,7 +283,7 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 		goto out;
 	}
 	log_debug("domain %s created paused: domid %u", p->name, id);
-	if (publish_disk(id, loop_dev, err)) {
+	if (loop_dev && publish_disk(id, loop_dev, err)) {
 		libxl_domain_destroy(x->lx, id, NULL);
 		goto out;
 	}
@@ -289,6 +291,33 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 	r = 0;
 out:
 	libxl_domain_config_dispose(&dc);
+	return r;
+}
+
+int xen_attach_disk(struct xen_ctx *x, uint32_t domid, const struct vxn_plan *p,
+		    const char *loop_dev, struct vxn_err *err)
+{
+	libxl_device_disk d;
+	int rc, r = -1;
+
+	libxl_device_disk_init(&d);
+	if (disk_from_plan(p, loop_dev, &d)) {
+		err_set(err, ENOMEM, "building the disk configuration");
+		goto out;
+	}
+	last_error[0] = '\0';
+	rc = libxl_device_disk_add(x->lx, domid, &d, NULL);
+	log_debug("libxl_device_disk_add %u xvda %s: rc %d", domid, loop_dev, rc);
+	if (rc) {
+		if (last_error[0])
+			err_set(err, 0, "attaching the root disk failed: %s", last_error);
+		else
+			lx_err(err, rc, "attaching the root disk");
+		goto out;
+	}
+	r = publish_disk(domid, loop_dev, err);
+out:
+	libxl_device_disk_dispose(&d);
 	return r;
 }
 
@@ -316,6 +345,62 @@ int xen_destroy(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
 
 	log_debug("libxl_domain_destroy %u: rc %d", domid, rc);
 	return rc ? lx_err(err, rc, "destroying the domain") : 0;
+}
+
+int xen_rename(struct xen_ctx *x, uint32_t domid, const char *old_name, const char *new_name,
+	       struct vxn_err *err)
+{
+	int rc = libxl_domain_rename(x->lx, domid, old_name, new_name);
+
+	log_debug("libxl_domain_rename %u %s -> %s: rc %d", domid, old_name, new_name, rc);
+	return rc ? lx_err(err, rc, "renaming the domain") : 0;
+}
+
+/* The guest's data/ key (guest-written: bounded, compared, never kept). */
+static bool guest_key_is(struct xs_handle *xs, uint32_t domid, const char *key,
+			 const char *want)
+{
+	char path[128];
+	unsigned int len = 0;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
+	char *v = xs_read(xs, XBT_NULL, path, &len);
+	bool is = v && len == strlen(want) && memcmp(v, want, len) == 0;
+	free(v);
+	return is;
+}
+
+int xen_list_by_prefix(struct xen_ctx *x, const char *prefix, struct xen_named_domain *out,
+		       size_t cap, size_t *n, struct vxn_err *err)
+{
+	int count = 0;
+	libxl_dominfo *info = libxl_list_domain(x->lx, &count);
+	struct xs_handle *xs;
+
+	*n = 0;
+	if (!info)
+		return err_set(err, 0, "libxl: listing the domains failed");
+	xs = xs_open(0);
+	if (!xs) {
+		libxl_dominfo_list_free(info, count);
+		return err_set(err, errno, "connecting to xenstore");
+	}
+	for (int i = 0; i < count && *n < cap; i++) {
+		char *name = libxl_domid_to_name(x->lx, info[i].domid);
+		if (name && strncmp(name, prefix, strlen(prefix)) == 0 &&
+		    strlen(name) < sizeof(out->name)) {
+			struct xen_named_domain *d = &out[(*n)++];
+			d->domid = info[i].domid;
+			strcpy(d->name, name);
+			d->alive = !info[i].shutdown && !info[i].dying;
+			d->ready = d->alive && guest_key_is(xs, d->domid, VXN_XS_POOL_READY,
+							    VXN_POOL_READY_VALUE);
+		}
+		free(name);
+	}
+	xs_close(xs);
+	libxl_dominfo_list_free(info, count);
+	return 0;
 }
 
 int xen_domid_by_name(struct xen_ctx *x, const char *name, uint32_t *domid,

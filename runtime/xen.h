@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -57,10 +58,29 @@ void xen_close(struct xen_ctx *ctx);  /* NULL is fine */
  * may xen_open a new one. NULL is fine. */
 void xen_forget_after_fork(struct xen_ctx *ctx);
 
-/* Build the PV domain the plan describes, root disk xvda on loop_dev;
- * libxl leaves it paused. On failure nothing of it is left. */
+/* Build the PV domain the plan describes, root disk xvda on loop_dev (NULL:
+ * no disk, a warm pool guest); libxl leaves it paused. On failure nothing of
+ * it is left. */
 int xen_create_paused(struct xen_ctx *ctx, const struct vxn_plan *plan, const char *loop_dev,
 		      uint32_t *domid, struct vxn_err *err);
+/* Hot-plug the plan's root disk (xvda on loop_dev) into an existing domain,
+ * the same backend as at create; the guest sees it once it runs. */
+int xen_attach_disk(struct xen_ctx *ctx, uint32_t domid, const struct vxn_plan *plan,
+		    const char *loop_dev, struct vxn_err *err);
+/* libxl renames only while the name is still old_name (in one xenstore
+ * transaction): two callers cannot both win the same domain. */
+int xen_rename(struct xen_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name,
+	       struct vxn_err *err);
+
+struct xen_named_domain {
+	uint32_t domid;
+	char name[96];
+	bool alive;   /* neither shut down nor dying */
+	bool ready;   /* alive, and its guest-init waits for a monitor (VXN_XS_POOL_READY) */
+};
+/* The domains whose names start with prefix (at most cap of them). */
+int xen_list_by_prefix(struct xen_ctx *ctx, const char *prefix, struct xen_named_domain *out,
+		       size_t cap, size_t *n, struct vxn_err *err);
 int xen_unpause(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
 int xen_pause(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
 int xen_destroy(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);

@@ -166,6 +166,45 @@ static void test_maxima(void **state)
 	assert_non_null(strstr(err.msg, "org.xenproject.vxn.max-vcpus"));
 }
 
+/* A container may take a pool guest only when the guest was booted as the
+ * container's own would be: same memory, vcpus, maxima, kernel, command line. */
+static void expect_pool_match(const char *json, bool match)
+{
+	struct vxn_plan p, pool;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(plan_inline(json, &p, &err), 0);
+	assert_int_equal(plan_for_pool(&test_config, &pool, &err), 0);
+	assert_non_null(p.pool_prefix);
+	assert_non_null(pool.pool_prefix);
+	assert_int_equal(strncmp(pool.pool_prefix, PLAN_POOL_PREFIX, strlen(PLAN_POOL_PREFIX)), 0);
+	assert_int_equal(strcmp(p.pool_prefix, pool.pool_prefix) == 0, match);
+	/* no container ID has a ':', so no container's domain looks like a pool guest */
+	assert_null(strchr(p.name, ':'));
+	assert_string_equal(pool.ramdisk, test_config.initramfs);
+	assert_null(pool.name);
+	plan_free(&p);
+	plan_free(&pool);
+}
+
+#define POOL_SPEC(extra) "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"}" extra "}"
+
+static void test_pool_prefix(void **state)
+{
+	(void)state;
+	expect_pool_match(POOL_SPEC(""), true);
+	/* what lives in the launch data does not matter */
+	expect_pool_match(POOL_SPEC(",\"hostname\":\"h\""), true);
+	expect_pool_match(POOL_SPEC(",\"linux\":{\"resources\":{\"memory\":{\"limit\":134217728}}}"),
+			  false);
+	expect_pool_match(POOL_SPEC(",\"linux\":{\"resources\":{\"cpu\":{\"quota\":200000}}}"),
+			  false);
+	expect_pool_match(POOL_SPEC(",\"annotations\":{\"org.xenproject.vxn.max-memory\":\"256\"}"),
+			  false);
+	expect_pool_match(POOL_SPEC(",\"annotations\":{\"org.xenproject.vxn.kernel\":\"/k\"}"),
+			  false);
+}
+
 static void test_mount_dotdot_is_host(void **state)
 {
 	(void)state;
@@ -191,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_golden_annotations), cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),
 		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
+		cmocka_unit_test(test_pool_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
