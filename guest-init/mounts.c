@@ -104,11 +104,15 @@ int modules_load(struct vxn_err *err)
 int device_wait(const char *path, int timeout_ms, struct vxn_err *err)
 {
 	const struct timespec step = { 0, 5 * 1000 * 1000 };
-	struct stat st;
 
+	/* opened, not only seen: a hot-plugged disk's node exists a moment
+	 * before the disk can be opened (ENXIO; a warm pool guest, lab) */
 	for (int waited = 0; waited <= timeout_ms; waited += 5) {
-		if (stat(path, &st) == 0)
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
 			return 0;
+		}
 		nanosleep(&step, NULL);
 	}
 	return err_set(err, ETIMEDOUT, "waiting for %s", path);

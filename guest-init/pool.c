@@ -1,59 +1,101 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <xenstore.h>
+#include <xen/io/xs_wire.h>
 
 #include "console.h"
-#include "cpus.h"
 
 #define LAUNCH_WAIT_MS 10000  /* the monitor queued it all before we ran */
 #define RECHECK_MS 1000
-#define NO_EVENTS_POLL_MS 20
+#define NO_WATCH_POLL_MS 50
+#define XENBUS_DEVICE "/dev/xen/xenbus"
 
 bool pool_mode(void)
 {
 	return access(VXN_LAUNCH_PATH, F_OK) != 0;
 }
 
-/* Taken means: our root disk was hot-plugged. The monitor publishes the
- * channel and queues the launch data before it attaches the disk (all while
- * we are paused), so once the disk is here the rest is too. The disk's
- * uevent wakes us: no xenstore watch (Debian's static libxenstore has no
- * reader thread, and a watch event is then taken for a reply) and no
- * polling of xenstore while the guest waits, perhaps for hours. */
+static bool channel_offered(struct xs_handle *xs)
+{
+	unsigned int len;
+	/* the server writes ring-ref and event-channel in one transaction */
+	char *v = xs_read(xs, XBT_NULL, VXN_XS_CHANNEL "/event-channel", &len);
+
+	free(v);
+	return v != NULL;
+}
+
+/* A xenstore watch read straight off the xenbus device: Debian's static
+ * libxenstore has no reader thread, so through it a watch event is taken for
+ * the reply to the next request (EINVAL, lab). Here the fd is only polled
+ * and drained: readable means "look again". -1 when it cannot be set. */
+static int watch_open(struct xs_handle *xs, const char *rel)
+{
+	static const char token[] = "vxn";
+	char path[96], msg[sizeof(struct xsd_sockmsg) + sizeof(path) + sizeof(token)];
+	unsigned int n;
+	char *domid = xs_read(xs, XBT_NULL, "domid", &n);
+	int ok = domid && n > 0 && n < 8 && strspn(domid, "0123456789") == n;
+
+	/* the kernel takes only absolute paths for watches */
+	if (ok)
+		snprintf(path, sizeof(path), "/local/domain/%s/%s", domid, rel);
+	free(domid);
+	if (!ok)
+		return -1;
+	size_t plen = strlen(path) + 1;
+	struct xsd_sockmsg h = { .type = XS_WATCH, .req_id = 1, .tx_id = 0,
+				 .len = (uint32_t)(plen + sizeof(token)) };
+	memcpy(msg, &h, sizeof(h));
+	memcpy(msg + sizeof(h), path, plen);
+	memcpy(msg + sizeof(h) + plen, token, sizeof(token));
+	int fd = open(XENBUS_DEVICE, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && write(fd, msg, sizeof(h) + h.len) != (ssize_t)(sizeof(h) + h.len)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* A monitor takes us (pool.h) and, once we are paused, publishes the
+ * channel: the watch fires then, and we see it when start unpauses us.
+ * Nothing polls xenstore while the guest waits (for hours perhaps): one read
+ * per event, one per RECHECK_MS in case an event was missed. */
 int pool_wait_for_monitor(struct vxn_err *err)
 {
 	struct xs_handle *xs = xs_open(0);
-	struct stat st;
 
 	if (!xs)
 		return err_set(err, errno, "connecting to xenstore");
+	int fd = watch_open(xs, VXN_XS_CHANNEL);
 	/* relative: in our own home, /local/domain/<domid>/ */
-	bool said = xs_write(xs, XBT_NULL, VXN_XS_POOL_READY, VXN_POOL_READY_VALUE,
-			     (unsigned)strlen(VXN_POOL_READY_VALUE));
-	int e = errno;
-	xs_close(xs);
-	if (!said)
+	if (!xs_write(xs, XBT_NULL, VXN_XS_POOL_READY, VXN_POOL_READY_VALUE,
+		      (unsigned)strlen(VXN_POOL_READY_VALUE))) {
+		int e = errno;
+		xs_close(xs);
+		if (fd >= 0)
+			close(fd);
 		return err_set(err, e, "xenstore: writing %s", VXN_XS_POOL_READY);
-	int fd = cpu_events_open();  /* every uevent, the disk's among them */
-	console_say("pool: waiting for a container at %llu ms uptime",
-		    (unsigned long long)uptime_ms());
-	while (stat(VXN_ROOT_DEVICE, &st) != 0) {
+	}
+	console_say("pool: waiting for a container at %llu ms uptime%s",
+		    (unsigned long long)uptime_ms(), fd < 0 ? " (no watch: polling)" : "");
+	while (!channel_offered(xs)) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		char buf[2048];
-		/* the timeout only guards against a missed event (fd -1: polling) */
-		if (poll(&pfd, fd >= 0 ? 1 : 0, fd >= 0 ? RECHECK_MS : NO_EVENTS_POLL_MS) > 0)
-			while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+		char buf[512];
+		if (poll(&pfd, fd >= 0 ? 1 : 0, fd >= 0 ? RECHECK_MS : NO_WATCH_POLL_MS) > 0)
+			while (read(fd, buf, sizeof buf) > 0)
 				;
 	}
 	if (fd >= 0)
 		close(fd);
+	xs_close(xs);
 	console_say("pool: taken at %llu ms uptime", (unsigned long long)uptime_ms());
 	return 0;
 }

@@ -455,6 +455,8 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 	return 0;
 }
 
+/* Then the monitor's last report: a warm pool guest is paused and given its
+ * launch data only now that its root disk is filled (monitor.c). */
 static int confirm_monitor(struct creation *c, struct vxn_err *err)
 {
 	char ok = 'k';
@@ -464,6 +466,8 @@ static int confirm_monitor(struct creation *c, struct vxn_err *err)
 		;
 	if (n != 1)
 		return err_set(err, errno, "the container's monitor went away");
+	if (wait_ready(c, c->monitor_sock, err))
+		return -1;
 	close(c->monitor_sock);
 	c->monitor_sock = -1;
 	return 0;

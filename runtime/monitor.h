@@ -17,8 +17,10 @@ struct monitor_args {
 	const struct vxn_plan *plan;
 	const char *pid_file;   /* NULL: none */
 	const char *console_socket;  /* terminal mode: where the pty master goes */
-	int ready_fd;           /* create's socket: monitor_ready out, then one confirmation
-				 * byte in once state.json exists (EOF: create died) */
+	int ready_fd;           /* create's socket: monitor_ready out, one confirmation
+				 * byte in once state.json exists and the root disk is
+				 * filled (EOF: create died), then a last monitor_ready
+				 * out once the guest is ready for start */
 	int lock_fd;            /* the state dir's flock (see container.c), held until exit */
 };
 
