@@ -66,8 +66,8 @@ static int watch_open(struct xs_handle *xs, const char *rel)
 
 /* A monitor takes us (pool.h) and, once we are paused, publishes the
  * channel: the watch fires then, and we see it when start unpauses us.
- * Nothing polls xenstore while the guest waits (for hours perhaps): one read
- * per event, one per RECHECK_MS in case an event was missed. */
+ * While the guest waits (for hours perhaps) it reads xenstore once per
+ * event and once per RECHECK_MS, in case an event was missed. */
 int pool_wait_for_monitor(struct vxn_err *err)
 {
 	struct xs_handle *xs = xs_open(0);

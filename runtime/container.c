@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "monitor.h"
 #include "phase.h"
+#include "pool.h"
 #include "plan.h"
 #include "ramdisk.h"
 #include "rootdisk.h"
@@ -613,8 +614,11 @@ int container_create(const struct vxn_globals *g, const char *id,
 		undo_creation(id, &c);
 		if (o->pid_file && c.monitor > 0)
 			unlink(o->pid_file);
-	} else if (monitor_pid) {
-		*monitor_pid = c.monitor;
+	} else {
+		if (monitor_pid)
+			*monitor_pid = c.monitor;
+		if (c.cfg.pool_size)
+			pool_refill_detached(g, g->root ? g->root : c.cfg.state_root, c.cfg.pool_size);
 	}
 	if (c.have_plan)
 		plan_free(&c.plan);

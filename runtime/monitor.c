@@ -265,6 +265,8 @@ static int make_domain(struct monitor *m, struct vxn_err *err)
 	if (pooled < 0)
 		return -1;
 	if (pooled == 0) {
+		free(m->launch);  /* in the ramdisk already */
+		m->launch = NULL;
 		if (xen_create_paused(m->xen, p, m->loop_path, &m->domid, err))
 			return -1;
 		phase_end(&m->ph, "libxl-create");

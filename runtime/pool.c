@@ -4,8 +4,11 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,4 +230,43 @@ int pool_print(const struct vxn_globals *g, FILE *out, struct vxn_err *err)
 		fprintf(out, "%-40s %-6u %s\n", d[i].name, d[i].domid,
 			d[i].ready ? "ready" : d[i].alive ? "booting" : "dead");
 	return 0;
+}
+
+/* In the detached grandchild: nothing of create's (its state directory's
+ * lock above all: delete waits on it) may stay open here. */
+static _Noreturn void refill_in_background(const struct vxn_globals *g, const char *root,
+					   unsigned size)
+{
+	struct vxn_err err;
+	int null = open("/dev/null", O_RDWR);
+
+	setsid();
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	close_range(3, ~0u, 0);
+	/* the state root itself is the lock: nothing to leave behind (a
+	 * container's lock is its own directory) */
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB))
+		_exit(0);  /* another refill is at it */
+	if (pool_fill(g, size, &err))
+		log_warn("pool refill: %s", err.msg);
+	_exit(0);
+}
+
+void pool_refill_detached(const struct vxn_globals *g, const char *root, unsigned size)
+{
+	pid_t child = fork();
+
+	if (child < 0) {
+		log_warn("pool refill: fork: %s", strerror(errno));
+		return;
+	}
+	if (child == 0) {
+		if (fork() == 0)
+			refill_in_background(g, root, size);
+		_exit(0);
+	}
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
 }

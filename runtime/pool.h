@@ -25,6 +25,10 @@ int pool_fill(const struct vxn_globals *g, unsigned size, struct vxn_err *err);
 int pool_drain(const struct vxn_globals *g, struct vxn_err *err);
 /* "NAME DOMID STATE" lines, STATE ready, booting or dead. */
 int pool_print(const struct vxn_globals *g, FILE *out, struct vxn_err *err);
+/* vxn.conf's pool_size: after a create, a detached process (reparented to
+ * init or the engine's subreaper) tops the pool up to size, one such
+ * process at a time; the caller does not wait for the guests' boot. */
+void pool_refill_detached(const struct vxn_globals *g, const char *root, unsigned size);
 /* The monitor's side: take a ready pool guest for p, renamed to p->name. 1
  * with *domid set, 0 when there is none, -1 on error. */
 int pool_claim(struct xen_ctx *x, const struct vxn_plan *p, uint32_t *domid,

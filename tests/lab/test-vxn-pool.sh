@@ -3,7 +3,8 @@
 # create takes one (renamed, paused, root disk hot-plugged, launch data over
 # the channel) and the container behaves as one booted for it (stdio apart,
 # stdin, hostname, exit codes, exec, signals); a container sized otherwise,
-# or one created when the pool is empty, boots its own; drain leaves nothing.
+# or one created when the pool is empty, boots its own; with pool_size in
+# vxn.conf, create tops the pool up in the background; drain leaves nothing.
 set -u
 export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -86,7 +87,30 @@ took_pool big && fail "a 96 MiB container took a 64 MiB pool guest"
 expect_eq "pool guests after the big container" "$(pool_ready)" 1
 vxn delete big || fail "delete big"
 
-# ---- 7. drain: nothing left
+# ---- 7. pool_size in vxn.conf: each create tops the pool up in the background
+conf=$LAB_WORK/pool.conf
+{ cat "$VXN_CONFIG"; echo "pool_size = 1"; } > "$conf"
+vxn pool drain || fail "pool drain before pool_size"
+wait_pool_ready() {
+  local i
+  for ((i = 0; i < 900; i++)); do
+    [ "$(pool_ready)" = 1 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+VXN_CONFIG=$conf vxn run --bundle "$LAB_WORK/cold" refill1 </dev/null >"$out/refill1.out" 2>&1
+expect_eq "run refill1 status" "$?" 5
+took_pool refill1 && fail "refill1 took a pool guest from an empty pool"
+wait_pool_ready || fail "pool_size = 1: no pool guest after a create"
+VXN_CONFIG=$conf vxn run --bundle "$LAB_WORK/cold" refill2 </dev/null >"$out/refill2.out" 2>&1
+expect_eq "run refill2 status" "$?" 5
+took_pool refill2 || fail "refill2 did not take the refilled pool guest"
+wait_pool_ready || fail "pool_size = 1: the pool was not topped up again"
+expect_eq "pool guests with pool_size = 1" "$(pool_guests)" 1
+vxn delete refill1 && vxn delete refill2 || fail "delete refill1/refill2"
+
+# ---- 8. drain: nothing left
 vxn pool drain || fail "pool drain"
 only_dom0 "after drain"
 no_loops "after drain"

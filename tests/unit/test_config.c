@@ -47,6 +47,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.kernel_args, "console=hvc0 quiet");
 	assert_string_equal(c.disk_format, "ext4");
 	assert_string_equal(c.state_root, "/run/vxn");
+	assert_int_equal(c.pool_size, 0);  /* the warm pool is opt-in */
 	config_free(&c);
 }
 
@@ -64,7 +65,8 @@ static void test_values(void **state)
 		"initramfs = /opt/vxn/init.cpio\n"
 		"kernel_args = console=hvc0 loglevel=3\n"
 		"disk_format = erofs\n"
-		"state_root = /run/vxn-alt\n"), 0);
+		"state_root = /run/vxn-alt\n"
+		"pool_size = 4\n"), 0);
 	assert_int_equal(config_load(path, &c, &err), 0);
 	assert_int_equal(c.memory_mib, 256);
 	assert_int_equal(c.vcpus, 2);
@@ -73,6 +75,7 @@ static void test_values(void **state)
 	assert_string_equal(c.kernel_args, "console=hvc0 loglevel=3");
 	assert_string_equal(c.disk_format, "erofs");
 	assert_string_equal(c.state_root, "/run/vxn-alt");
+	assert_int_equal(c.pool_size, 4);
 	config_free(&c);
 }
 
@@ -85,6 +88,7 @@ static void test_shipped(void **state)
 		fail_msg("configs/vxn.conf: %s", err.msg);
 	assert_int_equal(c.memory_mib, 64);
 	assert_string_equal(c.disk_format, "ext4");
+	assert_int_equal(c.pool_size, 0);
 	config_free(&c);
 }
 
@@ -120,6 +124,8 @@ static void test_errors(void **state)
 		{ "vcpus = 100000\n", "vcpus: must be an integer from 1 to" },
 		{ "disk_format = xfs\n", "disk_format: must be ext4 or erofs" },
 		{ "kernel = vmlinux\n", "kernel: must be an absolute path" },
+		{ "pool_size = 65\n", "pool_size: must be an integer from 0 to 64" },
+		{ "pool_size = -1\n", "pool_size: must be an integer from 0 to 64" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct vxn_config c;
