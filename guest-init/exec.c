@@ -35,6 +35,10 @@ static int open_pipes(struct proc *p, struct child_stdio *c, struct vxn_err *err
 	p->err_fd = er[0];
 	if (set_nonblock(p->in_fd) || set_nonblock(p->out_fd) || set_nonblock(p->err_fd))
 		return err_set(err, errno, "pipe flags");
+	/* a quarter window: the writer blocks (a switch to guest-init and back,
+	 * slow in a PV guest) four times per MiB rather than sixteen */
+	fcntl(p->out_fd, F_SETPIPE_SZ, (int)(VXN_STREAM_WINDOW / 4));
+	fcntl(p->err_fd, F_SETPIPE_SZ, (int)(VXN_STREAM_WINDOW / 4));
 	return 0;
 }
 

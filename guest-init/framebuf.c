@@ -66,6 +66,28 @@ int frame_peek(const struct byteq *q, struct vxn_frame_hdr *h, const uint8_t **p
 	return 1;
 }
 
+uint8_t *frame_reserve(struct byteq *q, size_t n)
+{
+	if (n > VXN_FRAME_MAX_PAYLOAD || VXN_FRAME_HDR_BYTES + n > byteq_room(q))
+		return NULL;
+	return q->data + q->len + VXN_FRAME_HDR_BYTES;
+}
+
+int frame_commit(struct byteq *q, uint8_t type, uint16_t stream, size_t n)
+{
+	struct vxn_frame_hdr h = { .type = type, .stream = stream, .len = (uint32_t)n };
+	struct vxn_frame_hdr check;
+	uint8_t *hdr = q->data + q->len;
+
+	if (n > VXN_FRAME_MAX_PAYLOAD || VXN_FRAME_HDR_BYTES + n > byteq_room(q))
+		return -ENOSPC;
+	vxn_frame_hdr_encode(&h, hdr);
+	if (vxn_frame_hdr_decode(hdr, &check) != 0)
+		return -EINVAL;
+	q->len += VXN_FRAME_HDR_BYTES + n;
+	return 0;
+}
+
 bool frame_room_for_output(const struct byteq *q)
 {
 	return byteq_room(q) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD +

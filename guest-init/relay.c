@@ -14,7 +14,7 @@
 #include "cpus.h"
 #include "sessions.h"
 
-#define OUT_CAP (16 * (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD))  /* the ring's size */
+#define OUT_CAP (VXN_RING_OUT_BYTES + VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)  /* a ring and a frame */
 #define IN_CAP (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 #define POLL_MS 250
 #define PFD_MAX (3 + 3 * (1 + RELAY_MAX_EXEC))  /* channel, SIGCHLD, uevents, 3 per session */
@@ -203,15 +203,15 @@ static void give_stdin_credit(struct relay *r, struct session *s)
  * there is nothing now (or no room, no credit), -1 at EOF. */
 static ssize_t read_output_frame(struct relay *r, struct session *s, int fd, uint8_t type)
 {
-	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
 	/* a frame costs its header too (vxn-proto.h) */
 	size_t max = s->credit > VXN_FRAME_HDR_BYTES ? s->credit - VXN_FRAME_HDR_BYTES : 0;
 
-	if (max > sizeof buf)
-		max = sizeof buf;
-	if (!frame_room_for_output(&r->out) || max == 0)
+	if (max > VXN_FRAME_MAX_PAYLOAD)
+		max = VXN_FRAME_MAX_PAYLOAD;
+	uint8_t *dst = frame_room_for_output(&r->out) ? frame_reserve(&r->out, max) : NULL;
+	if (!dst || max == 0)
 		return 0;
-	ssize_t n = read(fd, buf, max);
+	ssize_t n = read(fd, dst, max);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
 	if (n <= 0)
@@ -222,7 +222,7 @@ static ssize_t read_output_frame(struct relay *r, struct session *s, int fd, uin
 		first_seen = true;
 		console_say("first output after %llu ms uptime", (unsigned long long)uptime_ms());
 	}
-	frame_put_stream(&r->out, type, s->stream, buf, (size_t)n);
+	frame_commit(&r->out, type, s->stream, (size_t)n);
 	s->credit -= (uint32_t)n + VXN_FRAME_HDR_BYTES;
 	return n;
 }

@@ -83,7 +83,12 @@ void vxn_launch_free(struct vxn_launch *l);
 /* xenstore path, relative to the guest's home /local/domain/<domid>/, where the
  * monitor (vchan server, in dom0) publishes the ring. */
 #define VXN_XS_CHANNEL "data/vxn"
-#define VXN_RING_BYTES 262144u           /* each direction: a stream window (tests/bench: stdout) */
+/* Ring sizes: guest -> host holds a whole stream window, so guest-init can
+ * put a window's output in flight before it waits for credit (under
+ * emulation every wake-up on either side is slow: tests/bench, stdout);
+ * host -> guest carries stdin windows and control frames. */
+#define VXN_RING_OUT_BYTES (1024u * 1024u)
+#define VXN_RING_IN_BYTES (256u * 1024u)
 
 /* The warm pool (runtime/pool.c): a guest booted without launch data in its
  * initramfs writes this key (guest-writable data/) once guest-init waits for
@@ -134,13 +139,13 @@ enum vxn_frame_type {
  * given back with CREDIT frames (it starts with the whole window). The host gives credit as
  * the stream's reader takes the bytes, so a reader that stalls holds back
  * its own process only (its pipe fills), never the other streams. */
-#define VXN_STREAM_WINDOW (256u * 1024u)
+#define VXN_STREAM_WINDOW (1024u * 1024u)
 /* And the other way: the host sends at most this many STDIN payload bytes of
  * a stream that guest-init has not given back (it holds them until the
  * process reads them), so guest-init never has to leave a frame in the ring
  * and the frames behind it (a CREDIT, a SIGNAL) are never held up. */
 #define VXN_STDIN_WINDOW (4u * VXN_FRAME_MAX_PAYLOAD)  /* four frames */
-#define VXN_FRAME_MAX_PAYLOAD 16384u
+#define VXN_FRAME_MAX_PAYLOAD 65536u
 #define VXN_ERROR_MAX 1024u
 
 struct vxn_frame_hdr {

@@ -14,7 +14,7 @@
 #include "xen.h"
 
 #define FRAME_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
-#define IN_CAP (2 * FRAME_MAX)
+#define IN_CAP (4 * FRAME_MAX)
 #define OUT_CAP (4 * FRAME_MAX)
 
 struct channel {
@@ -26,6 +26,36 @@ struct channel {
 	size_t out_len;
 };
 
+/* dom0's gntalloc device shares at most `limit` pages for all its users
+ * together, 1024 by default: the rings of 3 containers (CHANNEL_PAGES each;
+ * lab: the 4th create failed with ENOSPC, and with the 256 KiB rings of the
+ * day before, the 8th). Raised when it runs out, by room for 64 more
+ * channels; a dom0 image can set it at boot instead (options xen_gntalloc
+ * limit=N). Pages count only while shared. */
+#define GNTALLOC_LIMIT "/sys/module/xen_gntalloc/parameters/limit"
+#define CHANNEL_PAGES ((VXN_RING_OUT_BYTES + VXN_RING_IN_BYTES) / 4096u + 1u)
+#define GNTALLOC_LIMIT_MAX (1u << 22)
+
+static bool raise_gntalloc_limit(void)
+{
+	unsigned long limit = 0;
+	FILE *f = fopen(GNTALLOC_LIMIT, "r+e");
+
+	if (!f)
+		return false;
+	bool ok = fscanf(f, "%lu", &limit) == 1 && limit < GNTALLOC_LIMIT_MAX;
+	unsigned long want = limit + 64ul * CHANNEL_PAGES;
+	if (ok) {
+		rewind(f);
+		ok = fprintf(f, "%lu\n", want < GNTALLOC_LIMIT_MAX ? want : GNTALLOC_LIMIT_MAX) > 0;
+	}
+	ok = fclose(f) == 0 && ok;
+	if (ok)
+		log_warn("channel: dom0's grant sharing limit (%s) was reached: raised from %lu to "
+			 "%lu", GNTALLOC_LIMIT, limit, want);
+	return ok;
+}
+
 int channel_open(uint32_t domid, struct channel **out, struct vxn_err *err)
 {
 	char path[64];
@@ -34,11 +64,19 @@ int channel_open(uint32_t domid, struct channel **out, struct vxn_err *err)
 	if (!ch)
 		return err_set(err, ENOMEM, "channel");
 	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, VXN_XS_CHANNEL);
-	ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path, VXN_RING_BYTES,
-					 VXN_RING_BYTES);
+	/* left: the guest writes, we read */
+	for (int attempt = 0; !ch->vc && attempt < 2; attempt++) {
+		ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path, VXN_RING_OUT_BYTES,
+						 VXN_RING_IN_BYTES);
+		if (!ch->vc && (errno != ENOSPC || !raise_gntalloc_limit()))
+			break;
+	}
 	if (!ch->vc) {
 		int e = errno;
 		free(ch);
+		if (e == ENOSPC)
+			return err_set(err, e, "creating the vchan server at %s: dom0 may share no more "
+				       "pages (raise %s)", path, GNTALLOC_LIMIT);
 		return err_set(err, e, "creating the vchan server at %s", path);
 	}
 	ch->vc->blocking = 0;
@@ -73,9 +111,15 @@ bool channel_peer_closed(struct channel *ch)
 	return libxenvchan_is_open(ch->vc) == 0;
 }
 
+/* Room for a whole frame at the end, moving the unread bytes down only when
+ * there is not (a copy per frame cost stdout throughput, tests/bench). */
 static void compact(struct channel *ch)
 {
-	if (ch->in_used == 0)
+	if (ch->in_used == ch->in_len) {
+		ch->in_used = ch->in_len = 0;
+		return;
+	}
+	if (ch->in_used == 0 || IN_CAP - ch->in_len >= FRAME_MAX)
 		return;
 	memmove(ch->in, ch->in + ch->in_used, ch->in_len - ch->in_used);
 	ch->in_len -= ch->in_used;

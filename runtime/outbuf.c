@@ -22,6 +22,8 @@ static int reopen_nonblocking(int fd)
 	return open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 }
 
+#define OUTBUF_PIPE_BYTES (1 << 20)
+
 int outbuf_init(struct outbuf *o, int fd)
 {
 	struct stat st;
@@ -34,6 +36,11 @@ int outbuf_init(struct outbuf *o, int fd)
 		return -1;
 	if (!o->ok)
 		return 0;  /* closed: everything is dropped */
+	if (S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < OUTBUF_PIPE_BYTES)
+		/* room for more than the 64 KiB default in the caller's pipe: one
+		 * wake-up of its reader per MiB, not per 64 KiB (tests/bench, stdout);
+		 * only the buffering changes, which a reader does not see */
+		fcntl(fd, F_SETPIPE_SZ, OUTBUF_PIPE_BYTES);
 	if (S_ISSOCK(st.st_mode)) {
 		o->is_socket = true;
 	} else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {

@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OUTBUF_CAP (256 * 1024)
+#include "../proto/vxn-proto.h"
+
+#define OUTBUF_CAP VXN_STREAM_WINDOW  /* a stream's output in flight */
 
 struct outbuf {
 	int fd;            /* what is written to (our own open file when reopened) */

@@ -150,7 +150,7 @@ static int serve(const char *domid)
 
 	snprintf(path, sizeof path, "/local/domain/%s/data/vxn", domid);
 	struct libxenvchan *vc = libxenvchan_server_init(NULL, atoi(domid), path,
-							 VXN_RING_BYTES, VXN_RING_BYTES);
+							 VXN_RING_OUT_BYTES, VXN_RING_IN_BYTES);
 	if (!vc)
 		return perror("libxenvchan_server_init"), 125;
 	vc->blocking = 1;

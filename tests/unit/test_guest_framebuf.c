@@ -113,6 +113,35 @@ static void test_output_backpressure(void **state)
 	assert_int_equal(frame_put(&q, VXN_F_EXIT, chunk, VXN_EXIT_BYTES), 0);
 }
 
+/* Reading output straight into the queue: the payload goes where
+ * frame_reserve says, and frame_commit makes a frame of what was put there. */
+static void test_reserve_commit(void **state)
+{
+	(void)state;
+	struct byteq q = queue(2 * VXN_FRAME_HDR_BYTES + 10);
+	struct vxn_frame_hdr h;
+	const uint8_t *p;
+
+	assert_int_equal(frame_put(&q, VXN_F_HELLO, NULL, 0), 0);
+	uint8_t *dst = frame_reserve(&q, 10);
+	assert_non_null(dst);
+	assert_ptr_equal(dst, q.data + 2 * VXN_FRAME_HDR_BYTES);
+	memcpy(dst, "output", 6);  /* fewer bytes than reserved, as a short read */
+	assert_int_equal(frame_commit(&q, VXN_F_STDOUT, 3, 6), 0);
+	assert_int_equal(q.len, 2 * VXN_FRAME_HDR_BYTES + 6);
+	byteq_drop(&q, VXN_FRAME_HDR_BYTES);  /* the HELLO */
+	assert_int_equal(frame_peek(&q, &h, &p), 1);
+	assert_int_equal(h.type, VXN_F_STDOUT);
+	assert_int_equal(h.stream, 3);
+	assert_int_equal(h.len, 6);
+	assert_memory_equal(p, "output", 6);
+	/* no room, or more than a frame: nothing reserved, nothing committed */
+	assert_null(frame_reserve(&q, 20));
+	assert_null(frame_reserve(&q, VXN_FRAME_MAX_PAYLOAD + 1));
+	assert_int_equal(frame_commit(&q, VXN_F_STDOUT, 0, 20), -ENOSPC);
+	assert_int_equal(q.len, VXN_FRAME_HDR_BYTES + 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_bad_header_refused),
 		cmocka_unit_test(test_put_limits),
 		cmocka_unit_test(test_output_backpressure),
+		cmocka_unit_test(test_reserve_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
