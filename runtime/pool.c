@@ -95,8 +95,9 @@ static size_t count_alive(const struct xen_named_domain *d, size_t n, size_t *re
 	return alive;
 }
 
-/* Until size guests wait for a monitor; a guest that died on the way (its
- * guest-init failed) or is still booting at the deadline is named. */
+/* Until every pool guest of this shape waits for a monitor (or size do); a
+ * guest that died on the way (its guest-init failed) or is still booting at
+ * the deadline is named. */
 static int wait_booted(struct xen_ctx *x, const char *prefix, size_t size, size_t booted,
 		       struct vxn_err *err)
 {
@@ -107,13 +108,13 @@ static int wait_booted(struct xen_ctx *x, const char *prefix, size_t size, size_
 	for (long waited = 0;; waited += POOL_POLL_MS) {
 		if (pool_list(x, prefix, d, &n, err))
 			return -1;
-		count_alive(d, n, &ready);
-		if (ready >= size)
-			return 0;
 		for (size_t i = 0; i < n; i++)
 			if (!d[i].alive)
 				return err_set(err, 0, "pool guest %s stopped while booting (its "
 					       "console: xl console %s)", d[i].name, d[i].name);
+		/* every guest up, even if creates took some meanwhile */
+		if (count_alive(d, n, &ready) == ready || ready >= size)
+			return 0;
 		if (waited > POOL_BOOT_WAIT_MS * (long)(booted ? booted : 1))
 			break;
 		nanosleep(&step, NULL);
