@@ -4,8 +4,8 @@
 # a bridge network refused with a clear error, -d + docker exec + docker logs
 # (stdout and stderr apart) + docker stop (trapped TERM -> its code, untrapped
 # -> 143, TERM ignored past -t 2 -> 137) + docker wait, docker run -it through
-# a pty (script). One dockerd (and its containerd), all state in a private
-# tmpfs; afterwards nothing is left.
+# a pty (script), a container taking a warm pool guest. One dockerd (and its
+# containerd), all state in a private tmpfs; afterwards nothing is left.
 set -u
 export LC_ALL=C
 here=$(dirname "${BASH_SOURCE[0]}")
@@ -120,7 +120,19 @@ rc=$?
 case $out in *tty-ok*) ;; *) fail "docker run -it: no tty in the container: $out" ;; esac
 expect_eq "docker run -it exit status" "$rc" 4
 
-# ---- 4. nothing left
+# ---- 4. the warm pool under Docker: the container takes the pool guest and
+# still gets the engine's files (copied into its hot-plugged root disk)
+pool() { VXN_CONFIG=$ENGINE_DIR/vxn.conf "$VXN" pool "$@"; }
+pool fill 1 || fail "vxn pool fill 1"
+out=$(docker run --rm "${R[@]}" --hostname pooled "$IMAGE" sh -c 'hostname; cat /etc/hostname; exit 6' \
+  2>"$E/pool.err")
+rc=$?
+expect_eq "docker run from the pool: output" "$out" "$(printf 'pooled\npooled')"
+expect_eq "docker run from the pool: exit status" "$rc" 6
+expect_eq "pool guests left after docker run" "$(pool list | grep -c ' ready$')" 0
+pool drain || fail "vxn pool drain"
+
+# ---- 5. nothing left
 [ -z "$(docker ps -aq)" ] || fail "containers left: $(docker ps -a)"
 engine_stop
 engine_final_checks "after docker" "$MOBY_ROOT"
