@@ -1,21 +1,18 @@
 /* vxn pool fill N | drain | list: the warm pool (pool.h). Not a runc verb:
  * engines never call it; an administrator (or a boot script) does. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "pool.h"
+#include "util.h"
 
 static int parse_size(const char *s, unsigned *size, struct vxn_err *err)
 {
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] < '0' || s[0] > '9' || v > POOL_MAX)
+	if (!s || parse_decimal(s, &v) || v > POOL_MAX)
 		return cli_usage(err, "pool fill: size must be a number from 0 to %u", POOL_MAX);
 	*size = (unsigned)v;
 	return 0;

@@ -11,6 +11,7 @@
 
 #include "engine_net.h"
 #include "plan_internal.h"
+#include "util.h"
 
 #define MIB (1024ull * 1024ull)
 #define PLAN_MIN_MEMORY_MIB 32ull        /* below this the guest kernel does not boot */
@@ -23,19 +24,6 @@
 #define ANN_KERNEL "org.xenproject.vxn.kernel"
 #define ANN_MAX_MEMORY "org.xenproject.vxn.max-memory"
 #define ANN_MAX_VCPUS "org.xenproject.vxn.max-vcpus"
-
-static int parse_decimal(const char *v, uint64_t *out)
-{
-	char *end;
-	if (!v || v[0] < '0' || v[0] > '9')
-		return -1;
-	errno = 0;
-	unsigned long long x = strtoull(v, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = x;
-	return 0;
-}
 
 static int plan_memory(const struct vxn_spec *s, const struct vxn_config *c, uint64_t *mib,
 		       struct vxn_err *err)

@@ -107,3 +107,17 @@ const char *rlimit_name(int type)
 			return rlimit_names[i].name;
 	return NULL;
 }
+
+int parse_decimal(const char *v, uint64_t *out)
+{
+	char *end;
+
+	if (!v || v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = x;
+	return 0;
+}

@@ -3,6 +3,7 @@
 #define VXN_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -12,6 +13,10 @@ int id_validate(const char *id, struct vxn_err *err);
 
 /* "9", "KILL", "SIGKILL", "sigkill" -> 9; -1 with err set otherwise (1..64 only). */
 int signal_parse(const char *s, struct vxn_err *err);
+
+/* A plain decimal number ("0".."18446744073709551615"): no sign, no
+ * spaces, no suffix. 0, or -1 (out untouched). */
+int parse_decimal(const char *v, uint64_t *out);
 
 /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE, -1 if unknown; and back (NULL if unknown). */
 int rlimit_parse(const char *name);

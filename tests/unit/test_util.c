@@ -84,12 +84,29 @@ static void test_rlimit_names(void **state)
 	assert_null(rlimit_name(999));
 }
 
+static void test_parse_decimal(void **state)
+{
+	(void)state;
+	uint64_t v = 7;
+
+	assert_int_equal(parse_decimal("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_decimal("18446744073709551615", &v), 0);
+	assert_true(v == UINT64_MAX);
+	v = 7;
+	const char *bad[] = { NULL, "", "-1", "+1", " 1", "1 ", "1k", "0x10", "18446744073709551616" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(parse_decimal(bad[i], &v), -1);
+	assert_int_equal(v, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_id_good),     cmocka_unit_test(test_id_bad),
 		cmocka_unit_test(test_signal_good), cmocka_unit_test(test_signal_bad),
 		cmocka_unit_test(test_rlimit_names),
+		cmocka_unit_test(test_parse_decimal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
