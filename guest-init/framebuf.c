@@ -33,19 +33,28 @@ int frame_put(struct byteq *q, uint8_t type, const void *payload, size_t n)
 	return frame_put_stream(q, type, 0, payload, n);
 }
 
-int frame_put_stream(struct byteq *q, uint8_t type, uint16_t stream, const void *payload,
-		     size_t n)
+/* The header for a payload of n bytes: refused (-EINVAL) when the host
+ * would refuse it, so a frame the host sees as malformed is never sent. */
+static int frame_hdr_make(uint8_t type, uint16_t stream, size_t n,
+			  uint8_t hdr[VXN_FRAME_HDR_BYTES])
 {
 	struct vxn_frame_hdr h = { .type = type, .stream = stream, .len = (uint32_t)n };
-	uint8_t hdr[VXN_FRAME_HDR_BYTES];
 	struct vxn_frame_hdr check;
 
 	if (n > VXN_FRAME_MAX_PAYLOAD)
 		return -EINVAL;
 	vxn_frame_hdr_encode(&h, hdr);
-	/* the host will apply the same checks: refuse here what it would refuse */
-	if (vxn_frame_hdr_decode(hdr, &check) != 0)
-		return -EINVAL;
+	return vxn_frame_hdr_decode(hdr, &check) == 0 ? 0 : -EINVAL;
+}
+
+int frame_put_stream(struct byteq *q, uint8_t type, uint16_t stream, const void *payload,
+		     size_t n)
+{
+	uint8_t hdr[VXN_FRAME_HDR_BYTES];
+	int r = frame_hdr_make(type, stream, n, hdr);
+
+	if (r != 0)
+		return r;
 	if (VXN_FRAME_HDR_BYTES + n > byteq_room(q))
 		return -ENOSPC;
 	byteq_push(q, hdr, sizeof hdr);
@@ -75,17 +84,12 @@ uint8_t *frame_reserve(struct byteq *q, size_t n)
 
 int frame_commit(struct byteq *q, uint8_t type, uint16_t stream, size_t n)
 {
-	struct vxn_frame_hdr h = { .type = type, .stream = stream, .len = (uint32_t)n };
-	struct vxn_frame_hdr check;
-	uint8_t *hdr = q->data + q->len;
-
 	if (n > VXN_FRAME_MAX_PAYLOAD || VXN_FRAME_HDR_BYTES + n > byteq_room(q))
 		return -ENOSPC;
-	vxn_frame_hdr_encode(&h, hdr);
-	if (vxn_frame_hdr_decode(hdr, &check) != 0)
-		return -EINVAL;
-	q->len += VXN_FRAME_HDR_BYTES + n;
-	return 0;
+	int r = frame_hdr_make(type, stream, n, q->data + q->len);
+	if (r == 0)
+		q->len += VXN_FRAME_HDR_BYTES + n;
+	return r;
 }
 
 bool frame_room_for_output(const struct byteq *q)
