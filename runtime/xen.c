@@ -83,6 +83,15 @@ static int lx_err(struct vxn_err *err, int rc, const char *what)
 		       what, rc);
 }
 
+/* A failed create or device add: libxl's last error line names the problem
+ * when it logged one (its return codes do not). */
+static int lx_fail(struct vxn_err *err, int rc, const char *what)
+{
+	if (last_error[0])
+		return err_set(err, 0, "%s failed: %s", what, last_error);
+	return lx_err(err, rc, what);
+}
+
 int xen_open(struct xen_ctx **out, struct vxn_err *err)
 {
 	struct xen_ctx *x = calloc(1, sizeof(*x));
@@ -273,10 +282,7 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 	last_error[0] = '\0';
 	rc = libxl_domain_create_new(x->lx, &dc, &id, NULL, NULL);
 	if (rc) {
-		if (last_error[0])
-			err_set(err, 0, "creating the domain failed: %s", last_error);
-		else
-			lx_err(err, rc, "creating the domain");
+		lx_fail(err, rc, "creating the domain");
 		/* libxl may leave a half-built domain behind (ERROR_ABORTED). */
 		if (id != (uint32_t)INVALID_DOMID || !libxl_name_to_domid(x->lx, p->name, &id))
 			libxl_domain_destroy(x->lx, id, NULL);
@@ -309,10 +315,7 @@ int xen_attach_disk(struct xen_ctx *x, uint32_t domid, const struct vxn_plan *p,
 	rc = libxl_device_disk_add(x->lx, domid, &d, NULL);
 	log_debug("libxl_device_disk_add %u xvda %s: rc %d", domid, loop_dev, rc);
 	if (rc) {
-		if (last_error[0])
-			err_set(err, 0, "attaching the root disk failed: %s", last_error);
-		else
-			lx_err(err, rc, "attaching the root disk");
+		lx_fail(err, rc, "attaching the root disk");
 		goto out;
 	}
 	r = publish_disk(domid, loop_dev, err);
