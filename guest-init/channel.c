@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "vchan-ring.h"
 #include "vxn-proto.h"
 
 struct channel {
@@ -73,6 +74,17 @@ int channel_send(struct channel *ch, struct byteq *out)
 		return -1;
 	byteq_drop(out, (size_t)n);
 	return n;
+}
+
+size_t channel_frame_room(struct channel *ch)
+{
+	return channel_is_open(ch) ? vchan_ring_frame_room(ch->vc) : 0;
+}
+
+ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t stream,
+			   size_t max)
+{
+	return vchan_ring_read_frame(ch->vc, fd, type, stream, max);
 }
 
 int channel_recv(struct channel *ch, struct byteq *in)

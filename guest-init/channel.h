@@ -6,6 +6,7 @@
 #define VXN_GUEST_CHANNEL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "framebuf.h"
@@ -22,6 +23,13 @@ bool channel_is_open(const struct channel *ch);
 /* Move as many queued bytes as the ring takes now: bytes moved, or -1 when
  * the channel is closed or broken. */
 int channel_send(struct channel *ch, struct byteq *out);
+/* Payload room for one more frame in the ring now (0 when closed):
+ * vchan_ring_frame_room. */
+size_t channel_frame_room(struct channel *ch);
+/* One read(2) of fd straight into the ring as one frame:
+ * vchan_ring_read_frame. */
+ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t stream,
+			   size_t max);
 /* Append what the ring holds to in (up to its room): bytes moved or -1. */
 int channel_recv(struct channel *ch, struct byteq *in);
 /* True when the host has consumed everything we wrote into the ring. */

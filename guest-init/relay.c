@@ -199,6 +199,29 @@ static void give_stdin_credit(struct relay *r, struct session *s)
 	s->stdin_taken -= n;
 }
 
+/* Output goes straight into the ring when nothing is queued ahead of it and
+ * the ring has room for at least this much, else through the queue. */
+#define DIRECT_MIN 4096u
+
+/* One read of fd as one frame, into the ring or the queue: read's result. */
+static ssize_t read_into_frame(struct relay *r, struct session *s, int fd, uint8_t type,
+			       size_t max)
+{
+	size_t room = r->out.len ? 0 : channel_frame_room(r->ch);
+
+	if (room >= max || room >= DIRECT_MIN)
+		return channel_read_frame(r->ch, fd, type, s->stream, room < max ? room : max);
+	uint8_t *dst = frame_room_for_output(&r->out) ? frame_reserve(&r->out, max) : NULL;
+	if (!dst) {
+		errno = EAGAIN;
+		return -1;
+	}
+	ssize_t n = read(fd, dst, max);
+	if (n > 0)
+		frame_commit(&r->out, type, s->stream, (size_t)n);
+	return n;
+}
+
 /* One read of the process's output into a frame: the bytes read, 0 when
  * there is nothing now (or no room, no credit), -1 at EOF. */
 static ssize_t read_output_frame(struct relay *r, struct session *s, int fd, uint8_t type)
@@ -208,10 +231,9 @@ static ssize_t read_output_frame(struct relay *r, struct session *s, int fd, uin
 
 	if (max > VXN_FRAME_MAX_PAYLOAD)
 		max = VXN_FRAME_MAX_PAYLOAD;
-	uint8_t *dst = frame_room_for_output(&r->out) ? frame_reserve(&r->out, max) : NULL;
-	if (!dst || max == 0)
+	if (max == 0)
 		return 0;
-	ssize_t n = read(fd, dst, max);
+	ssize_t n = read_into_frame(r, s, fd, type, max);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
 	if (n <= 0)
@@ -222,7 +244,6 @@ static ssize_t read_output_frame(struct relay *r, struct session *s, int fd, uin
 		first_seen = true;
 		console_say("first output after %llu ms uptime", (unsigned long long)uptime_ms());
 	}
-	frame_commit(&r->out, type, s->stream, (size_t)n);
 	s->credit -= (uint32_t)n + VXN_FRAME_HDR_BYTES;
 	return n;
 }

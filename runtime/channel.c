@@ -1,27 +1,31 @@
-/* libxenvchan server with frame framing. The guest is untrusted: the reader
- * never holds more than one maximal frame plus one read's worth of bytes, and
- * any header vxn_frame_hdr_decode refuses is a protocol error. */
+/* libxenvchan server with frame framing. The guest is untrusted: a frame's
+ * header is copied out of the ring before it is decoded, any header
+ * vxn_frame_hdr_decode refuses is a protocol error, and only the opaque
+ * payload of STDOUT and STDERR frames is handed out in place in the ring
+ * (everything that gets parsed is copied first, so the guest cannot change
+ * it between a check and a use). */
 #include "channel.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include <libxenvchan.h>
 
 #include "log.h"
+#include "vchan-ring.h"
 #include "xen.h"
 
 #define FRAME_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
-#define IN_CAP (4 * FRAME_MAX)
 #define OUT_CAP (4 * FRAME_MAX)
 
 struct channel {
 	struct libxenvchan *vc;
-	uint8_t in[IN_CAP];
-	size_t in_len;
-	size_t in_used;       /* bytes of in[] already handed out as frames */
+	size_t in_held;       /* ring bytes of the frame last handed out, given
+			       * back to the guest at the next call */
+	uint8_t in[FRAME_MAX]; /* a frame's payload copied out of the ring */
 	uint8_t out[OUT_CAP];
 	size_t out_len;
 };
@@ -111,51 +115,41 @@ bool channel_peer_closed(struct channel *ch)
 	return libxenvchan_is_open(ch->vc) == 0;
 }
 
-/* Room for a whole frame at the end, moving the unread bytes down only when
- * there is not (a copy per frame cost stdout throughput, tests/bench). */
-static void compact(struct channel *ch)
+/* Output bytes pass through untouched: they may stay in the ring, unless the
+ * payload wraps around the ring's end. */
+static bool payload_in_place(const struct vxn_frame_hdr *h, const struct iovec *iov, int k)
 {
-	if (ch->in_used == ch->in_len) {
-		ch->in_used = ch->in_len = 0;
-		return;
-	}
-	if (ch->in_used == 0 || IN_CAP - ch->in_len >= FRAME_MAX)
-		return;
-	memmove(ch->in, ch->in + ch->in_used, ch->in_len - ch->in_used);
-	ch->in_len -= ch->in_used;
-	ch->in_used = 0;
-}
-
-static int fill(struct channel *ch)
-{
-	compact(ch);
-	if (ch->in_len == IN_CAP || libxenvchan_data_ready(ch->vc) <= 0)
-		return 0;
-	int n = libxenvchan_read(ch->vc, ch->in + ch->in_len, IN_CAP - ch->in_len);
-	if (n > 0)
-		ch->in_len += (size_t)n;
-	return n < 0 ? -1 : 0;
+	return k == 1 && (h->type == VXN_F_STDOUT || h->type == VXN_F_STDERR) && iov[0].iov_len;
 }
 
 int channel_next_frame(struct channel *ch, struct vxn_frame_hdr *h, const uint8_t **payload,
 		       struct vxn_err *err)
 {
-	size_t avail = ch->in_len - ch->in_used;
+	uint8_t hdr[VXN_FRAME_HDR_BYTES];
+	struct iovec iov[2];
 
-	if (avail < FRAME_MAX && fill(ch) < 0 && ch->in_len == 0)
-		return 0;  /* closed and drained: the caller sees channel_peer_closed */
-	avail = ch->in_len - ch->in_used;
-	if (avail < VXN_FRAME_HDR_BYTES)
-		return 0;
-	const uint8_t *p = ch->in + ch->in_used;
-	if (vxn_frame_hdr_decode(p, h) < 0)
+	if (ch->in_held && vchan_ring_consume(ch->vc, ch->in_held) < 0)
+		log_debug("channel: notifying the guest failed");
+	ch->in_held = 0;
+	if (vchan_ring_ready(ch->vc, VXN_FRAME_HDR_BYTES) < VXN_FRAME_HDR_BYTES)
+		return 0;  /* the caller sees channel_peer_closed */
+	vchan_ring_get(ch->vc, 0, hdr, sizeof hdr);
+	if (vxn_frame_hdr_decode(hdr, h) < 0)
 		return err_set(err, EPROTO, "malformed frame from the guest (type %u, flags %u, "
-			       "length %u)", p[0], p[1],
-			       (unsigned)(p[4] | p[5] << 8 | p[6] << 16 | (unsigned)p[7] << 24));
-	if (avail < VXN_FRAME_HDR_BYTES + h->len)
+			       "length %u)", hdr[0], hdr[1],
+			       (unsigned)(hdr[4] | hdr[5] << 8 | hdr[6] << 16 |
+					  (unsigned)hdr[7] << 24));
+	size_t whole = VXN_FRAME_HDR_BYTES + h->len;
+	if (vchan_ring_ready(ch->vc, whole) < whole)
 		return 0;
-	*payload = p + VXN_FRAME_HDR_BYTES;
-	ch->in_used += VXN_FRAME_HDR_BYTES + h->len;
+	int k = vchan_ring_peek_span(ch->vc, VXN_FRAME_HDR_BYTES, h->len, iov);
+	if (payload_in_place(h, iov, k)) {
+		*payload = iov[0].iov_base;
+	} else {
+		vchan_ring_get(ch->vc, VXN_FRAME_HDR_BYTES, ch->in, h->len);
+		*payload = ch->in;
+	}
+	ch->in_held = whole;
 	return 1;
 }
 
@@ -195,6 +189,17 @@ int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *
 		memcpy(ch->out + ch->out_len + VXN_FRAME_HDR_BYTES, payload, len);
 	ch->out_len += VXN_FRAME_HDR_BYTES + len;
 	return channel_flush(ch, err);
+}
+
+size_t channel_frame_room(struct channel *ch)
+{
+	return ch->out_len ? 0 : vchan_ring_frame_room(ch->vc);
+}
+
+ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t stream,
+			   size_t max)
+{
+	return vchan_ring_read_frame(ch->vc, fd, type, stream, max);
 }
 
 void channel_give_credit(struct channel *ch, uint16_t stream, uint32_t *pending)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../proto/vxn-proto.h"
 #include "error.h"
@@ -22,8 +23,10 @@ int channel_fd(const struct channel *ch);
 int channel_ack(struct channel *ch, struct vxn_err *err);
 
 /* Next complete frame from the guest: 1 with *h and *payload (valid until the
- * next call), 0 when none is complete yet, -1 on a malformed frame (the guest
- * is then broken or hostile). */
+ * next call, which gives the frame's ring space back), 0 when none is
+ * complete yet, -1 on a malformed frame (the guest is then broken or
+ * hostile). STDOUT and STDERR payloads may point into the shared ring: pass
+ * them on, never parse them. */
 int channel_next_frame(struct channel *ch, struct vxn_frame_hdr *h, const uint8_t **payload,
 		       struct vxn_err *err);
 
@@ -31,6 +34,12 @@ int channel_next_frame(struct channel *ch, struct vxn_frame_hdr *h, const uint8_
  * cannot hold it (check channel_out_space first). */
 int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *payload,
 		 uint32_t len, struct vxn_err *err);
+/* Payload room for a frame read straight into the ring (0 while frames
+ * wait in the outgoing buffer, which go first): vchan_ring_frame_room. */
+size_t channel_frame_room(struct channel *ch);
+/* One read(2) of fd into the ring as one frame: vchan_ring_read_frame. */
+ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t stream,
+			   size_t max);
 /* Give a stream's output credit (vxn-proto.h) back to the guest once *pending
  * reaches a quarter window: the guest always keeps at least the rest of its
  * window, and a CREDIT (an event for the guest) per frame cost stdout
