@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include <libxenvchan.h>
+#include <xengnttab.h>
 
 #include "log.h"
 #include "vchan-ring.h"
@@ -33,9 +34,9 @@ struct channel {
 /* dom0's gntalloc device shares at most `limit` pages for all its users
  * together, 1024 by default: the rings of 3 containers (CHANNEL_PAGES each;
  * lab: the 4th create failed with ENOSPC, and with the 256 KiB rings of the
- * day before, the 8th). Raised when it runs out, by room for 64 more
- * channels; a dom0 image can set it at boot instead (options xen_gntalloc
- * limit=N). Pages count only while shared. */
+ * day before, the 8th). Raised when it is about to run out, by room for 64
+ * more channels; a dom0 image can set it at boot instead (options
+ * xen_gntalloc limit=N). Pages count only while shared. */
 #define GNTALLOC_LIMIT "/sys/module/xen_gntalloc/parameters/limit"
 #define CHANNEL_PAGES ((VXN_RING_OUT_BYTES + VXN_RING_IN_BYTES) / 4096u + 1u)
 #define GNTALLOC_LIMIT_MAX (1u << 22)
@@ -55,9 +56,30 @@ static bool raise_gntalloc_limit(void)
 	}
 	ok = fclose(f) == 0 && ok;
 	if (ok)
-		log_warn("channel: dom0's grant sharing limit (%s) was reached: raised from %lu to "
+		log_warn("channel: dom0's grant sharing limit (%s) was nearly reached: raised from %lu to "
 			 "%lu", GNTALLOC_LIMIT, limit, want);
 	return ok;
+}
+
+/* Whether dom0 can share `pages` more pages with domid now: shared and
+ * given back at once. */
+static bool gntalloc_has_room(uint32_t domid, unsigned pages)
+{
+	uint32_t *refs = calloc(pages, sizeof *refs);
+	xengntshr_handle *h = xengntshr_open(xen_logger(), 0);
+	void *p = NULL;
+	int e = 0;
+
+	if (refs && h) {
+		p = xengntshr_share_pages(h, domid, (int)pages, refs, 1);
+		e = errno;
+		if (p)
+			xengntshr_unshare(h, p, pages);
+	}
+	if (h)
+		xengntshr_close(h);
+	free(refs);
+	return p || e != ENOSPC;
 }
 
 int channel_open(uint32_t domid, struct channel **out, struct vxn_err *err)
@@ -68,19 +90,21 @@ int channel_open(uint32_t domid, struct channel **out, struct vxn_err *err)
 	if (!ch)
 		return err_set(err, ENOMEM, "channel");
 	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, VXN_XS_CHANNEL);
-	/* left: the guest writes, we read */
-	for (int attempt = 0; !ch->vc && attempt < 2; attempt++) {
-		ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path, VXN_RING_OUT_BYTES,
-						 VXN_RING_IN_BYTES);
-		if (!ch->vc && (errno != ENOSPC || !raise_gntalloc_limit()))
-			break;
+	/* The limit is checked (room for us and one create racing us) and
+	 * raised before libxenvchan runs into it: libxenvchan_server_init
+	 * (Xen 4.17) cleans up a failed share with its xenstore path still
+	 * uninitialised, and frees that (lab: the monitor died in libc). */
+	if (!gntalloc_has_room(domid, 2 * CHANNEL_PAGES) && !raise_gntalloc_limit()) {
+		free(ch);
+		return err_set(err, ENOSPC, "creating the vchan server at %s: dom0 may share no "
+			       "more pages (raise %s)", path, GNTALLOC_LIMIT);
 	}
+	/* left: the guest writes, we read */
+	ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path, VXN_RING_OUT_BYTES,
+					 VXN_RING_IN_BYTES);
 	if (!ch->vc) {
 		int e = errno;
 		free(ch);
-		if (e == ENOSPC)
-			return err_set(err, e, "creating the vchan server at %s: dom0 may share no more "
-				       "pages (raise %s)", path, GNTALLOC_LIMIT);
 		return err_set(err, e, "creating the vchan server at %s", path);
 	}
 	ch->vc->blocking = 0;
