@@ -26,11 +26,11 @@
 #include "exit_like.h"
 #include "log.h"
 #include "loop.h"
+#include "monitor_build.h"
 #include "monitor_exec.h"
 #include "pty.h"
 #include "outbuf.h"
 #include "phase.h"
-#include "pool.h"
 #include "xen.h"
 
 #define CONSOLE_LOG_MAX (1024 * 1024)
@@ -228,56 +228,39 @@ static int terminal_setup(struct monitor *m, struct vxn_err *err)
 	return 0;
 }
 
-/* A warm pool guest (pool.h) rather than one booted for us: taken and its
- * root disk hot-plugged while it still runs, so that the disk connects
- * while create waits for mke2fs (after an unpause that took 0.7 s, lab).
- * Its guest-init waits until the channel exists, which is published only
- * once the guest is paused and the disk is filled (arm_pool_guest). Launch
- * data too large to be queued ahead of any other frame boots a guest of
- * its own. 1 when taken, 0 when not, -1 on error. */
-static int take_pool_guest(struct monitor *m, struct vxn_err *err)
+/* A warm pool guest (pool.h) rather than one booted for us, unless the
+ * launch data is too large to be queued ahead of any other frame. Its
+ * guest-init waits until the channel exists, which is published only once
+ * the guest is paused and the disk is filled (arm_pool_guest). */
+static int make_domain(struct monitor *m, struct vxn_err *err)
 {
 	const struct vxn_plan *p = m->a->plan;
-	int r;
+	struct domain_build in = { .plan = p, .loop_path = m->loop_path, .try_pool = true };
+	struct domain_built out;
 
 	if (vxn_launch_encode(&p->launch, &m->launch, &m->launch_len))
 		return err_set(err, EINVAL, "encoding the launch data");
 	if (m->launch_len > VXN_POOL_LAUNCH_MAX) {
 		log_debug("monitor: launch data of %zu bytes: no pool guest", m->launch_len);
-		return 0;
+		in.try_pool = false;
 	}
-	r = pool_claim(m->xen, p, &m->domid, err);
-	if (r <= 0)
-		return r;
-	m->have_domain = m->pooled = true;
-	phase_end(&m->ph, "pool-claim");
-	if (xen_attach_disk(m->xen, m->domid, p, m->loop_path, err))
-		return -1;
-	phase_end(&m->ph, "pool-disk-attach");
-	return 1;
-}
-
-static int make_domain(struct monitor *m, struct vxn_err *err)
-{
-	const struct vxn_plan *p = m->a->plan;
-	int pooled = take_pool_guest(m, err);
-
-	if (pooled < 0)
-		return -1;
-	if (pooled == 0) {
+	int r = domain_build(&in, &out, err);
+	m->have_domain = out.have_domain;
+	m->domid = out.domid;
+	m->pooled = out.pooled;
+	phase_begin(&m->ph);  /* the builder logged its own phases */
+	if (!m->pooled) {
 		free(m->launch);  /* in the ramdisk already */
 		m->launch = NULL;
-		if (xen_create_paused(m->xen, p, m->loop_path, &m->domid, err))
-			return -1;
-		phase_end(&m->ph, "libxl-create");
-		m->have_domain = true;
 	}
+	if (xen_open(&m->xen, err) || r)
+		return -1;
 	log_debug("monitor: domain %s (domid %u) %s in %ld ms", p->name, m->domid,
-		  pooled ? "taken from the pool" : "created paused", elapsed_ms(m));
+		  m->pooled ? "taken from the pool" : "created paused", elapsed_ms(m));
 	if (xen_watch_death(m->xen, m->domid, err))
 		return -1;
 	/* a guest of our own waits, paused, for start: its channel can be up now */
-	return pooled ? 0 : channel_open(m->domid, &m->ch, err);
+	return m->pooled ? 0 : channel_open(m->domid, &m->ch, err);
 }
 
 /* After create's confirmation (the root disk is filled): pause the pool
@@ -310,8 +293,7 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	char path[PATH_MAX];
 
 	phase_begin(&m->ph);
-	if (xen_open(&m->xen, err) ||
-	    loop_attach(p->disk_image, p->disk_readonly, &m->loop_fd, m->loop_path, err))
+	if (loop_attach(p->disk_image, p->disk_readonly, &m->loop_fd, m->loop_path, err))
 		return -1;
 	phase_end(&m->ph, "loop-attach");
 	if (make_domain(m, err))
@@ -394,7 +376,11 @@ static void monitor_teardown(struct monitor *m)
 	struct phase t;
 
 	phase_begin(&t);
-	if (m->have_domain && xen_destroy(m->xen, m->domid, &err))
+	/* no context of our own yet when the domain was built but opening one
+	 * failed: one more try, else delete finds the domain by name */
+	if (m->have_domain && !m->xen && xen_open(&m->xen, &err))
+		log_warn("monitor: %s: domain %u is left to delete", err.msg, m->domid);
+	else if (m->have_domain && xen_destroy(m->xen, m->domid, &err))
 		log_warn("monitor: %s", err.msg);
 	phase_end(&t, "teardown-destroy");
 	m->have_domain = false;
