@@ -75,16 +75,16 @@ static int set_number(struct vxn_config *c, const char *key, const char *v, cons
 	return 0;
 }
 
-/* 0 (the default: no pool) is allowed here, unlike the sizes above. */
-static int set_pool_size(struct vxn_config *c, const char *v, const char *where,
-			 struct vxn_err *err)
+/* Counts where 0 (the default: none) is allowed, unlike the sizes above:
+ * pool_size, rootdisk_cache. */
+static int set_count(const char *key, const char *v, unsigned max, unsigned *out,
+		     const char *where, struct vxn_err *err)
 {
 	uint64_t x = 0;
 
-	if (strcmp(v, "0") != 0 && parse_uint(v, CONFIG_MAX_POOL_SIZE, &x) < 0)
-		return err_set(err, 0, "%s: pool_size: must be an integer from 0 to %u", where,
-			       CONFIG_MAX_POOL_SIZE);
-	c->pool_size = (unsigned)x;
+	if (strcmp(v, "0") != 0 && parse_uint(v, max, &x) < 0)
+		return err_set(err, 0, "%s: %s: must be an integer from 0 to %u", where, key, max);
+	*out = (unsigned)x;
 	return 0;
 }
 
@@ -94,7 +94,9 @@ static int set_key(struct vxn_config *c, const char *key, const char *v, const c
 	if (strcmp(key, "memory_mib") == 0 || strcmp(key, "vcpus") == 0)
 		return set_number(c, key, v, where, err);
 	if (strcmp(key, "pool_size") == 0)
-		return set_pool_size(c, v, where, err);
+		return set_count(key, v, CONFIG_MAX_POOL_SIZE, &c->pool_size, where, err);
+	if (strcmp(key, "rootdisk_cache") == 0)
+		return set_count(key, v, CONFIG_MAX_ROOTDISK_CACHE, &c->rootdisk_cache, where, err);
 	if (strcmp(key, "disk_format") == 0 && strcmp(v, "ext4") && strcmp(v, "erofs"))
 		return err_set(err, 0, "%s: disk_format: must be ext4 or erofs", where);
 	char **field = strcmp(key, "kernel") == 0        ? &c->kernel

@@ -16,9 +16,11 @@ struct vxn_config {
 	char *disk_format;       /* "ext4" or "erofs" */
 	char *state_root;        /* default --root */
 	unsigned pool_size;      /* warm pool guests create keeps booted (pool.h); 0: none */
+	unsigned rootdisk_cache; /* root disk images kept (rootdisk_cache.h); 0: none */
 };
 
 #define CONFIG_MAX_POOL_SIZE 64u
+#define CONFIG_MAX_ROOTDISK_CACHE 64u
 
 /* path NULL: VXN_CONFIG from the environment, else VXN_CONFIG_DEFAULT_PATH
  * (compiled in), else built-in defaults only. Missing file at the default path

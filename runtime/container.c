@@ -402,6 +402,8 @@ struct creation {
 	pid_t monitor;
 	uint32_t domid;
 	struct rootdisk_job disk;  /* mke2fs runs while the monitor builds the domain */
+	char cache_dir[PATH_MAX];
+	struct rootdisk_cache cache;
 };
 
 static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
@@ -517,8 +519,11 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	root = g->root ? g->root : c->cfg.state_root;
 	if (mkdir_p(root, 0700))
 		return err_set(err, errno, "state root %s", root);
-	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id) >= sizeof(c->dir))
+	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id) >= sizeof(c->dir) ||
+	    (size_t)snprintf(c->cache_dir, sizeof(c->cache_dir), "%s/%s", root,
+			     ROOTDISK_CACHE_DIR) >= sizeof(c->cache_dir))
 		return err_set(err, ENAMETOOLONG, "state directory");
+	c->cache = (struct rootdisk_cache){ c->cache_dir, c->cfg.rootdisk_cache };
 	if (mkdir(c->dir, 0700))
 		return errno == EEXIST ? err_set(err, 0, "container with id exists: %s", id)
 				       : err_set(err, errno, "mkdir %s", c->dir);
@@ -549,7 +554,7 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 		return err_set(err, errno, "guest kernel %s", c->plan.kernel);
 	if (exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
-	if (rootdisk_start(&c->plan, &c->disk, err))
+	if (rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))
 		return -1;
 	phase_end(ph, "rootdisk");
 	if (ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err))

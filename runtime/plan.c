@@ -163,16 +163,6 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 	return 0;
 }
 
-/* FNV-1a: a name tag, not a defence (the pool is the host's own). */
-static uint64_t fnv1a64(const char *t)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *t; t++)
-		h = (h ^ (uint8_t)*t) * 0x100000001b3ull;
-	return h;
-}
-
 /* Everything a warm pool guest is booted with (xen.c's build info), so that a
  * container is only given a pool guest that it would have been built as. */
 static int plan_pool_prefix(struct vxn_plan *p, const char *base_initramfs)
@@ -183,8 +173,9 @@ static int plan_pool_prefix(struct vxn_plan *p, const char *base_initramfs)
 		     (unsigned long long)p->max_memory_kib, p->vcpus, p->max_vcpus, p->kernel,
 		     base_initramfs ? base_initramfs : "", p->cmdline) < 0)
 		return -1;
+	/* a tag, no defence: the pool is the host's own */
 	int r = asprintf(&p->pool_prefix, PLAN_POOL_PREFIX "%016llx:",
-			 (unsigned long long)fnv1a64(what));
+			 (unsigned long long)fnv1a64(what, strlen(what)));
 	free(what);
 	if (r < 0)
 		p->pool_prefix = NULL;

@@ -158,23 +158,65 @@ static int copy_in(const struct vxn_plan *p, struct vxn_err *err)
 	return r;
 }
 
-int rootdisk_start(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err)
+/* 1 when the cache had the image, 0 to make it (a cache that fails is only
+ * logged: the image is made as without one). */
+static int start_from_cache(const struct vxn_plan *p, struct rootdisk_job *job)
+{
+	struct vxn_err e;
+	int r;
+
+	if (!job->cache)
+		return 0;
+	if (rootdisk_key_make(p->rootfs, p->disk_format, &job->key, &e)) {
+		log_debug("rootdisk cache: %s", e.msg);
+		return 0;
+	}
+	r = rootdisk_cache_get(job->cache, &job->key, p->disk_image, &e);
+	if (r < 0)
+		log_warn("rootdisk cache: %s", e.msg);
+	log_debug("rootdisk cache: %s %016llx", r == 1 ? "hit" : "miss",
+		  (unsigned long long)job->key.hash);
+	return r == 1;
+}
+
+/* Keep a made image if the tree did not change while mkfs read it. */
+static void keep_in_cache(const struct vxn_plan *p, struct rootdisk_job *job)
+{
+	struct rootdisk_key now;
+	struct vxn_err e;
+
+	if (!job->cache || job->from_cache || !job->key.manifest)
+		return;
+	if (rootdisk_key_make(p->rootfs, p->disk_format, &now, &e) == 0 &&
+	    rootdisk_key_equal(&now, &job->key) &&
+	    rootdisk_cache_put(job->cache, &job->key, p->disk_image, &e))
+		log_warn("rootdisk cache: %s", e.msg);
+	rootdisk_key_free(&now);
+}
+
+int rootdisk_start(const struct vxn_plan *p, const struct rootdisk_cache *cache,
+		   struct rootdisk_job *job, struct vxn_err *err)
 {
 	struct stat st;
 	int r;
 
 	memset(job, 0, sizeof(*job));
+	job->cache = cache;
 	if (stat(p->rootfs, &st))
 		return err_set(err, errno, "rootfs %s", p->rootfs);
 	if (!S_ISDIR(st.st_mode))
 		return err_set(err, ENOTDIR, "rootfs %s", p->rootfs);
-	if (strcmp(p->disk_format, "erofs") == 0)
-		r = make_erofs(p, err);  /* its size is known only at the end */
-	else if (strcmp(p->disk_format, "ext4") == 0)
-		r = start_ext4(p, &job->mkfs, err);
-	else
+	if (strcmp(p->disk_format, "erofs") && strcmp(p->disk_format, "ext4"))
 		return err_set(err, EINVAL, "unknown disk format %s", p->disk_format);
+	job->from_cache = start_from_cache(p, job);
+	if (job->from_cache)
+		r = 0;
+	else if (strcmp(p->disk_format, "erofs") == 0)
+		r = make_erofs(p, err);  /* its size is known only at the end */
+	else
+		r = start_ext4(p, &job->mkfs, err);
 	if (r) {
+		rootdisk_key_free(&job->key);
 		unlink(p->disk_image);
 		return err_wrap(err, "building the root disk");
 	}
@@ -192,6 +234,9 @@ int rootdisk_finish(const struct vxn_plan *p, struct rootdisk_job *job, struct v
 	if (job->mkfs.pid > 0)
 		r = spawn_tool_wait(&job->mkfs, err);
 	if (r == 0)
+		keep_in_cache(p, job);  /* before the copy-ins, which are this container's */
+	rootdisk_key_free(&job->key);
+	if (r == 0)
 		r = copy_in(p, err);
 	if (r) {
 		unlink(p->disk_image);
@@ -206,5 +251,6 @@ void rootdisk_abort(const struct vxn_plan *p, struct rootdisk_job *job)
 		return;
 	job->started = false;
 	spawn_tool_abort(&job->mkfs);
+	rootdisk_key_free(&job->key);
 	unlink(p->disk_image);
 }

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "plan.h"
+#include "rootdisk_cache.h"
 #include "spawn.h"
 
 /* Build plan->disk_image (ext4 or erofs, as plan->disk_format says) from
@@ -16,12 +17,18 @@
  * with mke2fs running on it (an EROFS image is finished: its size is known
  * only at the end); finish waits for it and copies plan->copy_in in. The
  * guest must not run before finish returned 0. On failure the image is
- * removed; abort kills and removes. */
+ * removed; abort kills and removes.
+ * With a cache (NULL: none), an image cached for the same tree is copied
+ * instead of made, and a made one is kept for the next container. */
 struct rootdisk_job {
 	bool started;
 	struct spawn_job mkfs;
+	const struct rootdisk_cache *cache;
+	struct rootdisk_key key;   /* the tree as it was before mkfs read it */
+	bool from_cache;
 };
-int rootdisk_start(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err);
+int rootdisk_start(const struct vxn_plan *p, const struct rootdisk_cache *cache,
+		   struct rootdisk_job *job, struct vxn_err *err);
 int rootdisk_finish(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err);
 void rootdisk_abort(const struct vxn_plan *p, struct rootdisk_job *job);
 

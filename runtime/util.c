@@ -121,3 +121,13 @@ int parse_decimal(const char *v, uint64_t *out)
 	*out = x;
 	return 0;
 }
+
+uint64_t fnv1a64(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}

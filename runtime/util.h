@@ -3,6 +3,7 @@
 #define VXN_UTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -21,5 +22,9 @@ int parse_decimal(const char *v, uint64_t *out);
 /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE, -1 if unknown; and back (NULL if unknown). */
 int rlimit_parse(const char *name);
 const char *rlimit_name(int type);
+
+/* FNV-1a, 64 bits: a name for a file or domain, never a proof of
+ * identity (collisions are easy to make on purpose). */
+uint64_t fnv1a64(const void *p, size_t n);
 
 #endif

@@ -48,6 +48,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.disk_format, "ext4");
 	assert_string_equal(c.state_root, "/run/vxn");
 	assert_int_equal(c.pool_size, 0);  /* the warm pool is opt-in */
+	assert_int_equal(c.rootdisk_cache, 0);  /* and the image cache */
 	config_free(&c);
 }
 
@@ -66,7 +67,8 @@ static void test_values(void **state)
 		"kernel_args = console=hvc0 loglevel=3\n"
 		"disk_format = erofs\n"
 		"state_root = /run/vxn-alt\n"
-		"pool_size = 4\n"), 0);
+		"pool_size = 4\n"
+		"rootdisk_cache = 8\n"), 0);
 	assert_int_equal(config_load(path, &c, &err), 0);
 	assert_int_equal(c.memory_mib, 256);
 	assert_int_equal(c.vcpus, 2);
@@ -76,6 +78,7 @@ static void test_values(void **state)
 	assert_string_equal(c.disk_format, "erofs");
 	assert_string_equal(c.state_root, "/run/vxn-alt");
 	assert_int_equal(c.pool_size, 4);
+	assert_int_equal(c.rootdisk_cache, 8);
 	config_free(&c);
 }
 
@@ -89,6 +92,7 @@ static void test_shipped(void **state)
 	assert_int_equal(c.memory_mib, 64);
 	assert_string_equal(c.disk_format, "ext4");
 	assert_int_equal(c.pool_size, 0);
+	assert_int_equal(c.rootdisk_cache, 0);
 	config_free(&c);
 }
 
@@ -126,6 +130,7 @@ static void test_errors(void **state)
 		{ "kernel = vmlinux\n", "kernel: must be an absolute path" },
 		{ "pool_size = 65\n", "pool_size: must be an integer from 0 to 64" },
 		{ "pool_size = -1\n", "pool_size: must be an integer from 0 to 64" },
+		{ "rootdisk_cache = 65\n", "rootdisk_cache: must be an integer from 0 to 64" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct vxn_config c;
