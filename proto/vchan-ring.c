@@ -58,15 +58,23 @@ static size_t raw_space(struct libxenvchan *vc)
 	return used > ring_size(&vc->write) ? 0 : ring_size(&vc->write) - used;
 }
 
+/* raw(vc), and when that is under want, a request to be notified on `bit`
+ * and raw(vc) again: the peer may have moved between the first read and the
+ * request, which it would then not notify. */
+static size_t at_least_or_notify(struct libxenvchan *vc, size_t want,
+				 size_t (*raw)(struct libxenvchan *), uint8_t bit)
+{
+	size_t n = raw(vc);
+
+	if (n >= want)
+		return n;
+	request_notify(vc, bit);
+	return raw(vc);
+}
+
 size_t vchan_ring_space(struct libxenvchan *vc, size_t want)
 {
-	size_t space = raw_space(vc);
-
-	if (space >= want)
-		return space;
-	request_notify(vc, VCHAN_NOTIFY_READ);
-	/* it may have consumed between our read and the request */
-	return raw_space(vc);
+	return at_least_or_notify(vc, want, raw_space, VCHAN_NOTIFY_READ);
 }
 
 static int span_of(const struct libxenvchan_ring *r, uint32_t pos, size_t off, size_t n,
@@ -120,12 +128,7 @@ static size_t raw_ready(struct libxenvchan *vc)
 
 size_t vchan_ring_ready(struct libxenvchan *vc, size_t want)
 {
-	size_t ready = raw_ready(vc);
-
-	if (ready >= want)
-		return ready;
-	request_notify(vc, VCHAN_NOTIFY_WRITE);
-	return raw_ready(vc);
+	return at_least_or_notify(vc, want, raw_ready, VCHAN_NOTIFY_WRITE);
 }
 
 int vchan_ring_peek_span(struct libxenvchan *vc, size_t off, size_t n, struct iovec iov[2])
