@@ -261,6 +261,13 @@ static int relay(struct client *c, struct vxn_err *err)
 			return err_set(err, errno, "poll");
 		if (fds[0].revents) {
 			ssize_t n = recv(c->sock, buf, sizeof(buf), 0);
+			/* ECONNRESET: the monitor closed its end with one of our
+			 * messages unread. Linux reports that once, before the
+			 * messages still queued for us (the process's last output
+			 * and its EXIT): read on (lab: an exec's status came out
+			 * as 137, podman exec lost its stderr). */
+			if (n < 0 && (errno == EINTR || errno == ECONNRESET))
+				continue;
 			if (n <= 0)
 				break;
 			if (on_message(c, buf, (size_t)n, err) < 0)

@@ -66,6 +66,13 @@ int execs_adopt(struct exec_links *x, int fd)
 
 static void link_close(struct exec_link *l)
 {
+	static uint8_t discard[MSG_MAX + 1];
+
+	/* what the client sent that we did not read (its stdin EOF, a window
+	 * size): closing with it queued would make Linux reset the client's
+	 * end before it has read our last frames */
+	while (recv(l->fd, discard, sizeof discard, MSG_DONTWAIT) > 0)
+		;
 	close(l->fd);
 	l->fd = -1;
 	free(l->q);
