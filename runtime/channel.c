@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/uio.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <libxenvchan.h>
 #include <xengnttab.h>
@@ -61,6 +64,17 @@ static bool raise_gntalloc_limit(void)
 	return ok;
 }
 
+/* The limit's file, locked (-1 without it: no lock to take). */
+static int gntalloc_lock(void)
+{
+	int fd = open(GNTALLOC_LIMIT, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		while (flock(fd, LOCK_EX) && errno == EINTR)
+			;
+	return fd;
+}
+
 /* Whether dom0 can share `pages` more pages with domid now: shared and
  * given back at once. */
 static bool gntalloc_has_room(uint32_t domid, unsigned pages)
@@ -90,20 +104,29 @@ int channel_open(uint32_t domid, struct channel **out, struct vxn_err *err)
 	if (!ch)
 		return err_set(err, ENOMEM, "channel");
 	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, VXN_XS_CHANNEL);
-	/* The limit is checked (room for us and one create racing us) and
-	 * raised before libxenvchan runs into it: libxenvchan_server_init
-	 * (Xen 4.17) cleans up a failed share with its xenstore path still
-	 * uninitialised, and frees that (lab: the monitor died in libc). */
-	if (!gntalloc_has_room(domid, 2 * CHANNEL_PAGES) && !raise_gntalloc_limit()) {
+	/* The room is checked, and the limit raised, before libxenvchan can run
+	 * into it: libxenvchan_server_init (Xen 4.17) cleans up a failed share
+	 * with its xenstore path still uninitialised, and frees that (lab: the
+	 * monitor died in libc). Monitors take turns (a flock on the limit's
+	 * file), so no other one takes the room between the check and the
+	 * share, and no raise is lost. */
+	int lock = gntalloc_lock();
+	bool room = gntalloc_has_room(domid, CHANNEL_PAGES) ||
+		    (raise_gntalloc_limit() && gntalloc_has_room(domid, CHANNEL_PAGES));
+	/* left: the guest writes, we read */
+	if (room)
+		ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path,
+						 VXN_RING_OUT_BYTES, VXN_RING_IN_BYTES);
+	int e = errno;
+	if (lock >= 0)
+		close(lock);
+	if (!room) {
 		free(ch);
 		return err_set(err, ENOSPC, "creating the vchan server at %s: dom0 may share no "
-			       "more pages (raise %s)", path, GNTALLOC_LIMIT);
+			       "more pages (raise %s, or Xen's grant table is full)", path,
+			       GNTALLOC_LIMIT);
 	}
-	/* left: the guest writes, we read */
-	ch->vc = libxenvchan_server_init(xen_logger(), (int)domid, path, VXN_RING_OUT_BYTES,
-					 VXN_RING_IN_BYTES);
 	if (!ch->vc) {
-		int e = errno;
 		free(ch);
 		return err_set(err, e, "creating the vchan server at %s", path);
 	}
@@ -217,7 +240,9 @@ int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *
 
 size_t channel_frame_room(struct channel *ch)
 {
-	return ch->out_len ? 0 : vchan_ring_frame_room(ch->vc);
+	if (ch->out_len || !libxenvchan_is_open(ch->vc))
+		return 0;  /* closed: channel_send reports it */
+	return vchan_ring_frame_room(ch->vc);
 }
 
 ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t stream,

@@ -185,7 +185,7 @@ static void keep_in_cache(const struct vxn_plan *p, struct rootdisk_job *job)
 	struct rootdisk_key now;
 	struct vxn_err e;
 
-	if (!job->cache || job->from_cache || !job->key.manifest)
+	if (!job->cache || job->from_cache || !rootdisk_key_settled(&job->key))
 		return;
 	if (rootdisk_key_make(p->rootfs, p->disk_format, &now, &e) == 0 &&
 	    rootdisk_key_equal(&now, &job->key) &&

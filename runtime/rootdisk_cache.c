@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ static struct {
 	size_t len, cap;
 	size_t root_len;
 	bool too_big;
+	struct timespec newest;  /* the latest ctime in the tree */
 } mf;
 
 static void mf_add(const void *p, size_t n)
@@ -58,8 +60,15 @@ static void mf_add(const void *p, size_t n)
 static int mf_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
 	char line[256];
-	(void)flag; (void)f;
+	(void)f;
 	const char *rel = path + mf.root_len;
+
+	/* an entry that could not be read (or vanished): no key for this tree */
+	if (flag == FTW_NS || flag == FTW_DNR)
+		return 1;
+	if (st->st_ctim.tv_sec > mf.newest.tv_sec ||
+	    (st->st_ctim.tv_sec == mf.newest.tv_sec && st->st_ctim.tv_nsec > mf.newest.tv_nsec))
+		mf.newest = st->st_ctim;
 
 	mf_add(rel, strlen(rel) + 1);
 	int n = snprintf(line, sizeof line,
@@ -72,18 +81,45 @@ static int mf_entry(const char *path, const struct stat *st, int flag, struct FT
 	return mf.too_big ? 1 : 0;
 }
 
+/* Filesystems whose ctimes and inode numbers the kernel itself keeps (not
+ * read from an image, a server or a daemon), so that a changed tree always
+ * shows a new ctime. */
+static bool ctime_is_kept(long type)
+{
+	switch (type) {
+	case 0xEF53:      /* ext2/3/4 */
+	case 0x58465342:  /* xfs */
+	case 0x9123683E:  /* btrfs */
+	case 0x01021994:  /* tmpfs */
+	case 0x794C7630:  /* overlayfs (engines' rootfs) */
+		return true;
+	default:
+		return false;
+	}
+}
+
 int rootdisk_key_make(const char *rootfs, const char *format, struct rootdisk_key *k,
 		      struct vxn_err *err)
 {
-	char real[PATH_MAX];
+	char real[PATH_MAX], fs[64];
+	struct statfs sf;
 
 	memset(k, 0, sizeof *k);
 	if (!realpath(rootfs, real))
 		return err_set(err, errno, "rootfs %s", rootfs);
+	if (statfs(real, &sf))
+		return err_set(err, errno, "rootfs %s", rootfs);
+	if (!ctime_is_kept((long)sf.f_type))
+		return err_set(err, EOPNOTSUPP, "rootfs %s: a filesystem (0x%lx) whose changes "
+			       "the cache cannot see", rootfs, (unsigned long)sf.f_type);
 	memset(&mf, 0, sizeof mf);
+	clock_gettime(CLOCK_REALTIME, &k->made_at);
 	mf_add(MANIFEST_HEAD, strlen(MANIFEST_HEAD));
 	mf_add(format, strlen(format) + 1);
 	mf_add(real, strlen(real) + 1);
+	int n = snprintf(fs, sizeof fs, "%lx %x:%x\n", (unsigned long)sf.f_type,
+			 (unsigned)sf.f_fsid.__val[0], (unsigned)sf.f_fsid.__val[1]);
+	mf_add(fs, (size_t)n);
 	mf.root_len = strlen(real);
 	int r = nftw(real, mf_entry, 64, FTW_PHYS);
 	if (r != 0 || mf.too_big) {
@@ -94,7 +130,16 @@ int rootdisk_key_make(const char *rootfs, const char *format, struct rootdisk_ke
 	k->manifest = mf.buf;
 	k->len = mf.len;
 	k->hash = fnv1a64(mf.buf, mf.len);
+	k->newest_change = mf.newest;
 	return 0;
+}
+
+bool rootdisk_key_settled(const struct rootdisk_key *k)
+{
+	/* a file changed within a timestamp tick of the key could change again
+	 * unseen (same size, same ctime): such a tree is not kept (as git's
+	 * "racily clean" entries) */
+	return k->manifest && k->newest_change.tv_sec + 2 < k->made_at.tv_sec;
 }
 
 void rootdisk_key_free(struct rootdisk_key *k)
@@ -114,7 +159,8 @@ static ssize_t copy_range(int in, int out, off_t off, size_t n)
 	off_t o_in = off, o_out = off;
 	ssize_t r = copy_file_range(in, &o_in, out, &o_out, n, 0);
 
-	if (r >= 0 || (errno != EXDEV && errno != ENOSYS && errno != EINVAL))
+	if (r >= 0 || (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
+		       errno != EOPNOTSUPP))
 		return r;
 	char *buf = malloc(n < COPY_CHUNK ? n : COPY_CHUNK);  /* filesystems without it */
 	if (!buf)
@@ -190,8 +236,14 @@ static int cache_lock(const struct rootdisk_cache *c, int how, struct vxn_err *e
 	int fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(err, errno, "open %s", c->dir);
-	while (flock(fd, how) && errno == EINTR)
+	int r;
+	while ((r = flock(fd, how)) && errno == EINTR)
 		;
+	if (r) {
+		int e = errno;
+		close(fd);
+		return err_set(err, e, "lock %s", c->dir);
+	}
 	return fd;
 }
 
@@ -252,38 +304,68 @@ static int write_file(const char *path, const void *p, size_t n)
 	return close(fd) == 0 && done == n ? 0 : -1;
 }
 
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t l = strlen(name), n = strlen(suffix);
+	return l == 16 + n && strcmp(name + 16, suffix) == 0;
+}
+
+/* Under the exclusive lock: what a crashed put left (a .new file, a
+ * manifest without its image) goes; the number of images, and the least
+ * recently used one in *oldest. */
+static unsigned sweep(DIR *d, char oldest[NAME_MAX + 1])
+{
+	struct timespec old = { 0 };
+	struct dirent *e;
+	struct stat st;
+	unsigned n = 0;
+
+	oldest[0] = '\0';
+	while ((e = readdir(d))) {
+		char img[NAME_MAX + 1];
+		if (has_suffix(e->d_name, ".new")) {
+			unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
+		if (has_suffix(e->d_name, ".manifest")) {
+			snprintf(img, sizeof img, "%.16s.img", e->d_name);
+			if (faccessat(dirfd(d), img, F_OK, 0))
+				unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
+		if (!has_suffix(e->d_name, ".img") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+			continue;
+		n++;
+		if (!oldest[0] || st.st_mtim.tv_sec < old.tv_sec ||
+		    (st.st_mtim.tv_sec == old.tv_sec && st.st_mtim.tv_nsec < old.tv_nsec)) {
+			old = st.st_mtim;
+			snprintf(oldest, NAME_MAX + 1, "%s", e->d_name);
+		}
+	}
+	return n;
+}
+
 /* Beyond c->max images: remove the least recently used (oldest mtime). */
 static void evict(const struct rootdisk_cache *c)
 {
+	char oldest[NAME_MAX + 1], path[PATH_MAX];
+
 	for (;;) {
 		DIR *d = opendir(c->dir);
-		struct dirent *e;
-		char oldest[NAME_MAX + 1] = "", path[PATH_MAX];
-		struct timespec old = { 0 };
-		unsigned n = 0;
-		struct stat st;
-
 		if (!d)
 			return;
-		while ((e = readdir(d))) {
-			size_t l = strlen(e->d_name);
-			if (l != 16 + 4 || strcmp(e->d_name + 16, ".img") ||
-			    fstatat(dirfd(d), e->d_name, &st, 0))
-				continue;
-			n++;
-			if (!oldest[0] || st.st_mtim.tv_sec < old.tv_sec ||
-			    (st.st_mtim.tv_sec == old.tv_sec && st.st_mtim.tv_nsec < old.tv_nsec)) {
-				old = st.st_mtim;
-				memcpy(oldest, e->d_name, l + 1);
-			}
-		}
+		unsigned n = sweep(d, oldest);
 		closedir(d);
 		if (n <= c->max)
 			return;
+		snprintf(path, sizeof path, "%s/%.16s.manifest", c->dir, oldest);
+		unlink(path);
 		snprintf(path, sizeof path, "%s/%s", c->dir, oldest);
-		unlink(path);
-		memcpy(path + strlen(path) - 4, ".manifest", sizeof ".manifest");
-		unlink(path);
+		if (unlink(path)) {  /* never the same one again */
+			log_warn("rootdisk cache: cannot drop %s: %s", path, strerror(errno));
+			return;
+		}
 		log_debug("rootdisk cache: dropped %s", oldest);
 	}
 }
@@ -298,10 +380,13 @@ int rootdisk_cache_put(const struct rootdisk_cache *c, const struct rootdisk_key
 		return -1;
 	entry_path(c, k->hash, ".manifest", mpath, sizeof mpath);
 	entry_path(c, k->hash, ".img", ipath, sizeof ipath);
-	entry_path(c, k->hash, ".img.new", tmp, sizeof tmp);
+	entry_path(c, k->hash, ".new", tmp, sizeof tmp);
 	unlink(tmp);
 	int r = copy_sparse(image, tmp, err);
-	if (r == 0 && (write_file(mpath, k->manifest, k->len) || rename(tmp, ipath))) {
+	/* never a moment (a crash included) where this manifest names another
+	 * tree's image: the old manifest goes first, the new one comes last */
+	if (r == 0 && ((unlink(mpath) && errno != ENOENT) || rename(tmp, ipath) ||
+		       write_file(tmp, k->manifest, k->len) || rename(tmp, mpath))) {
 		r = err_set(err, errno, "store %s", ipath);
 		unlink(mpath);
 	}

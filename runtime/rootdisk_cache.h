@@ -8,14 +8,17 @@
  * key is a manifest of the rootfs (real path, and of every entry its path,
  * type and mode, owner, size, inode, device, mtime and ctime) compared byte
  * for byte. Any change to the tree changes a ctime, which no user can set
- * back. The manifest's FNV hash only names the files; two manifests with
- * the same hash are still told apart by the comparison. */
+ * back; so only trees on filesystems whose ctimes the kernel keeps (ext4,
+ * xfs, btrfs, tmpfs, overlayfs) are cached, and only trees that had been
+ * still for some seconds. The manifest's FNV hash only names the files; two
+ * manifests with the same hash are still told apart by the comparison. */
 #ifndef VXN_ROOTDISK_CACHE_H
 #define VXN_ROOTDISK_CACHE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -31,12 +34,18 @@ struct rootdisk_key {
 	char *manifest;
 	size_t len;
 	uint64_t hash;
+	struct timespec made_at;        /* when the tree was read */
+	struct timespec newest_change;  /* its latest ctime */
 };
 
 /* The key of the tree at rootfs for an image of `format` ("ext4", "erofs"). */
 int rootdisk_key_make(const char *rootfs, const char *format, struct rootdisk_key *k,
 		      struct vxn_err *err);
 void rootdisk_key_free(struct rootdisk_key *k);
+/* Whether the tree had been still for some seconds when k was made: only
+ * then may an image of it be kept (a change within the same timestamp tick
+ * could be invisible). */
+bool rootdisk_key_settled(const struct rootdisk_key *k);
 bool rootdisk_key_equal(const struct rootdisk_key *a, const struct rootdisk_key *b);
 
 /* Copy the image cached for k to dest (created exclusively): 1, or 0 when

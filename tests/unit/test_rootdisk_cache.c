@@ -90,6 +90,7 @@ static void key_follows_the_tree_exactly(void **state)
 	write_text("rootfs/etc-hostname", "xob\n");
 	assert_int_equal(rootdisk_key_make(tree, "ext4", &d, NULL), 0);
 	assert_false(rootdisk_key_equal(&a, &d));
+	assert_false(rootdisk_key_settled(&d));  /* changed just now: not to be kept */
 	rootdisk_key_free(&a);
 	rootdisk_key_free(&b);
 	rootdisk_key_free(&c);
@@ -178,6 +179,29 @@ static void keeps_at_most_max_images(void **state)
 	assert_int_equal(count_images(), 2);
 }
 
+static void leftovers_of_a_crashed_put_are_swept(void **state)
+{
+	struct rootdisk_cache c = { cdir, 4 };
+	struct rootdisk_key k;
+	char img[700], leftover[700], orphan[700];
+	(void)state;
+	mkdir(cdir, 0700);
+	snprintf(leftover, sizeof leftover, "%s/0123456789abcdef.new", cdir);
+	snprintf(orphan, sizeof orphan, "%s/fedcba9876543210.manifest", cdir);
+	make_image("made.img", 'w');
+	path_of(img, sizeof img, "made.img");
+	int fd = open(leftover, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	fd = open(orphan, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	write_text("rootfs/sweep", "x");
+	assert_int_equal(rootdisk_key_make(tree, "ext4", &k, NULL), 0);
+	assert_int_equal(rootdisk_cache_put(&c, &k, img, NULL), 0);
+	assert_int_equal(access(leftover, F_OK), -1);
+	assert_int_equal(access(orphan, F_OK), -1);
+	rootdisk_key_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +210,7 @@ int main(void)
 		cmocka_unit_test(put_then_get_gives_the_same_bytes_and_holes),
 		cmocka_unit_test(changed_tree_misses),
 		cmocka_unit_test(keeps_at_most_max_images),
+		cmocka_unit_test(leftovers_of_a_crashed_put_are_swept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
