@@ -160,6 +160,12 @@ engine_cleanup() {
     umount -l "$ENGINE_DIR" 2>/dev/null
   fi
   [ -z "${ENGINE_CGROUP_MOUNTED:-}" ] || umount -l /sys/fs/cgroup 2>/dev/null
+  # A failed test's containers (a passing one checked there are none): the
+  # engine's vxn state went with its tmpfs, and their domains and loop
+  # devices would fail every later test's checks.
+  xl list 2>/dev/null | awk 'NR > 1 && $1 ~ /^vxn-/ { print $1 }' |
+    while read -r d; do xl destroy "$d" 2>/dev/null; done
+  losetup -D 2>/dev/null
   lab_cleanup
 }
 
