@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "util.h"
 
 #ifndef VXN_DATA_DIR
 #define VXN_DATA_DIR "/usr/share/vxn"
@@ -49,12 +50,9 @@ static int config_defaults(struct vxn_config *c, struct vxn_err *err)
 
 static int parse_uint(const char *v, uint64_t max, uint64_t *out)
 {
-	char *end;
-	if (!isdigit((unsigned char)v[0]))
-		return -1;
-	errno = 0;
-	unsigned long long x = strtoull(v, &end, 10);
-	if (errno || *end || x == 0 || x > max)
+	uint64_t x;
+
+	if (parse_decimal(v, &x) || x == 0 || x > max)
 		return -1;
 	*out = x;
 	return 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 #define NEWC_HDR 110  /* "070701" + 13 fields of 8 hex digits */
 
@@ -47,22 +48,6 @@ static int copy_base(const char *base, int out, struct vxn_err *err)
 	size_t pad = (size_t)((4 - st.st_size % 4) % 4);
 	if (pad && write(out, zeros, pad) != (ssize_t)pad)
 		return err_set(err, errno, "pad ramdisk");
-	return 0;
-}
-
-static int write_all(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-
-	while (len) {
-		ssize_t n = write(fd, c, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		c += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 

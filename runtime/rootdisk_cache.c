@@ -292,16 +292,8 @@ static int write_file(const char *path, const void *p, size_t n)
 
 	if (fd < 0)
 		return -1;
-	size_t done = 0;
-	while (done < n) {
-		ssize_t w = write(fd, (const char *)p + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	return close(fd) == 0 && done == n ? 0 : -1;
+	int r = write_all(fd, p, n);
+	return close(fd) == 0 && r == 0 ? 0 : -1;
 }
 
 static bool has_suffix(const char *name, const char *suffix)

@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "jsonv.h"
+#include "util.h"
 
 #define STATE_MAX_BYTES (1u << 20)
 #define STATE_FILE "state.json"
@@ -42,20 +43,6 @@ static char *state_json(const struct vxn_state *st)
 	jg_kint(g, "domid", st->domid);
 	yajl_gen_map_close(g);
 	return jg_finish(g);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 static int write_file_synced(const char *path, const char *buf, struct vxn_err *err)

@@ -23,6 +23,9 @@ int parse_decimal(const char *v, uint64_t *out);
 int rlimit_parse(const char *name);
 const char *rlimit_name(int type);
 
+/* Write all len bytes to fd (retrying after EINTR): 0, or -1 with errno. */
+int write_all(int fd, const void *p, size_t len);
+
 /* FNV-1a, 64 bits: a name for a file or domain, never a proof of
  * identity (collisions are easy to make on purpose). */
 uint64_t fnv1a64(const void *p, size_t n);
