@@ -20,7 +20,7 @@
 
 #include "log.h"
 #include "vchan-ring.h"
-#include "xen.h"
+#include "xen_log.h"
 
 #define FRAME_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 #define OUT_CAP (4 * FRAME_MAX)

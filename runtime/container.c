@@ -159,6 +159,33 @@ static void cleanup_leftovers(const char *id, const char *state_dir)
 	loop_detach_image(image);
 }
 
+int container_teardown_domain(uint32_t domid, const char *name, int loop_fd,
+			      struct vxn_err *err)
+{
+	struct xen_ctx *x = NULL;
+	struct phase t;
+	struct stat st;
+	uint32_t found;
+	int r;
+
+	phase_begin(&t);
+	if (xen_open(&x, err))
+		return -1;
+	/* by name too: the domid is only the monitor's word */
+	r = xen_domid_by_name(x, name, &found, err);
+	if (r == 0 && found != domid)
+		r = err_set(err, 0, "domain %s is %u, not %u: not destroyed", name, found, domid);
+	else if (r == 0)
+		r = xen_destroy(x, domid, err);
+	else if (err->errnum == ENOENT)
+		r = 0;  /* gone already */
+	xen_close(x);
+	phase_end(&t, "teardown-destroy");
+	if (loop_fd > 2 && fstat(loop_fd, &st) == 0 && S_ISBLK(st.st_mode))
+		loop_detach(loop_fd);
+	return r;
+}
+
 /* ------------------------------------------------------------ status */
 
 static enum vxn_status domain_status(const struct vxn_state *st, const char *state_dir,
@@ -450,7 +477,7 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 					  .console_socket = o->console_socket,
 					  .lock_fd = c->lock_fd };
 		close(p[0]);
-		monitor_main(&a);
+		monitor_start(&a);
 	}
 	c->forked = true;
 	close(p[1]);

@@ -42,6 +42,10 @@ int container_kill(const struct vxn_globals *g, const char *id, int signo, bool 
 		   struct vxn_err *err);
 int container_delete(const struct vxn_globals *g, const char *id, bool force,
 		     struct vxn_err *err);
+/* vxn-monitor's end (`vxn monitor-teardown`): destroy domid if it still
+ * has that name, then detach the loop device held on loop_fd. */
+int container_teardown_domain(uint32_t domid, const char *name, int loop_fd,
+			      struct vxn_err *err);
 /* ROOT/ID, the ID validated. */
 int container_state_dir(const struct vxn_globals *g, const char *id, char *out, size_t len,
 			struct vxn_err *err);

@@ -1,6 +1,8 @@
-/* The monitor: set up the paused domain and everything around it, tell create
- * it is ready, then relay stdio, signals and the console until the domain
- * is gone, and exit with the container's wait status.
+/* vxn-monitor: what the monitor is once monitor_start.c has built the
+ * domain and exec'd it. It relays stdio, signals and the console until the
+ * domain is gone, and exits with the container's wait status. No libxl:
+ * domwatch.h watches and pauses the domain, and destroying it is left to
+ * vxn itself (`vxn monitor-teardown`, run in a child at the end).
  *
  * It keeps the fds 0/1/2 create was given (the container's stdio) and never
  * writes anything of its own there: its diagnostics go to the log. */
@@ -17,21 +19,22 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
 #include "control.h"
+#include "domwatch.h"
 #include "exit_like.h"
 #include "log.h"
-#include "loop.h"
-#include "monitor_build.h"
 #include "monitor_exec.h"
+#include "monitor_handoff.h"
 #include "pty.h"
 #include "outbuf.h"
 #include "phase.h"
-#include "xen.h"
 
 #define CONSOLE_LOG_MAX (1024 * 1024)
 #define EXIT_GRACE_MS 10000     /* EXIT reported, waiting for the poweroff */
@@ -39,17 +42,19 @@
 #define CONSOLE_TRIES 40
 #define POLL_MAX 64
 #define DRAIN_MS 5000          /* output still queued when the guest is gone */
+#define SHUTDOWN_REASON_UNKNOWN (-1)
+#define PTS_MAJOR_FIRST 136    /* Linux's Unix98 pty slaves: majors 136-143 */
+#define PTS_MAJOR_LAST 143
 
 struct monitor {
-	const struct monitor_args *a;
+	const struct monitor_handoff *h;
 	struct timespec t0;
 	struct phase ph;  /* setup steps, hello, first output, exit -> monitor exit */
 	bool stdout_seen;
-	struct xen_ctx *xen;
+	struct domwatch *dw;
 	uint32_t domid;
 	bool have_domain;
 	int loop_fd;
-	char loop_path[LOOP_PATH_MAX];
 	struct channel *ch;
 	int ctl_fd;
 	int sig_fd;
@@ -73,7 +78,7 @@ struct monitor {
 	bool killed;
 	bool guest_failed;
 	bool done;
-	int shutdown_reason;
+	int shutdown_reason;    /* Xen's SHUTDOWN_* code */
 };
 
 /* Signals the monitor itself receives are the container's, as with runc's
@@ -89,9 +94,11 @@ static long elapsed_ms(const struct monitor *m)
 	return (t.tv_sec - m->t0.tv_sec) * 1000 + (t.tv_nsec - m->t0.tv_nsec) / 1000000;
 }
 
+/* "" when too long: opening it fails */
 static char *state_path(const struct monitor *m, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", m->a->state_dir, name);
+	if ((size_t)snprintf(buf, len, "%s/%s", m->h->state_dir, name) >= len)
+		buf[0] = '\0';
 	return buf;
 }
 
@@ -110,40 +117,22 @@ static void write_small_file(const struct monitor *m, const char *name, const ch
 
 /* ------------------------------------------------------------ setup */
 
-/* Closes every fd from 3 on except keep1 and keep2. */
-static void close_all_but(int keep1, int keep2)
+/* The log monitor_start.c had, again after the exec; the phases go on from
+ * the exec. The lock and the loop device stay inheritable: the teardown
+ * child (destroy_domain) holds them until the domain is gone. */
+static void process_setup(struct monitor *m)
 {
-	int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1;
-	unsigned from = 3;
-
-	for (int k = 0; k < 2; k++) {
-		int keep = k == 0 ? lo : hi;
-		if (keep < (int)from)
-			continue;
-		if ((unsigned)keep > from)
-			close_range(from, (unsigned)keep - 1, 0);
-		from = (unsigned)keep + 1;
-	}
-	close_range(from, ~0u, 0);
-}
-
-static void process_setup(const struct monitor_args *a)
-{
+	const struct monitor_handoff *h = m->h;
 	char path[PATH_MAX];
-	sigset_t none;
 
-	setsid();
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* nothing of the caller's but stdio and our pipe stays open */
-	close_all_but(a->ready_fd, a->lock_fd);
-	if (a->g->log_path) {
-		log_setup(a->g->log_path, a->g->log_json, a->g->debug);
-	} else {
-		snprintf(path, sizeof(path), "%s/%s", a->state_dir, MONITOR_LOG);
-		log_setup(path, false, a->g->debug);
-	}
+	if (h->log_path[0])
+		log_setup(h->log_path, h->log_json, h->debug);
+	else
+		log_setup(state_path(m, MONITOR_LOG, path, sizeof(path)), false, h->debug);
+	fcntl(h->ready_fd, F_SETFD, FD_CLOEXEC);
+	m->t0 = (struct timespec){ .tv_sec = h->t0_sec, .tv_nsec = h->t0_nsec };
+	m->ph.t0 = (struct timespec){ .tv_sec = h->exec_sec, .tv_nsec = h->exec_nsec };
+	phase_end(&m->ph, "monitor-exec");
 }
 
 static int signals_setup(struct monitor *m, struct vxn_err *err)
@@ -163,9 +152,10 @@ static int write_pid_file(const char *pid_file, struct vxn_err *err)
 	char tmp[PATH_MAX], buf[32];
 	int fd, n;
 
-	if (!pid_file)
+	if (!pid_file[0])
 		return 0;
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", pid_file, (int)getpid());
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%d", pid_file, (int)getpid()) >= sizeof(tmp))
+		return err_set(err, ENAMETOOLONG, "pid file %s", pid_file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return err_set(err, errno, "pid file %s", tmp);
@@ -178,20 +168,47 @@ static int write_pid_file(const char *pid_file, struct vxn_err *err)
 	return 0;
 }
 
+/* The console path is in the guest's own part of xenstore, which the guest
+ * can write: only a /dev/pts/N that is a pty slave is opened. */
+static bool console_path_ok(const char *tty)
+{
+	const char *num = tty + strlen("/dev/pts/");
+
+	return strncmp(tty, "/dev/pts/", strlen("/dev/pts/")) == 0 && *num &&
+	       strspn(num, "0123456789") == strlen(num) && strlen(num) <= 9;
+}
+
+static bool is_pty_slave(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	       major(st.st_rdev) >= PTS_MAJOR_FIRST && major(st.st_rdev) <= PTS_MAJOR_LAST;
+}
+
 static void console_try_open(struct monitor *m)
 {
-	char *tty = NULL;
 	struct termios t;
-	struct vxn_err e;
+	char *tty;
 
 	if (m->console_fd >= 0 || m->console_tries >= CONSOLE_TRIES)
 		return;
 	m->console_tries++;
-	if (xen_console_tty(m->xen, m->domid, &tty, &e) || !tty || !*tty) {
-		free(tty);
+	tty = domwatch_console_tty(m->dw);
+	if (!tty)
 		return;  /* xenconsoled has not published it yet */
+	if (!console_path_ok(tty)) {
+		log_warn("monitor: console path is not a pty, ignored");
+		m->console_tries = CONSOLE_TRIES;
+		free(tty);
+		return;
 	}
 	m->console_fd = open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (m->console_fd >= 0 && !is_pty_slave(m->console_fd)) {
+		close(m->console_fd);
+		m->console_fd = -1;
+		errno = ENOTTY;
+	}
 	if (m->console_fd >= 0 && tcgetattr(m->console_fd, &t) == 0) {
 		cfmakeraw(&t);
 		tcsetattr(m->console_fd, TCSANOW, &t);
@@ -206,19 +223,19 @@ static void console_try_open(struct monitor *m)
  * was given is let go (pty_release_stdio): the caller waits for its EOF. */
 static int terminal_setup(struct monitor *m, struct vxn_err *err)
 {
-	const struct vxn_launch *l = &m->a->plan->launch;
+	const struct monitor_handoff *h = m->h;
 	int master, r;
 
-	if (!l->terminal)
+	if (!h->terminal)
 		return 0;
 	/* first, so that the pair cannot land on fds 0-2 */
 	if (pty_release_stdio(err) || pty_open_pair(&master, &m->pty_fd, err))
 		return -1;
-	if (l->rows && l->cols)
-		pty_set_size(m->pty_fd, l->rows, l->cols);
+	if (h->rows && h->cols)
+		pty_set_size(m->pty_fd, h->rows, h->cols);
 	r = pty_make_raw(m->pty_fd, NULL, err);
 	if (r == 0)
-		r = pty_send_fd(m->a->console_socket, master, err);
+		r = pty_send_fd(h->console_socket, master, err);
 	close(master);
 	if (r)
 		return -1;
@@ -228,38 +245,14 @@ static int terminal_setup(struct monitor *m, struct vxn_err *err)
 	return 0;
 }
 
-/* A warm pool guest (pool.h) rather than one booted for us, unless the
- * launch data is too large to be queued ahead of any other frame. Its
- * guest-init waits until the channel exists, which is published only once
- * the guest is paused and the disk is filled (arm_pool_guest). */
-static int make_domain(struct monitor *m, struct vxn_err *err)
+/* The death watch; and a guest of our own waits, paused, for start: its
+ * channel can be up now. A pool guest's guest-init waits until the channel
+ * exists, which is published only once the guest is paused and the disk is
+ * filled (arm_pool_guest). */
+static int watch_domain(struct monitor *m, struct vxn_err *err)
 {
-	const struct vxn_plan *p = m->a->plan;
-	struct domain_build in = { .plan = p, .loop_path = m->loop_path, .try_pool = true };
-	struct domain_built out;
-
-	if (vxn_launch_encode(&p->launch, &m->launch, &m->launch_len))
-		return err_set(err, EINVAL, "encoding the launch data");
-	if (m->launch_len > VXN_POOL_LAUNCH_MAX) {
-		log_debug("monitor: launch data of %zu bytes: no pool guest", m->launch_len);
-		in.try_pool = false;
-	}
-	int r = domain_build(&in, &out, err);
-	m->have_domain = out.have_domain;
-	m->domid = out.domid;
-	m->pooled = out.pooled;
-	phase_begin(&m->ph);  /* the builder logged its own phases */
-	if (!m->pooled) {
-		free(m->launch);  /* in the ramdisk already */
-		m->launch = NULL;
-	}
-	if (xen_open(&m->xen, err) || r)
+	if (domwatch_open(m->domid, &m->dw, err))
 		return -1;
-	log_debug("monitor: domain %s (domid %u) %s in %ld ms", p->name, m->domid,
-		  m->pooled ? "taken from the pool" : "created paused", elapsed_ms(m));
-	if (xen_watch_death(m->xen, m->domid, err))
-		return -1;
-	/* a guest of our own waits, paused, for start: its channel can be up now */
 	return m->pooled ? 0 : channel_open(m->domid, &m->ch, err);
 }
 
@@ -270,7 +263,7 @@ static int arm_pool_guest(struct monitor *m, struct vxn_err *err)
 {
 	int r = -1;
 
-	if (xen_pause(m->xen, m->domid, err) || channel_open(m->domid, &m->ch, err))
+	if (domwatch_pause(m->dw, err) || channel_open(m->domid, &m->ch, err))
 		goto out;
 	for (size_t off = 0; off < m->launch_len; off += VXN_FRAME_MAX_PAYLOAD) {
 		size_t n = m->launch_len - off;
@@ -289,16 +282,11 @@ out:
 
 static int monitor_setup(struct monitor *m, struct vxn_err *err)
 {
-	const struct vxn_plan *p = m->a->plan;
 	char path[PATH_MAX];
 
-	phase_begin(&m->ph);
-	if (loop_attach(p->disk_image, p->disk_readonly, &m->loop_fd, m->loop_path, err))
+	if (watch_domain(m, err))
 		return -1;
-	phase_end(&m->ph, "loop-attach");
-	if (make_domain(m, err))
-		return -1;
-	m->ctl_fd = control_listen(m->a->state_dir, err);
+	m->ctl_fd = control_listen(m->h->state_dir, err);
 	if (m->ctl_fd < 0 || signals_setup(m, err) || terminal_setup(m, err))
 		return -1;
 	m->console_log = open(state_path(m, MONITOR_CONSOLE_LOG, path, sizeof(path)),
@@ -309,27 +297,10 @@ static int monitor_setup(struct monitor *m, struct vxn_err *err)
 	int out_fd = m->pty_fd >= 0 ? m->pty_fd : 1, err_fd = m->pty_fd >= 0 ? m->pty_fd : 2;
 	if (outbuf_init(&m->out[0], out_fd) || outbuf_init(&m->out[1], err_fd))
 		return err_set(err, ENOMEM, "output buffers");
-	if (write_pid_file(m->a->pid_file, err))
+	if (write_pid_file(m->h->pid_file, err))
 		return -1;
 	phase_end(&m->ph, "monitor-setup");
 	return 0;
-}
-
-/* false when create is gone (killed): nobody will record this container */
-static bool tell_create(const struct monitor *m, const struct vxn_err *err)
-{
-	struct monitor_ready r;
-
-	memset(&r, 0, sizeof(r));
-	r.ok = err == NULL;
-	r.domid = m->domid;
-	if (err)
-		r.err = *err;
-	if (write(m->a->ready_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
-		log_warn("monitor: create went away before the ready message");
-		return false;
-	}
-	return true;
 }
 
 /* Create writes one byte once state.json is in place (and the root disk
@@ -340,7 +311,7 @@ static bool create_confirmed(const struct monitor *m)
 	char c;
 	ssize_t n;
 
-	while ((n = read(m->a->ready_fd, &c, 1)) < 0 && errno == EINTR)
+	while ((n = read(m->h->ready_fd, &c, 1)) < 0 && errno == EINTR)
 		;
 	return n == 1;
 }
@@ -370,26 +341,76 @@ static void release_links(struct monitor *m)
 	m->pty_fd = m->console_fd = m->console_log = m->sig_fd = -1;
 }
 
+/* In the child: `vxn monitor-teardown DOMID NAME LOOP_FD` destroys the
+ * domain through libxl and detaches the loop device. It inherits the state
+ * dir's lock: delete waits for it, and destroys by name whatever a killed
+ * teardown left. */
+static _Noreturn void exec_teardown(const struct monitor *m)
+{
+	const struct monitor_handoff *h = m->h;
+	char domid[16], loop[16], log_path[PATH_MAX];
+	const char *argv[12];
+	int n = 0;
+	struct vxn_err err;
+
+	/* the caller waits for EOF on these: nothing of the container's stays open */
+	if (pty_release_stdio(&err))
+		log_warn("monitor: %s", err.msg);
+	snprintf(domid, sizeof(domid), "%u", m->domid);
+	snprintf(loop, sizeof(loop), "%d", m->loop_fd);
+	argv[n++] = "vxn";
+	argv[n++] = "--log";  /* the monitor's own log */
+	argv[n++] = h->log_path[0] ? h->log_path : state_path(m, MONITOR_LOG, log_path,
+							     sizeof(log_path));
+	if (h->log_path[0] && h->log_json)
+		argv[n++] = "--log-format=json";
+	if (h->debug)
+		argv[n++] = "--debug";
+	argv[n++] = "monitor-teardown";
+	argv[n++] = domid;
+	argv[n++] = h->domain_name;
+	argv[n++] = loop;
+	argv[n] = NULL;
+	execv(h->vxn_path, (char *const *)argv);
+	log_warn("monitor: running %s: %s: domain %u is left to delete", h->vxn_path,
+		 strerror(errno), m->domid);
+	_exit(127);
+}
+
+/* Destroys the domain and detaches the loop device, in a child; waits for
+ * it when wait is set. false when there is no child. */
+static bool destroy_domain(struct monitor *m, bool wait)
+{
+	pid_t pid;
+	int st;
+
+	if (!m->have_domain) {
+		close(m->loop_fd);  /* autoclear: the loop device goes with its last user */
+		m->loop_fd = -1;
+		return true;
+	}
+	pid = fork();
+	if (pid == 0)
+		exec_teardown(m);
+	if (pid < 0) {
+		log_warn("monitor: fork: %s: domain %u is left to delete", strerror(errno),
+			 m->domid);
+		return false;
+	}
+	close(m->loop_fd);
+	m->loop_fd = -1;
+	m->have_domain = false;
+	while (wait && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return true;
+}
+
 static void monitor_teardown(struct monitor *m)
 {
-	struct vxn_err err;
-	struct phase t;
-
-	phase_begin(&t);
-	/* no context of our own yet when the domain was built but opening one
-	 * failed: one more try, else delete finds the domain by name */
-	if (m->have_domain && !m->xen && xen_open(&m->xen, &err))
-		log_warn("monitor: %s: domain %u is left to delete", err.msg, m->domid);
-	else if (m->have_domain && xen_destroy(m->xen, m->domid, &err))
-		log_warn("monitor: %s", err.msg);
-	phase_end(&t, "teardown-destroy");
-	m->have_domain = false;
 	release_links(m);
-	loop_detach(m->loop_fd);
-	m->loop_fd = -1;
-	xen_close(m->xen);
-	m->xen = NULL;
-	phase_end(&t, "teardown-rest");
+	destroy_domain(m, true);
+	domwatch_close(m->dw);
+	m->dw = NULL;
 }
 
 static void log_rss(const struct monitor *m)
@@ -418,11 +439,11 @@ static int record_exit_status(struct monitor *m)
 		status = vxn_exit_status(&m->exit);
 	else
 		log_error("container %s: the guest stopped without reporting an exit status "
-			  "(shutdown reason %d); see %s/%s", m->a->id, m->shutdown_reason,
-			  m->a->state_dir, MONITOR_CONSOLE_LOG);
+			  "(shutdown reason %d); see %s/%s", m->h->id, m->shutdown_reason,
+			  m->h->state_dir, MONITOR_CONSOLE_LOG);
 	snprintf(text, sizeof(text), "%d\n", status);
 	write_small_file(m, MONITOR_EXIT_STATUS, text);
-	log_debug("monitor: container %s exit status %d", m->a->id, status);
+	log_debug("monitor: container %s exit status %d", m->h->id, status);
 	return status;
 }
 
@@ -437,49 +458,24 @@ static _Noreturn void monitor_exit(struct monitor *m, int status)
 	_exit(status);
 }
 
-/* The container has ended, but destroying its domain takes seconds (libxl
- * waits for the back-ends to close: a quarter of the time from the exit
- * report to the caller, tests/bench). A child does it while the monitor
- * exits at once, so callers see the exit (and EOF on the container's
- * stdio) without waiting. The child keeps the state directory's lock:
- * delete waits for it, and destroys by name whatever a killed child left.
- * false when there is no child. */
-static bool destroy_in_child(struct monitor *m)
-{
-	struct vxn_err err;
-	pid_t pid = fork();
-
-	if (pid != 0) {
-		if (pid < 0)
-			log_warn("monitor: fork: %s: destroying the domain before exiting",
-				 strerror(errno));
-		return pid > 0;
-	}
-	/* the caller waits for EOF on these: nothing of the container's stays open */
-	if (pty_release_stdio(&err))
-		log_warn("monitor: %s", err.msg);
-	xen_forget_after_fork(m->xen);
-	m->xen = NULL;
-	if (xen_open(&m->xen, &err) == 0)
-		monitor_teardown(m);
-	else
-		log_warn("monitor: %s: domain %u is left to delete", err.msg, m->domid);
-	_exit(0);
-}
-
 /* After the container's end: its status is known and recorded at once; a
  * killed domain is paused first, so that KILL stops the container now, as it
- * does a process. */
+ * does a process. The domain's destruction takes seconds (libxl waits for
+ * the back-ends to close: a quarter of the time from the exit report to the
+ * caller, tests/bench), so a child does it while the monitor exits at once,
+ * and callers see the exit (and EOF on the container's stdio) without
+ * waiting. */
 static _Noreturn void monitor_finish(struct monitor *m)
 {
 	struct vxn_err err;
 	int status = record_exit_status(m);
 
-	if (m->killed && m->have_domain && xen_pause(m->xen, m->domid, &err))
+	if (m->killed && m->have_domain && domwatch_pause(m->dw, &err))
 		log_warn("monitor: %s", err.msg);
 	release_links(m);
-	if (!m->have_domain || !destroy_in_child(m))
-		monitor_teardown(m);
+	destroy_domain(m, false);
+	domwatch_close(m->dw);
+	m->dw = NULL;
 	monitor_exit(m, status);
 }
 
@@ -493,7 +489,7 @@ static void guest_error_text(struct monitor *m, const uint8_t *p, size_t len)
 		m->guest_failed = true;
 		return;
 	}
-	log_error("container %s: %s", m->a->id, text);
+	log_error("container %s: %s", m->h->id, text);
 	strcat(text, "\n");
 	write_small_file(m, MONITOR_ERROR, text);
 }
@@ -565,7 +561,7 @@ static void handle_frame(struct monitor *m, const struct vxn_frame_hdr *h, const
 		m->guest_failed = true;
 	}
 	if (m->guest_failed) {
-		log_error("container %s: protocol error from the guest (frame type %u)", m->a->id,
+		log_error("container %s: protocol error from the guest (frame type %u)", m->h->id,
 			  h->type);
 		m->done = true;
 	}
@@ -595,7 +591,7 @@ static void channel_pump(struct monitor *m)
 	while (!m->guest_failed && (r = channel_next_frame(m->ch, &h, &p, &err)) == 1)
 		handle_frame(m, &h, p);
 	if (!m->guest_failed && r < 0) {
-		log_error("container %s: %s", m->a->id, err.msg);
+		log_error("container %s: %s", m->h->id, err.msg);
 		m->guest_failed = m->done = true;
 	}
 	if (channel_out_pending(m->ch) && channel_flush(m->ch, &err))
@@ -754,29 +750,31 @@ static void handle_console(struct monitor *m)
 	}
 }
 
-static void handle_xen_events(struct monitor *m)
+static void handle_domain_change(struct monitor *m)
 {
-	struct xen_event ev;
+	enum dom_state state;
+	struct vxn_err err;
+	int reason;
 
-	while (xen_next_event(m->xen, &ev) == 1) {
-		if (ev.domid != m->domid)
-			continue;
-		if (ev.kind == XEN_EVENT_SHUTDOWN) {
-			m->shutdown_reason = ev.shutdown_reason;
-			log_debug("monitor: domain shut down (reason %d) at %ld ms",
-				  ev.shutdown_reason, elapsed_ms(m));
-		} else {
-			log_debug("monitor: domain died at %ld ms", elapsed_ms(m));
-			m->have_domain = false;
-		}
-		m->done = true;
+	if (domwatch_state(m->dw, &state, &reason, &err)) {
+		log_warn("monitor: %s", err.msg);
+		return;
 	}
+	if (state == DOM_SHUTDOWN) {
+		m->shutdown_reason = reason;
+		log_debug("monitor: domain shut down (reason %d) at %ld ms", reason, elapsed_ms(m));
+	} else if (state == DOM_GONE) {
+		log_debug("monitor: domain died at %ld ms", elapsed_ms(m));
+		m->have_domain = false;
+	}
+	if (state != DOM_RUNNING)
+		m->done = true;
 }
 
 /* ------------------------------------------------------------ the loop */
 
 struct slots {
-	int ch, ctl, sig, in, con, out[2];
+	int ch, ctl, sig, in, con, dom, out[2];
 };
 
 static int add_fd_for(struct pollfd *fds, int *n, int fd, short events)
@@ -819,7 +817,7 @@ static bool ready(const struct pollfd *fds, int i)
 static void monitor_iteration(struct monitor *m)
 {
 	struct pollfd fds[POLL_MAX];
-	struct slots s = { -1, -1, -1, -1, -1, { -1, -1 } };
+	struct slots s = { -1, -1, -1, -1, -1, -1, { -1, -1 } };
 	struct vxn_err err;
 	int n = 0, timeout = loop_timeout(m);
 
@@ -836,14 +834,9 @@ static void monitor_iteration(struct monitor *m)
 	for (int i = 0; i < 2; i++)
 		if (outbuf_pending(&m->out[i]))
 			s.out[i] = add_fd_for(fds, &n, m->out[i].fd, POLLOUT);
-	if (xen_poll_prepare(m->xen, fds, &n, POLL_MAX, &timeout, &err)) {
-		log_error("monitor: %s", err.msg);
-		m->done = true;
-		return;
-	}
+	s.dom = add_fd(fds, &n, domwatch_fd(m->dw));
 	if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
 		log_warn("monitor: poll: %s", strerror(errno));
-	xen_poll_done(m->xen, fds, n);
 	if (ready(fds, s.ch) && channel_ack(m->ch, &err))
 		log_debug("monitor: %s", err.msg);
 	for (int i = 0; i < 2; i++)
@@ -861,7 +854,8 @@ static void monitor_iteration(struct monitor *m)
 	if (ready(fds, s.con))
 		handle_console(m);
 	console_try_open(m);
-	handle_xen_events(m);
+	if (ready(fds, s.dom))
+		handle_domain_change(m);
 	if (m->have_exit && loop_timeout(m) == 0) {
 		log_warn("monitor: the guest reported its exit but did not power off");
 		m->done = true;
@@ -906,43 +900,43 @@ static void monitor_run(struct monitor *m)
 		handle_console(m);
 }
 
-_Noreturn void monitor_main(const struct monitor_args *a)
+_Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch)
 {
 	struct monitor m = {
-		.a = a, .loop_fd = -1, .ctl_fd = -1, .sig_fd = -1, .console_fd = -1, .pty_fd = -1,
+		.h = h, .domid = h->domid, .have_domain = true, .pooled = h->pooled,
+		.launch = launch, .launch_len = h->launch_len, .loop_fd = h->loop_fd,
+		.ctl_fd = -1, .sig_fd = -1, .console_fd = -1, .pty_fd = -1,
 		.console_log = -1, .stdin_open = true, .stdin_credit = VXN_STDIN_WINDOW,
-		.shutdown_reason = XEN_SHUTDOWN_UNKNOWN,
+		.shutdown_reason = SHUTDOWN_REASON_UNKNOWN,
 	};
 	struct vxn_err err = { 0 };
 
-	clock_gettime(CLOCK_MONOTONIC, &m.t0);
 	execs_init(&m.execs);
-	process_setup(a);
+	process_setup(&m);
 	if (monitor_setup(&m, &err)) {
 		log_debug("monitor: setup failed: %s", err.msg);
 		monitor_teardown(&m);
-		tell_create(&m, &err);
-		close(a->ready_fd);
+		monitor_tell_create(h->ready_fd, m.domid, &err);
 		_exit(1);
 	}
-	if (!tell_create(&m, NULL) || !create_confirmed(&m)) {
-		log_warn("monitor: create of %s did not finish: destroying its guest", a->id);
+	if (!monitor_tell_create(h->ready_fd, m.domid, NULL) || !create_confirmed(&m)) {
+		log_warn("monitor: create of %s did not finish: destroying its guest", h->id);
 		monitor_teardown(&m);
-		if (a->pid_file)
-			unlink(a->pid_file);
+		if (h->pid_file[0])
+			unlink(h->pid_file);
 		_exit(1);
 	}
 	/* the last report: create returns only once the guest is ready to start */
 	int armed = m.pooled ? arm_pool_guest(&m, &err) : 0;
 	if (armed)
 		log_debug("monitor: %s", err.msg);
-	if (!tell_create(&m, armed ? &err : NULL) || armed) {
+	if (!monitor_tell_create(h->ready_fd, m.domid, armed ? &err : NULL) || armed) {
 		monitor_teardown(&m);
-		if (a->pid_file)
-			unlink(a->pid_file);
+		if (h->pid_file[0])
+			unlink(h->pid_file);
 		_exit(1);
 	}
-	close(a->ready_fd);
+	close(h->ready_fd);
 	monitor_run(&m);
 	monitor_finish(&m);
 }

@@ -1,6 +1,8 @@
 /* The per-container monitor: the process left behind by create, whose pid is
  * in --pid-file and whose wait status is the container's. It owns the domain,
- * the loop device, the channel and the control socket. */
+ * the loop device, the channel and the control socket. It begins as create's
+ * forked child, which builds the domain (monitor_start.c), and goes on as
+ * vxn-monitor, exec'd in the same process (monitor.c). */
 #ifndef VXN_MONITOR_H
 #define VXN_MONITOR_H
 
@@ -31,8 +33,13 @@ struct monitor_ready {
 	struct vxn_err err;
 };
 
-/* Runs in the child forked by create: never returns. */
-_Noreturn void monitor_main(const struct monitor_args *a);
+/* Runs in the child forked by create: never returns (it becomes vxn-monitor). */
+_Noreturn void monitor_start(const struct monitor_args *a);
+
+struct monitor_handoff;
+/* vxn-monitor's body, after the exec: never returns. launch is a pool
+ * guest's launch data (malloc'd, taken over) or NULL. */
+_Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch);
 
 /* Files the monitor writes in the state directory. */
 #define MONITOR_LOG "monitor.log"

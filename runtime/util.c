@@ -10,8 +10,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define ID_MAX 1024
-
 static bool id_char_ok(char c, bool first)
 {
 	if (isascii((unsigned char)c) && isalnum((unsigned char)c))

@@ -10,6 +10,7 @@
 
 /* Container IDs: what runc accepts ([A-Za-z0-9][A-Za-z0-9_+.-]*, at most 1024),
  * and so never "." / ".." or anything with a '/'. 0 or -1 with err set. */
+#define ID_MAX 1024
 int id_validate(const char *id, struct vxn_err *err);
 
 /* "9", "KILL", "SIGKILL", "sigkill" -> 9; -1 with err set otherwise (1..64 only). */

@@ -1,5 +1,5 @@
 /* The only includer of libxl.h: plan -> libxl_domain_config, domain
- * lifecycle calls, and libxl's events folded into the caller's poll loop.
+ * lifecycle calls.
  * libxl discipline: every IDL value is _init'ed and _dispose'd exactly once,
  * strings handed to libxl are malloc'd, one out: label per function. */
 #include "xen.h"
@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/time.h>
 
 #include <libxl.h>
 #include <libxl_utils.h>
@@ -18,62 +17,11 @@
 #include <xentoollog.h>
 
 #include "log.h"
+#include "xen_log.h"
 
 struct xen_ctx {
 	libxl_ctx *lx;
-	libxl_evgen_domain_death *death;
-	int poll_base;  /* where libxl's fds start in the caller's array */
-	int poll_n;
 };
-
-/* ------------------------------------------------------------ logger */
-
-/* libxl's last error line: what a failed create reports, since libxl's own
- * return codes (ERROR_FAIL...) do not name the problem. */
-static char last_error[256];
-
-static void vxn_vmessage(xentoollog_logger *lg, xentoollog_level level, int errnoval,
-			 const char *context, const char *format, va_list al)
-{
-	char msg[1024];
-
-	(void)lg;
-	vsnprintf(msg, sizeof(msg), format, al);
-	const char *ctx = context ? context : "xen";
-	const char *es = errnoval >= 0 ? strerror(errnoval) : NULL;
-	if (level >= XTL_ERROR)
-		snprintf(last_error, sizeof(last_error), "%.200s%s%.40s", msg, es ? ": " : "",
-			 es ? es : "");
-	/* libxl's own errors are logged as warnings: vxn reports the one error
-	 * that matters itself, and engines show the last error line of --log. */
-	if (level >= XTL_WARN)
-		log_warn("%s: %s%s%s", ctx, msg, es ? ": " : "", es ? es : "");
-	else
-		log_debug("%s: %s%s%s", ctx, msg, es ? ": " : "", es ? es : "");
-}
-
-static void vxn_progress(xentoollog_logger *lg, const char *context, const char *doing_what,
-			 int percent, unsigned long done, unsigned long total)
-{
-	(void)lg; (void)percent;
-	log_debug("%s: %s %lu/%lu", context ? context : "xen", doing_what, done, total);
-}
-
-static void vxn_destroy(xentoollog_logger *lg)
-{
-	(void)lg;
-}
-
-/* Filled by hand rather than with XTL_NEW_LOGGER, which would make vxn link
- * libxentoollog directly only for its out-of-memory message. */
-struct xentoollog_logger *xen_logger(void)
-{
-	static xentoollog_logger lg = {
-		.vmessage = vxn_vmessage, .progress = vxn_progress, .destroy = vxn_destroy,
-	};
-
-	return &lg;
-}
 
 /* ------------------------------------------------------------ context */
 
@@ -87,8 +35,8 @@ static int lx_err(struct vxn_err *err, int rc, const char *what)
  * when it logged one (its return codes do not). */
 static int lx_fail(struct vxn_err *err, int rc, const char *what)
 {
-	if (last_error[0])
-		return err_set(err, 0, "%s failed: %s", what, last_error);
+	if (xen_log_last_error()[0])
+		return err_set(err, 0, "%s failed: %s", what, xen_log_last_error());
 	return lx_err(err, rc, what);
 }
 
@@ -116,19 +64,7 @@ void xen_close(struct xen_ctx *x)
 {
 	if (!x)
 		return;
-	if (x->death)
-		libxl_evdisable_domain_death(x->lx, x->death);
 	libxl_ctx_free(x->lx);
-	free(x);
-}
-
-void xen_forget_after_fork(struct xen_ctx *x)
-{
-	if (!x)
-		return;
-	/* libxl: after this every ctx of the parent is invalid, not even to be
-	 * freed; a new one may be opened */
-	libxl_postfork_child_noexec(x->lx);
 	free(x);
 }
 
@@ -279,7 +215,7 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 		  loop_dev ? loop_dev : "none", p->disk_readonly ? "ro" : "rw");
 	if (check_free_memory(x->lx, &dc, err))
 		goto out;
-	last_error[0] = '\0';
+	xen_log_clear_error();
 	rc = libxl_domain_create_new(x->lx, &dc, &id, NULL, NULL);
 	if (rc) {
 		lx_fail(err, rc, "creating the domain");
@@ -311,7 +247,7 @@ int xen_attach_disk(struct xen_ctx *x, uint32_t domid, const struct vxn_plan *p,
 		err_set(err, ENOMEM, "building the disk configuration");
 		goto out;
 	}
-	last_error[0] = '\0';
+	xen_log_clear_error();
 	rc = libxl_device_disk_add(x->lx, domid, &d, NULL);
 	log_debug("libxl_device_disk_add %u xvda %s: rc %d", domid, loop_dev, rc);
 	if (rc) {
@@ -510,75 +446,4 @@ int xen_set_vcpus(struct xen_ctx *x, uint32_t domid, unsigned n, struct vxn_err 
 	log_debug("libxl_set_vcpuonline %u %u: rc %d", domid, n, rc);
 	libxl_bitmap_dispose(&map);
 	return rc ? lx_err(err, rc, "setting the online vcpus") : 0;
-}
-
-int xen_console_tty(struct xen_ctx *x, uint32_t domid, char **path, struct vxn_err *err)
-{
-	int rc = libxl_console_get_tty(x->lx, domid, 0, LIBXL_CONSOLE_TYPE_PV, path);
-
-	return rc ? lx_err(err, rc, "finding the console tty") : 0;
-}
-
-/* ------------------------------------------------------------ events */
-
-int xen_watch_death(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
-{
-	int rc = libxl_evenable_domain_death(x->lx, domid, 0, &x->death);
-
-	log_debug("libxl_evenable_domain_death %u: rc %d", domid, rc);
-	return rc ? lx_err(err, rc, "watching the domain") : 0;
-}
-
-int xen_poll_prepare(struct xen_ctx *x, struct pollfd *fds, int *nfds, int cap,
-		     int *timeout_ms, struct vxn_err *err)
-{
-	struct timeval now;
-	int n = cap - *nfds;
-	int rc;
-
-	gettimeofday(&now, NULL);
-	rc = libxl_osevent_beforepoll(x->lx, &n, fds + *nfds, timeout_ms, now);
-	if (rc)
-		return lx_err(err, rc, "preparing to poll");
-	x->poll_base = *nfds;
-	x->poll_n = n;
-	*nfds += n;
-	return 0;
-}
-
-void xen_poll_done(struct xen_ctx *x, struct pollfd *fds, int nfds)
-{
-	struct timeval now;
-
-	(void)nfds;
-	gettimeofday(&now, NULL);
-	libxl_osevent_afterpoll(x->lx, x->poll_n, fds + x->poll_base, now);
-}
-
-int xen_next_event(struct xen_ctx *x, struct xen_event *ev)
-{
-	libxl_event *e = NULL;
-
-	/* Events vxn does not use are dropped, so one call drains to the next
-	 * useful one and a caller never waits in poll with one still queued. */
-	while (!libxl_event_check(x->lx, &e, LIBXL_EVENTMASK_ALL, NULL, NULL)) {
-		int kind = 0, reason = XEN_SHUTDOWN_UNKNOWN;
-
-		log_debug("libxl event %d for domid %u", (int)e->type, e->domid);
-		if (e->type == LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN) {
-			kind = XEN_EVENT_SHUTDOWN;
-			if (e->u.domain_shutdown.shutdown_reason <= XEN_SHUTDOWN_SOFT_RESET)
-				reason = e->u.domain_shutdown.shutdown_reason;
-		} else if (e->type == LIBXL_EVENT_TYPE_DOMAIN_DEATH) {
-			kind = XEN_EVENT_DEATH;
-		}
-		memset(ev, 0, sizeof(*ev));
-		ev->kind = kind;
-		ev->domid = e->domid;
-		ev->shutdown_reason = reason;
-		libxl_event_free(x->lx, e);
-		if (kind)
-			return 1;
-	}
-	return 0;
 }

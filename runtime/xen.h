@@ -1,10 +1,10 @@
 /* The thin Xen layer: everything vxn asks of libxl, in plain types.
  * xen.c is the only file that includes libxl.h; every libxl message goes
- * through a xentoollog logger into vxn's log, never onto stdio. */
+ * through xen_log.h into vxn's log, never onto stdio. vxn-monitor does
+ * without it (domwatch.h). */
 #ifndef VXN_XEN_H
 #define VXN_XEN_H
 
-#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +13,6 @@
 #include "plan.h"
 
 struct xen_ctx;
-struct xentoollog_logger;
 
 /* Values of libxl_shutdown_reason. */
 enum xen_shutdown_reason {
@@ -39,24 +38,8 @@ struct xen_dominfo {
 	unsigned vcpus_max;
 };
 
-enum xen_event_kind { XEN_EVENT_SHUTDOWN = 1, XEN_EVENT_DEATH = 2 };
-
-struct xen_event {
-	enum xen_event_kind kind;
-	uint32_t domid;
-	int shutdown_reason;  /* for XEN_EVENT_SHUTDOWN */
-};
-
-/* The process-wide logger that forwards Xen libraries' messages to log.h
- * (created on first use; also given to libxenvchan). */
-struct xentoollog_logger *xen_logger(void);
-
 int xen_open(struct xen_ctx **ctx, struct vxn_err *err);
 void xen_close(struct xen_ctx *ctx);  /* NULL is fine */
-/* In a child forked from a process that had ctx open: drops ctx without
- * touching libxl's state (libxl_postfork_child_noexec), so that the child
- * may xen_open a new one. NULL is fine. */
-void xen_forget_after_fork(struct xen_ctx *ctx);
 
 /* Build the PV domain the plan describes, root disk xvda on loop_dev (NULL:
  * no disk, a warm pool guest); libxl leaves it paused. On failure nothing of
@@ -95,17 +78,5 @@ int xen_domain_info(struct xen_ctx *ctx, uint32_t domid, struct xen_dominfo *inf
 int xen_set_memory(struct xen_ctx *ctx, uint32_t domid, uint64_t kib, struct vxn_err *err);
 /* Vcpus 0..n-1 online, the rest offline; refused beyond the create-time max. */
 int xen_set_vcpus(struct xen_ctx *ctx, uint32_t domid, unsigned n, struct vxn_err *err);
-/* Malloc'd path of the domain's PV console pty (xenconsoled's). */
-int xen_console_tty(struct xen_ctx *ctx, uint32_t domid, char **path, struct vxn_err *err);
-
-/* Shutdown and death events of domid, delivered through xen_next_event. */
-int xen_watch_death(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
-/* Poll loop integration: xen_poll_prepare appends libxl's fds at fds[*nfds..cap)
- * and may shorten *timeout_ms; after poll(2), xen_poll_done hands them back. */
-int xen_poll_prepare(struct xen_ctx *ctx, struct pollfd *fds, int *nfds, int cap,
-		     int *timeout_ms, struct vxn_err *err);
-void xen_poll_done(struct xen_ctx *ctx, struct pollfd *fds, int nfds);
-/* 1 with *ev filled, 0 when no event is pending. */
-int xen_next_event(struct xen_ctx *ctx, struct xen_event *ev);
 
 #endif

@@ -17,7 +17,7 @@ mkdir -p "$out"
 no_vxn_process() {
   local i
   for ((i = 0; i < 100; i++)); do
-    pidof vxn >/dev/null || return 0
+    pidof vxn vxn-monitor >/dev/null || return 0
     sleep 0.1
   done
   ps -ef | grep '[v]xn'; fail "$1: vxn processes left"

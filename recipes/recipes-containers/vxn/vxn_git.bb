@@ -17,7 +17,8 @@ DEPENDS = "xen-tools yajl libarchive"
 
 inherit meson pkgconfig
 
-# The guest-side pieces (static guest-init, base initramfs) need static libc and
+# The guest-side pieces (static guest-init, base initramfs) and the static
+# per-container monitor (${libexecdir}/vxn/vxn-monitor) need static libc and
 # static Xen libraries; the guest kernel is its own recipe (not written yet).
 # The engine configurations are installed by meson when asked, each into its
 # own package below.
@@ -30,7 +31,7 @@ PACKAGES =+ "${PN}-docker-config ${PN}-podman-config ${PN}-containerd-config"
 
 # vxn, its vxn-oci-runtime alias, the containerd shim containerd-shim-vxn-v2
 # (runtime name io.containerd.vxn.v2) with its private `runc` (a symlink to
-# vxn in ${libexecdir}/vxn/shim-bin), kernel + initramfs, vxn.conf.
+# vxn in ${libexecdir}/vxn/shim-bin), vxn-monitor, kernel + initramfs, vxn.conf.
 FILES:${PN} += "${datadir}/vxn ${sysconfdir}/vxn ${libexecdir}/vxn"
 FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
 FILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"

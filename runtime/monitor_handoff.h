@@ -1,0 +1,61 @@
+/* What create's forked child (monitor_start.c, in vxn, with libxl) hands to
+ * vxn-monitor (monitor.c, without libxl) when it execs it, once the domain
+ * is built: one fixed-size record, then a pool guest's launch data, in a
+ * memfd whose number is vxn-monitor's only argument. Both sides are built
+ * from the same tree; the magic and the size catch a mismatched pair. */
+#ifndef VXN_MONITOR_HANDOFF_H
+#define VXN_MONITOR_HANDOFF_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "util.h"
+
+#define MONITOR_HANDOFF_MAGIC "vxn-monitor/1"
+
+struct monitor_handoff {
+	char magic[16];
+	uint32_t size;           /* sizeof(struct monitor_handoff) */
+	uint32_t domid;
+	uint32_t launch_len;     /* bytes after the record: a pool guest's launch data */
+	int32_t ready_fd;        /* create's socket (monitor.h) */
+	int32_t lock_fd;         /* the state dir's flock */
+	int32_t loop_fd;         /* the root disk's loop device, detached at the end */
+	uint8_t pooled;          /* a warm pool guest, running, its disk attached */
+	uint8_t terminal;        /* process.terminal */
+	uint8_t log_json;        /* --log-format json */
+	uint8_t debug;           /* --debug */
+	uint16_t rows, cols;     /* the terminal's first size, 0: none */
+	int64_t t0_sec, t0_nsec; /* when the monitor began (CLOCK_MONOTONIC) */
+	int64_t exec_sec, exec_nsec; /* when it exec'd vxn-monitor */
+	char id[ID_MAX + 1];
+	char domain_name[96];
+	char state_dir[PATH_MAX];
+	char pid_file[PATH_MAX];       /* "": none */
+	char console_socket[PATH_MAX]; /* terminal mode: where the pty master goes */
+	char log_path[PATH_MAX];       /* --log, "": the state dir's monitor.log */
+	char vxn_path[PATH_MAX];       /* the vxn that destroys the domain at the end */
+};
+
+/* Copies src into a field of the record; -1 with err when it does not fit. */
+int handoff_set(char *field, size_t cap, const char *src, const char *what,
+		struct vxn_err *err);
+
+/* A memfd (inherited across exec) holding h and the launch data, positioned
+ * at its start; -1 with err. */
+int handoff_to_memfd(const struct monitor_handoff *h, const uint8_t *launch,
+		     struct vxn_err *err);
+
+/* Reads and checks the record (magic, size, every string terminated, fds,
+ * launch data within VXN_POOL_LAUNCH_MAX); *launch is malloc'd, NULL when
+ * there is none. */
+int handoff_read(int fd, struct monitor_handoff *h, uint8_t **launch, struct vxn_err *err);
+
+/* One struct monitor_ready (monitor.h) to create: err NULL for ok. false
+ * when create is gone (killed): nobody will record this container. */
+bool monitor_tell_create(int ready_fd, uint32_t domid, const struct vxn_err *err);
+
+#endif
