@@ -1,5 +1,7 @@
 /* vxn monitor-teardown DOMID DOMAIN-NAME LOOP-FD: run by vxn-monitor, which
- * has no libxl, in a child at the container's end (monitor.c). */
+ * has no libxl, in a child at the container's end (monitor.c). A container
+ * may outlive an upgrade of vxn, and its vxn-monitor then runs the new vxn:
+ * these arguments are an interface between versions and stay as they are. */
 #include <getopt.h>
 
 #include "cli.h"

@@ -431,6 +431,7 @@ struct creation {
 	struct rootdisk_job disk;  /* mke2fs runs while the monitor builds the domain */
 	char cache_dir[PATH_MAX];
 	struct rootdisk_cache cache;
+	char vxn_path[PATH_MAX], monitor_path[PATH_MAX];
 };
 
 static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
@@ -444,14 +445,19 @@ static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
 		c->domid = r.domid;
 		return 0;
 	}
-	waitpid(c->monitor, NULL, 0);  /* it exits after reporting a failure */
+	int st = 0;
+	waitpid(c->monitor, &st, 0);  /* it exits after reporting a failure */
 	c->monitor = 0;
 	if (n == (ssize_t)sizeof(r)) {
 		r.err.msg[sizeof(r.err.msg) - 1] = '\0';
 		*err = r.err;
 		return -1;
 	}
-	return err_set(err, 0, "the container's monitor died while creating the domain");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == MONITOR_EXIT_BAD_HANDOFF)
+		return err_set(err, 0, "vxn-monitor (%s) refused its handoff: it does not "
+			       "match this vxn (%s)", c->monitor_path, c->vxn_path);
+	return err_set(err, 0, "the container's monitor died while creating the domain "
+		       "(wait status 0x%x)", (unsigned)st);
 }
 
 /* A socket rather than a pipe: after the ready report the monitor waits for
@@ -475,7 +481,8 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 		struct monitor_args a = { .g = g, .id = id, .state_dir = c->dir, .plan = &c->plan,
 					  .pid_file = o->pid_file, .ready_fd = p[1],
 					  .console_socket = o->console_socket,
-					  .lock_fd = c->lock_fd };
+					  .lock_fd = c->lock_fd, .vxn_path = c->vxn_path,
+					  .monitor_path = c->monitor_path };
 		close(p[0]);
 		monitor_start(&a);
 	}
@@ -579,6 +586,9 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 	/* found out here rather than by libxl, after the root disk is built */
 	if (access(c->plan.kernel, R_OK))
 		return err_set(err, errno, "guest kernel %s", c->plan.kernel);
+	if (monitor_find(c->vxn_path, sizeof(c->vxn_path), c->monitor_path,
+			 sizeof(c->monitor_path), err))
+		return -1;
 	if (exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
 	if (rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))

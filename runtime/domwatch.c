@@ -1,9 +1,12 @@
 #include "domwatch.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 #include <xenstore.h>
@@ -15,12 +18,55 @@
  * the watch is set: a domain that went down before that is still seen. */
 #define RELEASE_WATCH "@releaseDomain"
 #define WATCH_TOKEN "vxn-monitor"
+#define WATCHER_STACK (64 * 1024)
 
+/* The static libxenstore vxn-monitor links is Xen's build without threads:
+ * nothing reads the socket between requests, so xs_fileno never becomes
+ * readable by itself. A thread of ours blocks in xs_read_watch on a handle
+ * of its own and pokes a pipe for each firing (and once more, for good, if
+ * the connection fails). */
 struct domwatch {
 	uint32_t domid;
-	struct xs_handle *xs;
+	struct xs_handle *xs;        /* requests: the console path */
+	struct xs_handle *xs_watch;  /* the watcher thread's alone once it runs */
 	xc_interface *xc;
+	int pipe[2];
+	pthread_t watcher;
+	bool have_watcher;
 };
+
+static void *watcher_main(void *arg)
+{
+	struct domwatch *w = arg;
+	unsigned int n;
+	char **ev;
+
+	while ((ev = xs_read_watch(w->xs_watch, &n)) != NULL) {
+		free(ev);
+		if (write(w->pipe[1], "w", 1) < 0 && errno != EAGAIN)
+			break;
+	}
+	/* the connection failed: the monitor looks at the domain once more */
+	(void)!write(w->pipe[1], "x", 1);
+	return NULL;
+}
+
+static int start_watcher(struct domwatch *w, struct vxn_err *err)
+{
+	pthread_attr_t attr;
+	int e;
+
+	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK))
+		return err_set(err, errno, "pipe");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WATCHER_STACK);
+	e = pthread_create(&w->watcher, &attr, watcher_main, w);
+	pthread_attr_destroy(&attr);
+	if (e)
+		return err_set(err, e, "starting the domain watch");
+	w->have_watcher = true;
+	return 0;
+}
 
 int domwatch_open(uint32_t domid, struct domwatch **out, struct vxn_err *err)
 {
@@ -29,8 +75,10 @@ int domwatch_open(uint32_t domid, struct domwatch **out, struct vxn_err *err)
 	if (!w)
 		return err_set(err, ENOMEM, "domain watch");
 	w->domid = domid;
+	w->pipe[0] = w->pipe[1] = -1;
 	w->xs = xs_open(0);
-	if (!w->xs) {
+	w->xs_watch = xs_open(0);
+	if (!w->xs || !w->xs_watch) {
 		err_set(err, errno, "cannot open xenstore");
 		goto fail;
 	}
@@ -39,10 +87,12 @@ int domwatch_open(uint32_t domid, struct domwatch **out, struct vxn_err *err)
 		err_set(err, errno, "cannot open the Xen control interface");
 		goto fail;
 	}
-	if (!xs_watch(w->xs, RELEASE_WATCH, WATCH_TOKEN)) {
+	if (!xs_watch(w->xs_watch, RELEASE_WATCH, WATCH_TOKEN)) {
 		err_set(err, errno, "watching %s", RELEASE_WATCH);
 		goto fail;
 	}
+	if (start_watcher(w, err))
+		goto fail;
 	*out = w;
 	return 0;
 fail:
@@ -54,8 +104,17 @@ void domwatch_close(struct domwatch *w)
 {
 	if (!w)
 		return;
+	if (w->have_watcher) {
+		pthread_cancel(w->watcher);  /* blocked in read(2): a cancellation point */
+		pthread_join(w->watcher, NULL);
+	}
+	for (int i = 0; i < 2; i++)
+		if (w->pipe[i] >= 0)
+			close(w->pipe[i]);
 	if (w->xc)
 		xc_interface_close(w->xc);
+	if (w->xs_watch)
+		xs_close(w->xs_watch);
 	if (w->xs)
 		xs_close(w->xs);
 	free(w);
@@ -63,17 +122,17 @@ void domwatch_close(struct domwatch *w)
 
 int domwatch_fd(const struct domwatch *w)
 {
-	return xs_fileno(w->xs);
+	return w->pipe[0];
 }
 
 /* The watch carries no news of which domain changed: each firing only
  * says to look again. */
 static void drain_watch(struct domwatch *w)
 {
-	char **ev;
+	char buf[64];
 
-	while ((ev = xs_check_watch(w->xs)) != NULL)
-		free(ev);
+	while (read(w->pipe[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 int domwatch_state(struct domwatch *w, enum dom_state *state, int *reason,

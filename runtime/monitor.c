@@ -43,6 +43,8 @@
 #define POLL_MAX 64
 #define DRAIN_MS 5000          /* output still queued when the guest is gone */
 #define SHUTDOWN_REASON_UNKNOWN (-1)
+#define FORK_TRIES 5
+#define FORK_RETRY_US (200 * 1000)
 #define PTS_MAJOR_FIRST 136    /* Linux's Unix98 pty slaves: majors 136-143 */
 #define PTS_MAJOR_LAST 143
 
@@ -168,8 +170,9 @@ static int write_pid_file(const char *pid_file, struct vxn_err *err)
 	return 0;
 }
 
-/* The console path is in the guest's own part of xenstore, which the guest
- * can write: only a /dev/pts/N that is a pty slave is opened. */
+/* The console path is in the guest's part of xenstore (read-only to the
+ * guest, but still the guest's): only a /dev/pts/N that is a pty slave is
+ * opened. */
 static bool console_path_ok(const char *tty)
 {
 	const char *num = tty + strlen("/dev/pts/");
@@ -195,8 +198,10 @@ static void console_try_open(struct monitor *m)
 		return;
 	m->console_tries++;
 	tty = domwatch_console_tty(m->dw);
-	if (!tty)
-		return;  /* xenconsoled has not published it yet */
+	if (!tty || !*tty) {
+		free(tty);
+		return;  /* xenconsoled has not published it yet (libxl leaves it "") */
+	}
 	if (!console_path_ok(tty)) {
 		log_warn("monitor: console path is not a pty, ignored");
 		m->console_tries = CONSOLE_TRIES;
@@ -389,7 +394,9 @@ static bool destroy_domain(struct monitor *m, bool wait)
 		m->loop_fd = -1;
 		return true;
 	}
-	pid = fork();
+	/* fork fails only for want of memory or processes: a few tries */
+	for (int tries = 0; (pid = fork()) < 0 && tries < FORK_TRIES; tries++)
+		usleep(FORK_RETRY_US);
 	if (pid == 0)
 		exec_teardown(m);
 	if (pid < 0) {

@@ -24,6 +24,8 @@ struct monitor_args {
 				 * filled (EOF: create died), then a last monitor_ready
 				 * out once the guest is ready for start */
 	int lock_fd;            /* the state dir's flock (see container.c), held until exit */
+	const char *vxn_path;   /* this vxn, which vxn-monitor runs for the teardown */
+	const char *monitor_path;  /* vxn-monitor (monitor_find) */
 };
 
 /* What the monitor tells create once, over ready_fd. */
@@ -33,6 +35,12 @@ struct monitor_ready {
 	struct vxn_err err;
 };
 
+/* vxn-monitor beside this vxn (a build tree), else where it is installed
+ * (VXN_LIBEXEC_DIR); vxn_path receives this vxn's own path. Create looks
+ * before it builds anything. */
+int monitor_find(char *vxn_path, size_t vxn_len, char *mon_path, size_t mon_len,
+		 struct vxn_err *err);
+
 /* Runs in the child forked by create: never returns (it becomes vxn-monitor). */
 _Noreturn void monitor_start(const struct monitor_args *a);
 
@@ -40,6 +48,10 @@ struct monitor_handoff;
 /* vxn-monitor's body, after the exec: never returns. launch is a pool
  * guest's launch data (malloc'd, taken over) or NULL. */
 _Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch);
+
+/* vxn-monitor's exit status when its handoff is unreadable or from another
+ * build, before any report to create. */
+#define MONITOR_EXIT_BAD_HANDOFF 125
 
 /* Files the monitor writes in the state directory. */
 #define MONITOR_LOG "monitor.log"

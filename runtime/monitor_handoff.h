@@ -32,7 +32,7 @@ struct monitor_handoff {
 	int64_t t0_sec, t0_nsec; /* when the monitor began (CLOCK_MONOTONIC) */
 	int64_t exec_sec, exec_nsec; /* when it exec'd vxn-monitor */
 	char id[ID_MAX + 1];
-	char domain_name[96];
+	char domain_name[ID_MAX + 8];  /* "vxn-<id>" */
 	char state_dir[PATH_MAX];
 	char pid_file[PATH_MAX];       /* "": none */
 	char console_socket[PATH_MAX]; /* terminal mode: where the pty master goes */

@@ -115,9 +115,8 @@ static int build(struct start *s, struct vxn_err *err)
 	return 0;
 }
 
-/* vxn-monitor beside this vxn (a build tree), else where it is installed. */
-static int find_monitor(char *vxn_path, size_t vxn_len, char *mon_path, size_t mon_len,
-			struct vxn_err *err)
+int monitor_find(char *vxn_path, size_t vxn_len, char *mon_path, size_t mon_len,
+		 struct vxn_err *err)
 {
 	char dir[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", vxn_path, vxn_len - 1);
@@ -130,7 +129,8 @@ static int find_monitor(char *vxn_path, size_t vxn_len, char *mon_path, size_t m
 	    access(mon_path, X_OK) == 0)
 		return 0;
 	snprintf(mon_path, mon_len, "%s/vxn-monitor", VXN_LIBEXEC_DIR);
-	return access(mon_path, X_OK) ? err_set(err, errno, "vxn-monitor (%s)", mon_path) : 0;
+	return access(mon_path, X_OK) ? err_set(err, errno, "vxn-monitor, the per-container "
+						"monitor, is not installed (%s)", mon_path) : 0;
 }
 
 static int keep_across_exec(int fd)
@@ -138,8 +138,7 @@ static int keep_across_exec(int fd)
 	return fd < 0 ? 0 : fcntl(fd, F_SETFD, 0);
 }
 
-static int fill_handoff(const struct start *s, struct monitor_handoff *h, const char *vxn_path,
-			struct vxn_err *err)
+static int fill_handoff(const struct start *s, struct monitor_handoff *h, struct vxn_err *err)
 {
 	const struct monitor_args *a = s->a;
 	const struct vxn_launch *l = &a->plan->launch;
@@ -171,7 +170,7 @@ static int fill_handoff(const struct start *s, struct monitor_handoff *h, const 
 	    handoff_set(h->console_socket, sizeof(h->console_socket), a->console_socket,
 			"--console-socket", err) ||
 	    handoff_set(h->log_path, sizeof(h->log_path), a->g->log_path, "--log", err) ||
-	    handoff_set(h->vxn_path, sizeof(h->vxn_path), vxn_path, "vxn's path", err))
+	    handoff_set(h->vxn_path, sizeof(h->vxn_path), a->vxn_path, "vxn's path", err))
 		return -1;
 	return 0;
 }
@@ -179,14 +178,13 @@ static int fill_handoff(const struct start *s, struct monitor_handoff *h, const 
 /* Returns only on failure. */
 static int exec_monitor(struct start *s, struct vxn_err *err)
 {
-	char vxn_path[PATH_MAX], mon_path[PATH_MAX], fd_arg[16];
+	char fd_arg[16];
 	struct monitor_handoff *h = malloc(sizeof(*h));
 	int fd = -1;
 
 	if (!h)
 		return err_set(err, ENOMEM, "the monitor's handoff");
-	if (find_monitor(vxn_path, sizeof(vxn_path), mon_path, sizeof(mon_path), err) ||
-	    fill_handoff(s, h, vxn_path, err))
+	if (fill_handoff(s, h, err))
 		goto out;
 	fd = handoff_to_memfd(h, s->launch, err);
 	if (fd < 0)
@@ -197,8 +195,8 @@ static int exec_monitor(struct start *s, struct vxn_err *err)
 		goto out;
 	}
 	snprintf(fd_arg, sizeof(fd_arg), "%d", fd);
-	execl(mon_path, "vxn-monitor", fd_arg, (char *)NULL);
-	err_set(err, errno, "running %s", mon_path);
+	execl(s->a->monitor_path, "vxn-monitor", fd_arg, (char *)NULL);
+	err_set(err, errno, "running %s", s->a->monitor_path);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -20,16 +20,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vxn-monitor: run by vxn create only (usage: vxn-monitor HANDOFF_FD)\n");
 		return 1;
 	}
-	if (!h) {
-		fprintf(stderr, "vxn-monitor: out of memory\n");
-		return 1;
-	}
-	/* create sees the monitor die and removes what it left (its domain by
-	 * name, the loop device) */
-	if (handoff_read((int)fd, h, &launch, &err)) {
-		fprintf(stderr, "vxn-monitor: %s\n", err.msg);
-		return 1;
-	}
+	/* Nothing on stderr from here: it is the container's. create sees the
+	 * monitor exit with this status, says why, and removes what it left
+	 * (its domain by name, the loop device). */
+	if (!h || handoff_read((int)fd, h, &launch, &err))
+		return MONITOR_EXIT_BAD_HANDOFF;
 	close((int)fd);
 	monitor_main(h, launch);
 }

@@ -348,7 +348,10 @@ int xen_domid_by_name(struct xen_ctx *x, const char *name, uint32_t *domid,
 	int rc = libxl_name_to_domid(x->lx, name, domid);
 
 	log_debug("libxl_name_to_domid %s: rc %d", name, rc);
-	return rc ? err_set(err, ENOENT, "no domain named %s", name) : 0;
+	/* ERROR_INVAL: not among the domains; anything else: no list to look in */
+	if (rc == ERROR_INVAL)
+		return err_set(err, ENOENT, "no domain named %s", name);
+	return rc ? lx_err(err, rc, "listing the domains") : 0;
 }
 
 int xen_domain_info(struct xen_ctx *x, uint32_t domid, struct xen_dominfo *info,

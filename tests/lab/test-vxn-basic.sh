@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # vxn end to end on real Xen with a busybox bundle: stdout/stderr kept apart,
 # env, cwd, uid, stdin, exit codes, signals (TERM -> 143, trapped TERM -> 7,
-# KILL -> 137), created -> running -> stopped, and that delete and failed
-# creates leave nothing behind (no domain, no loop device, no state dir).
+# KILL -> 137), created -> running -> stopped, a 250-character ID, and that
+# delete and failed creates leave nothing behind (no domain, no loop device,
+# no state dir).
 set -u
 export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -88,5 +89,15 @@ vxn delete dup 2>/dev/null && fail "delete of an unknown container succeeded"
 grep -q "container does not exist" "$VXN_LOG" || fail "delete unknown: no 'container does not exist'"
 only_dom0 "after the bad-input tests"
 no_loops "after the bad-input tests"
+
+# ---- 4. a long ID (the state dir's name caps it at 255 characters; the
+# domain is vxn-ID)
+long_id=$(printf 'L%.0s' $(seq 1 250))
+make_bundle "$LAB_WORK/long" -- /bin/sh -c 'echo long-id-ok'
+vxn run --rm --bundle "$LAB_WORK/long" "$long_id" </dev/null >"$out/long.out" 2>"$out/long.err" ||
+  fail "run with a 250-character ID: $(cat "$out/long.err")"
+expect_eq "stdout with a long ID" "$(cat "$out/long.out")" long-id-ok
+only_dom0 "after the long ID"
+no_loops "after the long ID"
 [ -z "$(ls -A "$VXN_ROOT")" ] || fail "state root not empty: $(ls -A "$VXN_ROOT")"
 echo "ok"

@@ -106,6 +106,15 @@ bad_create "libxl failure mid-create (corrupt kernel)" "creating the domain fail
   --bundle "$LAB_WORK/good"
 VXN_CONFIG=$saved_config
 
+# a vxn without its vxn-monitor (beside it, or installed) builds nothing
+mkdir -p "$LAB_WORK/lone"
+cp "$VXN" "$LAB_WORK/lone/vxn"
+saved_vxn=$VXN
+VXN=$LAB_WORK/lone/vxn
+bad_create "vxn-monitor not installed" "vxn-monitor, the per-container monitor, is not installed" \
+  v1 --bundle "$LAB_WORK/good"
+VXN=$saved_vxn
+
 # ---- duplicate ID: the first container survives the second create
 make_bundle "$LAB_WORK/dup" -- /bin/sh -c 'exit 0'
 vxn create --bundle "$LAB_WORK/dup" dup </dev/null >/dev/null 2>&1 || fail "create dup"
@@ -142,6 +151,29 @@ vxn delete --force mk || fail "delete --force after the monitor was killed"
 all_clean "monitor killed" mk
 second_delete "monitor killed" mk
 say "monitor SIGKILL: stopped, delete --force left nothing"
+
+# ---- the guest going down without an exit report: the monitor sees it
+# through its death watch (xenstore's @releaseDomain, runtime/domwatch.c)
+# rather than through the channel, and the container stops with 255.
+# (`xl shutdown` is no test of it: the guest has no poweroff helper for the
+# kernel's orderly_poweroff, and ignores the request.)
+guest_gone() {  # guest_gone NAME ID HOW...: HOW runs once the container is up
+  local name=$1 id=$2 pid
+  shift 2
+  vxn create --bundle "$LAB_WORK/sleeper" --pid-file "$LAB_WORK/$id.pid" "$id" \
+    </dev/null >"$out/$id.out" 2>&1 || fail "$name: create"
+  vxn start "$id" || fail "$name: start"
+  wait_for_text "$out/$id.out" ready 300 || fail "$name: never printed ready"
+  pid=$(cat "$LAB_WORK/$id.pid")
+  "$@" || fail "$name: $*"
+  wait_for_state "$id" stopped 60 || fail "$name: state is $(state_of "$id"), want stopped"
+  expect_eq "$name: exit status" "$(cat "$VXN_ROOT/$id/exit-status")" 255
+  [ ! -d "/proc/$pid" ] || fail "$name: monitor $pid still running"
+  vxn delete "$id" || fail "$name: delete"
+  all_clean "$name" "$id"
+  say "$name: the monitor saw it, status 255"
+}
+guest_gone "domain destroyed behind vxn" gd1 xl destroy vxn-gd1
 
 # ---- create killed with SIGKILL at points spread over its run
 # (delays as fractions of a measured create, plus 0 and a little past the end)
