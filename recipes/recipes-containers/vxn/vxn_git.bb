@@ -12,8 +12,9 @@ SRCREV ?= "${AUTOREV}"
 PV = "0.1.0+git${SRCPV}"
 S = "${WORKDIR}/git"
 
-# xen-tools (meta-virtualization) provides libxenlight, libxenstore, libxenvchan.
-DEPENDS = "xen-tools yajl libarchive"
+# xen-tools (meta-virtualization) provides libxenlight, libxenstore, libxenvchan;
+# vxn links libxenlight statically, with libuuid, zlib, xz and zstd.
+DEPENDS = "xen-tools yajl libarchive util-linux zlib xz zstd"
 
 inherit meson pkgconfig
 
