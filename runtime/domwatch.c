@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +24,21 @@
 /* The static libxenstore vxn-monitor links is Xen's build without threads:
  * nothing reads the socket between requests, so xs_fileno never becomes
  * readable by itself. A thread of ours blocks in xs_read_watch on a handle
- * of its own and pokes a pipe for each firing (and once more, for good, if
- * the connection fails). */
+ * of its own and pokes a pipe for each firing, and writes WATCH_LOST once
+ * if the connection fails. The thread and its handle are never stopped:
+ * they go with the process, which exits soon after domwatch_close (and a
+ * cancelled xs_read_watch of the threaded library, in sanitizer builds,
+ * would leave a mutex that xs_close then waits for forever). */
+#define WATCH_LOST 'x'
+
 struct domwatch {
 	uint32_t domid;
 	struct xs_handle *xs;        /* requests: the console path */
 	struct xs_handle *xs_watch;  /* the watcher thread's alone once it runs */
 	xc_interface *xc;
 	int pipe[2];
-	pthread_t watcher;
 	bool have_watcher;
+	bool lost;                   /* the watcher stopped: look on a timer */
 };
 
 static void *watcher_main(void *arg)
@@ -46,22 +52,29 @@ static void *watcher_main(void *arg)
 		if (write(w->pipe[1], "w", 1) < 0 && errno != EAGAIN)
 			break;
 	}
-	/* the connection failed: the monitor looks at the domain once more */
-	(void)!write(w->pipe[1], "x", 1);
+	(void)!write(w->pipe[1], (char[]){ WATCH_LOST }, 1);
 	return NULL;
 }
 
+/* With every signal blocked: the monitor's signals are the container's, and
+ * a thread that does not block them would take them from its signalfd. */
 static int start_watcher(struct domwatch *w, struct vxn_err *err)
 {
 	pthread_attr_t attr;
+	pthread_t thread;
+	sigset_t all, old;
 	int e;
 
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK))
 		return err_set(err, errno, "pipe");
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, WATCHER_STACK);
-	e = pthread_create(&w->watcher, &attr, watcher_main, w);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&thread, &attr, watcher_main, w);
 	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e)
 		return err_set(err, e, "starting the domain watch");
 	w->have_watcher = true;
@@ -104,19 +117,17 @@ void domwatch_close(struct domwatch *w)
 {
 	if (!w)
 		return;
-	if (w->have_watcher) {
-		pthread_cancel(w->watcher);  /* blocked in read(2): a cancellation point */
-		pthread_join(w->watcher, NULL);
-	}
+	if (w->xc)
+		xc_interface_close(w->xc);
+	if (w->xs)
+		xs_close(w->xs);
+	if (w->have_watcher)
+		return;  /* the watcher, its handle, the pipe and w go with the process */
 	for (int i = 0; i < 2; i++)
 		if (w->pipe[i] >= 0)
 			close(w->pipe[i]);
-	if (w->xc)
-		xc_interface_close(w->xc);
 	if (w->xs_watch)
 		xs_close(w->xs_watch);
-	if (w->xs)
-		xs_close(w->xs);
 	free(w);
 }
 
@@ -130,9 +141,19 @@ int domwatch_fd(const struct domwatch *w)
 static void drain_watch(struct domwatch *w)
 {
 	char buf[64];
+	ssize_t n;
 
-	while (read(w->pipe[0], buf, sizeof(buf)) > 0)
-		;
+	while ((n = read(w->pipe[0], buf, sizeof(buf))) > 0)
+		if (!w->lost && memchr(buf, WATCH_LOST, (size_t)n)) {
+			w->lost = true;
+			log_warn("monitor: xenstore watch of domain %u lost: looking every %d ms",
+				 w->domid, DOMWATCH_POLL_MS);
+		}
+}
+
+bool domwatch_lost(const struct domwatch *w)
+{
+	return w->lost;
 }
 
 int domwatch_state(struct domwatch *w, enum dom_state *state, int *reason,

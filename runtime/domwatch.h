@@ -6,6 +6,7 @@
 #ifndef VXN_DOMWATCH_H
 #define VXN_DOMWATCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -23,6 +24,10 @@ void domwatch_close(struct domwatch *w);  /* NULL is fine */
 
 /* Readable when the domain's state may have changed: then domwatch_state. */
 int domwatch_fd(const struct domwatch *w);
+/* true once the xenstore connection behind the fd failed: then the caller
+ * calls domwatch_state every DOMWATCH_POLL_MS instead. */
+bool domwatch_lost(const struct domwatch *w);
+#define DOMWATCH_POLL_MS 1000
 
 /* Drains the watch and reads the state; *reason is Xen's shutdown code
  * (SHUTDOWN_poweroff 0, reboot 1, suspend 2, crash 3, watchdog 4,

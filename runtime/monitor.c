@@ -804,6 +804,8 @@ static int loop_timeout(const struct monitor *m)
 
 	if (m->console_fd < 0 && m->console_tries < CONSOLE_TRIES)
 		t = CONSOLE_RETRY_MS;
+	if (m->dw && domwatch_lost(m->dw) && (t < 0 || t > DOMWATCH_POLL_MS))
+		t = DOMWATCH_POLL_MS;
 	if (m->have_exit) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left = (m->exit_deadline.tv_sec - now.tv_sec) * 1000 +
@@ -861,7 +863,7 @@ static void monitor_iteration(struct monitor *m)
 	if (ready(fds, s.con))
 		handle_console(m);
 	console_try_open(m);
-	if (ready(fds, s.dom))
+	if (ready(fds, s.dom) || domwatch_lost(m->dw))
 		handle_domain_change(m);
 	if (m->have_exit && loop_timeout(m) == 0) {
 		log_warn("monitor: the guest reported its exit but did not power off");

@@ -39,7 +39,7 @@ struct monitor_ready {
  * (VXN_LIBEXEC_DIR); vxn_path receives this vxn's own path. Create looks
  * before it builds anything. */
 int monitor_find(char *vxn_path, size_t vxn_len, char *mon_path, size_t mon_len,
-		 struct vxn_err *err);
+		 struct vxn_err *err) __attribute__((nonnull));
 
 /* Runs in the child forked by create: never returns (it becomes vxn-monitor). */
 _Noreturn void monitor_start(const struct monitor_args *a);
