@@ -165,16 +165,16 @@ int container_teardown_domain(uint32_t domid, const char *name, int loop_fd,
 	struct xen_ctx *x = NULL;
 	struct phase t;
 	struct stat st;
-	uint32_t found;
+	char found[ID_MAX + 8];
 	int r;
 
 	phase_begin(&t);
 	if (xen_open(&x, err))
 		return -1;
-	/* by name too: the domid is only the monitor's word */
-	r = xen_domid_by_name(x, name, &found, err);
-	if (r == 0 && found != domid)
-		r = err_set(err, 0, "domain %s is %u, not %u: not destroyed", name, found, domid);
+	/* the domid is only the monitor's word: its name must be the container's */
+	r = xen_domain_name(x, domid, found, sizeof(found), err);
+	if (r == 0 && strcmp(found, name) != 0)
+		r = err_set(err, 0, "domain %u is %s, not %s: not destroyed", domid, found, name);
 	else if (r == 0)
 		r = xen_destroy(x, domid, err);
 	else if (err->errnum == ENOENT)

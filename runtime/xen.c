@@ -354,6 +354,18 @@ int xen_domid_by_name(struct xen_ctx *x, const char *name, uint32_t *domid,
 	return rc ? lx_err(err, rc, "listing the domains") : 0;
 }
 
+int xen_domain_name(struct xen_ctx *x, uint32_t domid, char *name, size_t len,
+		    struct vxn_err *err)
+{
+	char *n = libxl_domid_to_name(x->lx, domid);
+
+	if (!n)
+		return err_set(err, ENOENT, "no domain %u", domid);
+	snprintf(name, len, "%s", n);
+	free(n);
+	return 0;
+}
+
 int xen_domain_info(struct xen_ctx *x, uint32_t domid, struct xen_dominfo *info,
 		    struct vxn_err *err)
 {

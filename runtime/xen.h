@@ -70,6 +70,10 @@ int xen_destroy(struct xen_ctx *ctx, uint32_t domid, struct vxn_err *err);
 /* -1 with err->errnum == ENOENT when no domain has that name. */
 int xen_domid_by_name(struct xen_ctx *ctx, const char *name, uint32_t *domid,
 		      struct vxn_err *err);
+/* domid's name (one xenstore read); -1 with err->errnum == ENOENT when it
+ * has none: no such domain. */
+int xen_domain_name(struct xen_ctx *ctx, uint32_t domid, char *name, size_t len,
+		    struct vxn_err *err);
 /* A missing domain is not an error: info->exists is false. */
 int xen_domain_info(struct xen_ctx *ctx, uint32_t domid, struct xen_dominfo *info,
 		    struct vxn_err *err);
