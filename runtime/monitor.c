@@ -175,10 +175,13 @@ static int write_pid_file(const char *pid_file, struct vxn_err *err)
  * opened. */
 static bool console_path_ok(const char *tty)
 {
-	const char *num = tty + strlen("/dev/pts/");
+	static const char prefix[] = "/dev/pts/";
 
-	return strncmp(tty, "/dev/pts/", strlen("/dev/pts/")) == 0 && *num &&
-	       strspn(num, "0123456789") == strlen(num) && strlen(num) <= 9;
+	if (strncmp(tty, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	const char *num = tty + sizeof(prefix) - 1;
+	size_t len = strlen(num);
+	return len > 0 && len <= 9 && strspn(num, "0123456789") == len;
 }
 
 static bool is_pty_slave(int fd)
