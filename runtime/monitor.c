@@ -127,10 +127,8 @@ static void process_setup(struct monitor *m)
 	const struct monitor_handoff *h = m->h;
 	char path[PATH_MAX];
 
-	if (h->log_path[0])
-		log_setup(h->log_path, h->log_json, h->debug);
-	else
-		log_setup(state_path(m, MONITOR_LOG, path, sizeof(path)), false, h->debug);
+	log_setup(monitor_log_path(h->log_path, h->state_dir, path, sizeof(path)), h->log_json,
+		  h->debug);
 	fcntl(h->ready_fd, F_SETFD, FD_CLOEXEC);
 	m->t0 = (struct timespec){ .tv_sec = h->t0_sec, .tv_nsec = h->t0_nsec };
 	m->ph.t0 = (struct timespec){ .tv_sec = h->exec_sec, .tv_nsec = h->exec_nsec };
@@ -368,9 +366,8 @@ static _Noreturn void exec_teardown(const struct monitor *m)
 	snprintf(loop, sizeof(loop), "%d", m->loop_fd);
 	argv[n++] = "vxn";
 	argv[n++] = "--log";  /* the monitor's own log */
-	argv[n++] = h->log_path[0] ? h->log_path : state_path(m, MONITOR_LOG, log_path,
-							     sizeof(log_path));
-	if (h->log_path[0] && h->log_json)
+	argv[n++] = monitor_log_path(h->log_path, h->state_dir, log_path, sizeof(log_path));
+	if (h->log_json)
 		argv[n++] = "--log-format=json";
 	if (h->debug)
 		argv[n++] = "--debug";

@@ -1,6 +1,7 @@
 #include "monitor_handoff.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -115,4 +116,14 @@ bool monitor_tell_create(int ready_fd, uint32_t domid, const struct vxn_err *err
 		return false;
 	}
 	return true;
+}
+
+const char *monitor_log_path(const char *log_path, const char *state_dir, char *buf,
+			     size_t len)
+{
+	if (log_path && log_path[0])
+		return log_path;
+	if ((size_t)snprintf(buf, len, "%s/%s", state_dir, MONITOR_LOG) >= len)
+		buf[0] = '\0';
+	return buf;
 }

@@ -54,6 +54,12 @@ int handoff_to_memfd(const struct monitor_handoff *h, const uint8_t *launch,
  * there is none. */
 int handoff_read(int fd, struct monitor_handoff *h, uint8_t **launch, struct vxn_err *err);
 
+/* The monitor's log, the same before and after the exec and for its
+ * teardown child: --log when given, else STATE_DIR/monitor.log ("" when
+ * that does not fit buf: opening it fails). */
+const char *monitor_log_path(const char *log_path, const char *state_dir, char *buf,
+			     size_t len);
+
 /* One struct monitor_ready (monitor.h) to create: err NULL for ok. false
  * when create is gone (killed): nobody will record this container. */
 bool monitor_tell_create(int ready_fd, uint32_t domid, const struct vxn_err *err);

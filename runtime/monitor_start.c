@@ -72,12 +72,8 @@ static void process_setup(const struct monitor_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* nothing of the caller's but stdio and our pipe stays open */
 	close_all_but(a->ready_fd, a->lock_fd);
-	if (a->g->log_path) {
-		log_setup(a->g->log_path, a->g->log_json, a->g->debug);
-	} else {
-		snprintf(path, sizeof(path), "%s/%s", a->state_dir, MONITOR_LOG);
-		log_setup(path, false, a->g->debug);
-	}
+	log_setup(monitor_log_path(a->g->log_path, a->state_dir, path, sizeof(path)),
+		  a->g->log_path && a->g->log_json, a->g->debug);
 }
 
 /* A pool guest (renamed to p->name and its root disk hot-plugged while it

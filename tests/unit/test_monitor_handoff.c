@@ -191,6 +191,20 @@ static void short_record_is_refused(void **state)
 	close(p[0]);
 }
 
+static void log_is_the_given_one_or_the_state_dirs(void **state)
+{
+	char buf[64], tiny[8];
+
+	(void)state;
+	assert_string_equal(monitor_log_path("/var/log/x.json", "/run/vxn/c1", buf, sizeof(buf)),
+			    "/var/log/x.json");
+	assert_string_equal(monitor_log_path(NULL, "/run/vxn/c1", buf, sizeof(buf)),
+			    "/run/vxn/c1/" MONITOR_LOG);
+	assert_string_equal(monitor_log_path("", "/run/vxn/c1", buf, sizeof(buf)),
+			    "/run/vxn/c1/" MONITOR_LOG);
+	assert_string_equal(monitor_log_path(NULL, "/run/vxn/c1", tiny, sizeof(tiny)), "");
+}
+
 static void ready_message_reaches_create(void **state)
 {
 	struct monitor_ready r;
@@ -224,6 +238,7 @@ int main(void)
 		cmocka_unit_test(empty_names_are_refused),
 		cmocka_unit_test(too_long_a_field_is_an_error),
 		cmocka_unit_test(short_record_is_refused),
+		cmocka_unit_test(log_is_the_given_one_or_the_state_dirs),
 		cmocka_unit_test(ready_message_reaches_create),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
