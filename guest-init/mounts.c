@@ -13,30 +13,12 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "files.h"
 #include "mountflags.h"
 #include "paths.h"
 
 #define ROOT_LOWER "/mnt/lower"
 #define ROOT_RW "/mnt/rw"
-
-int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(buf, mode) != 0 && errno != EEXIST)
-			return -errno;
-		*p = c;
-		if (c == '\0')
-			return 0;
-	}
-}
 
 static int mount_one(const char *src, const char *dst, const char *type,
 		     unsigned long flags, const char *data, struct vxn_err *err)

@@ -22,7 +22,5 @@ int mount_root(const struct vxn_launch *l, struct vxn_err *err);
 /* Apply the launch's mounts under GUEST_ROOT, then make the device nodes
  * every container expects (/dev/null & co), as runc does. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err);
-/* mkdir -p */
-int mkdir_p(const char *path, mode_t mode);
 
 #endif

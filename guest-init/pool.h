@@ -1,4 +1,4 @@
-/* Warm pool mode (runtime/pool.h): a guest booted with no launch data in its
+/* Warm pool mode (host/pool.h): a guest booted with no launch data in its
  * initramfs waits for a monitor to take it, then receives the launch data
  * over the channel instead of reading it from the initramfs. */
 #ifndef VXN_GUEST_POOL_H

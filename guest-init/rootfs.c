@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "files.h"
 #include "mountflags.h"
 #include "paths.h"
 

@@ -1,4 +1,5 @@
-/* What crosses the host/guest boundary, defined once for runtime/ and guest-init/.
+/* What crosses the host/guest boundary, defined once for the host (vxn,
+ * vxn-monitor) and guest-init/.
  *
  * Two things cross it:
  *  - the launch data: written by the host (runtime) into a cpio archive that is
@@ -90,7 +91,7 @@ void vxn_launch_free(struct vxn_launch *l);
 #define VXN_RING_OUT_BYTES (1024u * 1024u)
 #define VXN_RING_IN_BYTES (256u * 1024u)
 
-/* The warm pool (runtime/pool.c): a guest booted without launch data in its
+/* The warm pool (host/pool.c): a guest booted without launch data in its
  * initramfs writes this key (guest-writable data/) once guest-init waits for
  * a monitor, which then sends the launch data as LAUNCH frames, at most
  * VXN_POOL_LAUNCH_MAX bytes of it so that all of it is queued before any

@@ -9,7 +9,7 @@ PACKAGES=(
   # build
   gcc libc6-dev pkg-config meson ninja-build
   libxen-dev libyajl-dev libarchive-dev libcmocka-dev
-  # static archives vxn links with libxenlight's (runtime/meson.build)
+  # static archives vxn links with libxenlight's (cli/meson.build)
   uuid-dev zlib1g-dev liblzma-dev libzstd-dev
   # guest kernel build
   linux-source-6.1 make bc flex bison libelf-dev libssl-dev xz-utils

@@ -20,7 +20,7 @@ lab_init() {
   grep -qs control_d /proc/xen/capabilities ||
     skip "not in a Xen dom0 (run through tests/xenlab/xenlab run)"
   [ -n "${VXN_BUILD_DIR:-}" ] || skip "VXN_BUILD_DIR not set"
-  VXN=$VXN_BUILD_DIR/runtime/vxn
+  VXN=$VXN_BUILD_DIR/cli/vxn
   [ -x "$VXN" ] || skip "vxn not built ($VXN)"
   [ -n "${VXN_CONFIG:-}" ] && [ -r "$VXN_CONFIG" ] || skip "VXN_CONFIG not set or unreadable"
   local kernel initramfs

@@ -114,7 +114,7 @@ docker rm trapped plain deaf >/dev/null || fail "docker rm"
 say "section 3 at $(seconds_since "$T0") s"
 # ---- 3. a terminal: docker run -it (script gives docker a tty)
 # The shim collects a terminal create's output through a pipe and waits for
-# its EOF: the monitor must let go of it (runtime/pty.c pty_release_stdio).
+# its EOF: the monitor must let go of it (control/pty.c pty_release_stdio).
 out=$(script -qec "/usr/bin/docker run --rm -it ${R[*]} $IMAGE sh -c 'test -t 0 && test -t 1 && echo tty-ok; exit 4'" /dev/null </dev/null)
 rc=$?
 case $out in *tty-ok*) ;; *) fail "docker run -it: no tty in the container: $out" ;; esac

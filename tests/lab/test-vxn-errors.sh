@@ -153,7 +153,7 @@ second_delete "monitor killed" mk
 say "monitor SIGKILL: stopped, delete --force left nothing"
 
 # ---- the guest going down without an exit report: the monitor sees it
-# through its death watch (xenstore's @releaseDomain, runtime/domwatch.c)
+# through its death watch (xenstore's @releaseDomain, monitor/domwatch.c)
 # rather than through the channel, and the container stops with 255.
 # (`xl shutdown` is no test of it: the guest has no poweroff helper for the
 # kernel's orderly_poweroff, and ignores the request.)

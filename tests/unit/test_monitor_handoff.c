@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 
-#include "monitor.h"
 #include "monitor_handoff.h"
 #include "vxn-proto.h"
 

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "monitor.h"
 #include "vxn-proto.h"
 
 int handoff_set(char *field, size_t cap, const char *src, const char *what,

@@ -21,7 +21,7 @@ struct monitor_handoff {
 	uint32_t size;           /* sizeof(struct monitor_handoff) */
 	uint32_t domid;
 	uint32_t launch_len;     /* bytes after the record: a pool guest's launch data */
-	int32_t ready_fd;        /* create's socket (monitor.h) */
+	int32_t ready_fd;        /* create's socket (above) */
 	int32_t lock_fd;         /* the state dir's flock */
 	int32_t loop_fd;         /* the root disk's loop device, detached at the end */
 	uint8_t pooled;          /* a warm pool guest, running, its disk attached */
@@ -39,6 +39,23 @@ struct monitor_handoff {
 	char log_path[PATH_MAX];       /* --log, "": the state dir's monitor.log */
 	char vxn_path[PATH_MAX];       /* the vxn that destroys the domain at the end */
 };
+
+/* What the monitor tells create once, over ready_fd. */
+struct monitor_ready {
+	uint32_t ok;            /* 1: the domain exists, paused; 0: err says why */
+	uint32_t domid;
+	struct vxn_err err;
+};
+
+/* vxn-monitor's exit status when its handoff is unreadable or from another
+ * build, before any report to create. */
+#define MONITOR_EXIT_BAD_HANDOFF 125
+
+/* Files the monitor writes in the state directory. */
+#define MONITOR_LOG "monitor.log"
+#define MONITOR_CONSOLE_LOG "console.log"
+#define MONITOR_EXIT_STATUS "exit-status"
+#define MONITOR_ERROR "error"
 
 /* Copies src into a field of the record; -1 with err when it does not fit. */
 int handoff_set(char *field, size_t cap, const char *src, const char *what,
@@ -60,7 +77,7 @@ int handoff_read(int fd, struct monitor_handoff *h, uint8_t **launch, struct vxn
 const char *monitor_log_path(const char *log_path, const char *state_dir, char *buf,
 			     size_t len);
 
-/* One struct monitor_ready (monitor.h) to create: err NULL for ok. false
+/* One struct monitor_ready (above) to create: err NULL for ok. false
  * when create is gone (killed): nobody will record this container. */
 bool monitor_tell_create(int ready_fd, uint32_t domid, const struct vxn_err *err);
 

@@ -16,7 +16,4 @@ int mount_option_flag(const char *opt, uint64_t *flags);
 /* Names of the MS_* bits in flags, in bit order, for plan_to_json. */
 size_t mount_flag_names(uint64_t flags, const char **names, size_t cap);
 
-/* Every mount option plan_mounts honours as a flag, for `vxn features`. */
-size_t mount_option_names(const char **names, size_t cap);
-
 #endif

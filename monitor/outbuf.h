@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 
 #define OUTBUF_CAP VXN_STREAM_WINDOW  /* a stream's output in flight */
 

@@ -13,12 +13,13 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "control.h"
 #include "exit_like.h"
 #include "log.h"
 #include "pidfile.h"
 #include "pty.h"
+#include "signals.h"
 
 #define SIZE_POLL_MS 500
 #define MSG_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
@@ -35,10 +36,6 @@ struct client {
 	uint16_t rows, cols;
 	char error[VXN_ERROR_MAX + 1];
 };
-
-/* Signals sent to us are meant for the process, as with runc exec. */
-static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM,
-				 SIGALRM, SIGCONT, SIGPWR, SIGWINCH };
 
 static int send_frame(int sock, uint8_t type, const void *p, size_t len)
 {
@@ -141,9 +138,9 @@ static int signals_setup(struct client *c, struct vxn_err *err)
 {
 	sigset_t set;
 
+	/* signals sent to us are meant for the process, as with runc exec */
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
+	forwarded_signals_add(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	c->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

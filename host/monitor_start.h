@@ -1,10 +1,10 @@
-/* The per-container monitor: the process left behind by create, whose pid is
- * in --pid-file and whose wait status is the container's. It owns the domain,
- * the loop device, the channel and the control socket. It begins as create's
- * forked child, which builds the domain (monitor_start.c), and goes on as
- * vxn-monitor, exec'd in the same process (monitor.c). */
-#ifndef VXN_MONITOR_H
-#define VXN_MONITOR_H
+/* The start of the per-container monitor, on vxn's side: create forks a
+ * child that builds the domain through libxl (monitor_start.c) and then
+ * becomes vxn-monitor (monitor/) by exec, in the same process, so that its
+ * pid is the one in --pid-file. The contract between the two is
+ * control/monitor_handoff.h. */
+#ifndef VXN_MONITOR_START_H
+#define VXN_MONITOR_START_H
 
 #include <stdint.h>
 
@@ -28,13 +28,6 @@ struct monitor_args {
 	const char *monitor_path;  /* vxn-monitor (monitor_find) */
 };
 
-/* What the monitor tells create once, over ready_fd. */
-struct monitor_ready {
-	uint32_t ok;            /* 1: the domain exists, paused; 0: err says why */
-	uint32_t domid;
-	struct vxn_err err;
-};
-
 /* vxn-monitor beside this vxn (a build tree), else where it is installed
  * (VXN_LIBEXEC_DIR); vxn_path receives this vxn's own path. Create looks
  * before it builds anything. */
@@ -43,20 +36,5 @@ int monitor_find(char *vxn_path, size_t vxn_len, char *mon_path, size_t mon_len,
 
 /* Runs in the child forked by create: never returns (it becomes vxn-monitor). */
 _Noreturn void monitor_start(const struct monitor_args *a);
-
-struct monitor_handoff;
-/* vxn-monitor's body, after the exec: never returns. launch is a pool
- * guest's launch data (malloc'd, taken over) or NULL. */
-_Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch);
-
-/* vxn-monitor's exit status when its handoff is unreadable or from another
- * build, before any report to create. */
-#define MONITOR_EXIT_BAD_HANDOFF 125
-
-/* Files the monitor writes in the state directory. */
-#define MONITOR_LOG "monitor.log"
-#define MONITOR_CONSOLE_LOG "console.log"
-#define MONITOR_EXIT_STATUS "exit-status"
-#define MONITOR_ERROR "error"
 
 #endif

@@ -22,9 +22,11 @@
 #include "config.h"
 #include "control.h"
 #include "exec_check.h"
+#include "files.h"
 #include "log.h"
 #include "loop.h"
-#include "monitor.h"
+#include "monitor_handoff.h"
+#include "monitor_start.h"
 #include "phase.h"
 #include "pool.h"
 #include "plan.h"
@@ -89,20 +91,6 @@ static void file_in(const char *dir, const char *name, char *out, size_t len)
 
 	if (n < 0 || (size_t)n >= len)
 		out[0] = '\0';  /* dir is bounded by state_dir_of: cannot happen */
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(buf, mode) && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(buf, mode) && errno != EEXIST ? -1 : 0;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
@@ -551,8 +539,10 @@ static int prepare(const struct vxn_globals *g, const char *id,
 		return -1;
 	c->have_spec = true;
 	root = g->root ? g->root : c->cfg.state_root;
-	if (mkdir_p(root, 0700))
-		return err_set(err, errno, "state root %s", root);
+	int r = mkdir_p(root, 0700);
+
+	if (r < 0)
+		return err_set(err, -r, "state root %s", root);
 	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", root, id) >= sizeof(c->dir) ||
 	    (size_t)snprintf(c->cache_dir, sizeof(c->cache_dir), "%s/%s", root,
 			     ROOTDISK_CACHE_DIR) >= sizeof(c->cache_dir))

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "container.h"
 #include "control.h"
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "error.h"
 
 struct channel;

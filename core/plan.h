@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "config.h"
 #include "error.h"
 #include "spec.h"
@@ -39,7 +39,7 @@ struct vxn_plan {
 	struct vxn_copy_in *copy_in;
 	size_t ncopy_in;
 	/* "vxn-pool:<tag>:": the names of the warm pool guests this container may
-	 * take (runtime/pool.c), the tag a hash of everything they are booted
+	 * take (host/pool.c), the tag a hash of everything they are booted
 	 * with: memory, vcpus and their maxima, kernel, base initramfs, command
 	 * line. A container ID has no ':', so no container's domain has it. */
 	char *pool_prefix;
@@ -60,5 +60,8 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 /* Deterministic pretty JSON of the plan (malloc'd), for golden tests and --debug. */
 char *plan_to_json(const struct vxn_plan *p);
 void plan_free(struct vxn_plan *p);
+
+/* Every mount option plan_mounts honours as a flag, for `vxn features`. */
+size_t mount_option_names(const char **names, size_t cap);
 
 #endif

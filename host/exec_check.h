@@ -3,7 +3,7 @@
 #ifndef VXN_EXEC_CHECK_H
 #define VXN_EXEC_CHECK_H
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "error.h"
 
 /* Resolve l->args[0] inside rootfs the way the guest will: a name with a '/'

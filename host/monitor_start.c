@@ -6,7 +6,7 @@
  * container's life is a small static program (tests/bench: monitor memory).
  * Until the exec succeeds, a failure here destroys what was made and is
  * reported to create over ready_fd, as the monitor would. */
-#include "monitor.h"
+#include "monitor_start.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -35,6 +35,7 @@
 #include "pty.h"
 #include "outbuf.h"
 #include "phase.h"
+#include "signals.h"
 
 #define CONSOLE_LOG_MAX (1024 * 1024)
 #define EXIT_GRACE_MS 10000     /* EXIT reported, waiting for the poweroff */
@@ -82,11 +83,6 @@ struct monitor {
 	bool done;
 	int shutdown_reason;    /* Xen's SHUTDOWN_* code */
 };
-
-/* Signals the monitor itself receives are the container's, as with runc's
- * init process: they are forwarded to the guest. */
-static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM,
-				 SIGALRM, SIGCONT, SIGWINCH, SIGPWR };
 
 static long elapsed_ms(const struct monitor *m)
 {
@@ -139,9 +135,9 @@ static int signals_setup(struct monitor *m, struct vxn_err *err)
 {
 	sigset_t set;
 
+	/* the monitor's signals are the container's, as with runc's init */
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
+	forwarded_signals_add(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	m->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return m->sig_fd < 0 ? err_set(err, errno, "signalfd") : 0;

@@ -38,8 +38,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "cleanup.h"
+#include "files.h"
 #include "jsonv.h"
 #include "log.h"
 #include "util.h"
@@ -382,32 +383,6 @@ int spec_parse_process(const char *json, size_t len, struct vxn_spec *s, struct 
 	return r;
 }
 
-/* Reads at most max+1 bytes so an oversized file is told apart without
- * trusting st_size (a FIFO or /proc file reports 0). */
-static int read_bounded(int fd, size_t max, char **out, size_t *len)
-{
-	char *buf = malloc(max + 1);
-	size_t n = 0;
-	if (!buf)
-		return -ENOMEM;
-	while (n < max + 1) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 typedef int (*spec_parse_fn)(const char *json, size_t len, struct vxn_spec *s,
 			     struct vxn_err *err);
 
@@ -422,13 +397,13 @@ static int load_file(const char *path, spec_parse_fn parse, struct vxn_spec *s,
 		return err_set(err, errno, "%s", path);
 	if (!S_ISREG(st.st_mode))
 		return err_set(err, 0, "%s: not a regular file", path);
-	cleanup_free char *buf = NULL;
+	cleanup_free void *buf = NULL;
 	size_t len = 0;
 	int r = read_bounded(fd, SPEC_MAX_BYTES, &buf, &len);
+	if (r == -E2BIG)
+		return err_set(err, 0, "%s: larger than %u bytes", path, SPEC_MAX_BYTES);
 	if (r < 0)
 		return err_set(err, -r, "%s", path);
-	if (len > SPEC_MAX_BYTES)
-		return err_set(err, 0, "%s: larger than %u bytes", path, SPEC_MAX_BYTES);
 	return parse(buf, len, s, err);
 }
 

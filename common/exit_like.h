@@ -4,7 +4,7 @@
 #ifndef VXN_EXIT_LIKE_H
 #define VXN_EXIT_LIKE_H
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 
 _Noreturn void exit_like(const struct vxn_exit *e);
 

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "jsonv.h"
-#include "plan_internal.h"
+#include "plan.h"
 
 #ifndef VXN_VERSION
 #define VXN_VERSION "unknown"

@@ -3,7 +3,7 @@
 #ifndef VXN_RAMDISK_H
 #define VXN_RAMDISK_H
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "error.h"
 
 /* Write out (created exclusively, 0600) = base + padding + newc cpio holding

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../proto/vxn-proto.h"
+#include "vxn-proto.h"
 #include "cli.h"
 #include "jsonv.h"
 #include "log.h"
