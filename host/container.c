@@ -411,7 +411,7 @@ struct creation {
 	struct vxn_plan plan;
 	char bundle[PATH_MAX];
 	char dir[PATH_MAX];
-	bool have_cfg, have_spec, have_plan, made_dir, forked;
+	bool made_dir, forked;  /* what undo_creation takes back */
 	int lock_fd;        /* flock on dir, shared with the monitor */
 	int monitor_sock;   /* ready report in, confirmation out */
 	pid_t monitor;
@@ -421,6 +421,21 @@ struct creation {
 	struct rootdisk_cache cache;
 	char vxn_path[PATH_MAX], monitor_path[PATH_MAX];
 };
+
+/* What a create owns on every path, failed or not: released when its
+ * struct creation goes out of scope. Each free is a no-op on what was never
+ * filled (the struct starts zeroed). What a failed create must also take
+ * back (the disk, the monitor, the domain, the state directory) is
+ * undo_creation's. */
+static void creation_release(struct creation *c)
+{
+	plan_free(&c->plan);
+	spec_free(&c->spec);
+	config_free(&c->cfg);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);  /* the monitor's copy keeps the lock */
+}
+#define cleanup_creation __attribute__((cleanup(creation_release)))
 
 static int wait_ready(struct creation *c, int fd, struct vxn_err *err)
 {
@@ -532,12 +547,10 @@ static int prepare(const struct vxn_globals *g, const char *id,
 
 	if (id_validate(id, err) || config_load(g->config_path, &c->cfg, err))
 		return -1;
-	c->have_cfg = true;
 	if (!realpath(o->bundle ? o->bundle : ".", c->bundle))
 		return err_set(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
 	if (spec_load(c->bundle, &c->spec, err))
 		return -1;
-	c->have_spec = true;
 	root = g->root ? g->root : c->cfg.state_root;
 	int r = mkdir_p(root, 0700);
 
@@ -555,10 +568,7 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	c->lock_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX | LOCK_NB))
 		return err_set(err, errno, "locking %s", c->dir);
-	if (plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err))
-		return -1;
-	c->have_plan = true;
-	return 0;
+	return plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err);
 }
 
 static int build(const struct vxn_create_opts *o, struct creation *c, struct phase *ph,
@@ -592,8 +602,7 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 
 static void undo_creation(const char *id, struct creation *c)
 {
-	if (c->have_plan)
-		rootdisk_abort(&c->plan, &c->disk);
+	rootdisk_abort(&c->plan, &c->disk);
 	if (c->monitor_sock >= 0) {
 		close(c->monitor_sock);  /* unconfirmed: the monitor tears down and exits */
 		c->monitor_sock = -1;
@@ -610,12 +619,10 @@ static void undo_creation(const char *id, struct creation *c)
 int container_create(const struct vxn_globals *g, const char *id,
 		     const struct vxn_create_opts *o, pid_t *monitor_pid, struct vxn_err *err)
 {
-	struct creation c;
+	cleanup_creation struct creation c = { .lock_fd = -1, .monitor_sock = -1 };
 	struct phase ph;
 	int r;
 
-	memset(&c, 0, sizeof(c));
-	c.lock_fd = c.monitor_sock = -1;
 	phase_begin(&ph);
 	r = prepare(g, id, o, &c, err);
 	if (r == 0) {
@@ -652,13 +659,5 @@ int container_create(const struct vxn_globals *g, const char *id,
 		if (c.cfg.pool_size)
 			pool_refill_detached(g, g->root ? g->root : c.cfg.state_root, c.cfg.pool_size);
 	}
-	if (c.have_plan)
-		plan_free(&c.plan);
-	if (c.have_spec)
-		spec_free(&c.spec);
-	if (c.have_cfg)
-		config_free(&c.cfg);
-	if (c.lock_fd >= 0)
-		close(c.lock_fd);  /* the monitor's copy keeps the lock */
 	return r;
 }

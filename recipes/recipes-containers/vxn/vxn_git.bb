@@ -20,10 +20,11 @@ inherit meson pkgconfig
 
 # The guest-side pieces (static guest-init, base initramfs) and the static
 # per-container monitor (${libexecdir}/vxn/vxn-monitor) need static libc and
-# static Xen libraries; the guest kernel is its own recipe (not written yet).
+# static Xen libraries; the guest kernel is its own recipe (not written yet),
+# hence -Dkernel=none.
 # The engine configurations are installed by meson when asked, each into its
 # own package below.
-EXTRA_OEMESON = "-Dtests=false \
+EXTRA_OEMESON = "-Dtests=false -Dkernel=none \
 	-Dinstall_docker_config=true \
 	-Dinstall_podman_config=true \
 	-Dinstall_containerd_config=true"
