@@ -23,7 +23,7 @@
 #include "xen_log.h"
 
 #define FRAME_MAX (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
-#define OUT_CAP (4 * FRAME_MAX)
+#define OUT_CAP CHANNEL_OUT_CAP
 
 struct channel {
 	struct libxenvchan *vc;
@@ -249,17 +249,4 @@ ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t st
 			   size_t max)
 {
 	return vchan_ring_read_frame(ch->vc, fd, type, stream, max);
-}
-
-void channel_give_credit(struct channel *ch, uint16_t stream, uint32_t *pending)
-{
-	uint8_t buf[VXN_CREDIT_BYTES];
-	struct vxn_err err;
-
-	if (!ch || *pending < VXN_STREAM_WINDOW / 4)
-		return;
-	uint32_t n = *pending > VXN_STREAM_WINDOW ? VXN_STREAM_WINDOW : *pending;
-	if (channel_send(ch, VXN_F_CREDIT, stream, buf, (uint32_t)vxn_credit_encode(n, buf),
-			 &err) == 0)
-		*pending -= n;
 }

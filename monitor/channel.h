@@ -13,6 +13,9 @@
 
 struct channel;
 
+/* Frames waiting for room in the ring: four whole ones. */
+#define CHANNEL_OUT_CAP (4u * (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD))
+
 /* Publish the ring at /local/domain/<domid>/VXN_XS_CHANNEL. Call after the
  * domain exists and before it runs. */
 int channel_open(uint32_t domid, struct channel **ch, struct vxn_err *err);
@@ -40,12 +43,6 @@ size_t channel_frame_room(struct channel *ch);
 /* One read(2) of fd into the ring as one frame: vchan_ring_read_frame. */
 ssize_t channel_read_frame(struct channel *ch, int fd, uint8_t type, uint16_t stream,
 			   size_t max);
-/* Give a stream's output credit (vxn-proto.h) back to the guest once *pending
- * reaches a quarter window: the guest always keeps at least the rest of its
- * window, and a CREDIT (an event for the guest) per frame cost stdout
- * throughput. What is sent comes off *pending; a full channel keeps it for
- * the next call. ch NULL: nothing. */
-void channel_give_credit(struct channel *ch, uint16_t stream, uint32_t *pending);
 /* Push queued bytes into the ring; call after each wake. */
 int channel_flush(struct channel *ch, struct vxn_err *err);
 size_t channel_out_space(const struct channel *ch);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "credit.h"
 #include "log.h"
 
 #define CLIENT_SNDBUF (1 << 20)
@@ -188,7 +189,7 @@ static bool link_flush(struct exec_link *l, struct channel *ch)
 		link_close(l);
 		return false;
 	}
-	channel_give_credit(ch, l->stream, &l->out_credit);
+	credit_give(ch, l->stream, &l->out_credit);
 	return true;
 }
 
@@ -207,7 +208,7 @@ void execs_poll_done(struct exec_links *x, struct channel *ch, const struct poll
 	/* credit that did not fit the channel before */
 	for (int i = 0; i < EXEC_LINKS_MAX; i++)
 		if (x->l[i].fd >= 0)
-			channel_give_credit(ch, x->l[i].stream, &x->l[i].out_credit);
+			credit_give(ch, x->l[i].stream, &x->l[i].out_credit);
 }
 
 static struct exec_link *link_of(struct exec_links *x, uint16_t stream)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "credit.h"
 #include "log.h"
 
 int stdio_init(struct mon_stdio *s, int in_fd, int out_fd, int err_fd, bool in_is_pty)
@@ -74,23 +75,36 @@ void stdio_poll_out(struct mon_stdio *s, const struct pollfd *fds)
 			outbuf_flush(&s->out[i]);
 }
 
-/* One read of the container's stdin as a STDIN frame: straight into the
- * ring when it has room (tests/bench: stdin throughput), else through the
- * channel's buffer. */
+/* One read of stdin as a STDIN frame: straight into the ring when it has
+ * room (tests/bench: stdin throughput), else through the channel's
+ * outgoing buffer, reading no more than that buffer takes now: its room can
+ * have shrunk since stdin was polled (credit frames queued meanwhile), and
+ * bytes read that the channel refused would be lost. What is not read stays
+ * in stdin for the next round. */
 static ssize_t read_stdin_frame(struct mon_stdio *s, struct channel *ch)
 {
 	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
 	struct vxn_err err;
-	size_t room = channel_frame_room(ch);
+	size_t max = s->in_credit < sizeof(buf) ? s->in_credit : sizeof(buf);
+	size_t room = channel_frame_room(ch), space = channel_out_space(ch);
 
 	if (room)
-		return channel_read_frame(ch, s->in_fd, VXN_F_STDIN, 0, room);
-	ssize_t n = read(s->in_fd, buf, sizeof(buf));
-	if (n > 0 && channel_send(ch, VXN_F_STDIN, 0, buf, (uint32_t)n, &err)) {
-		log_debug("monitor: stdin: %s", err.msg);
-		errno = EAGAIN;  /* the bytes are lost, as the frame could not be queued */
+		max = room < max ? room : max;
+	else if (space > VXN_FRAME_HDR_BYTES)
+		max = space - VXN_FRAME_HDR_BYTES < max ? space - VXN_FRAME_HDR_BYTES : max;
+	else
+		max = 0;
+	if (max == 0) {  /* a read of 0 bytes would look like EOF */
+		errno = EAGAIN;
 		return -1;
 	}
+	if (room)
+		return channel_read_frame(ch, s->in_fd, VXN_F_STDIN, 0, max);
+	ssize_t n = read(s->in_fd, buf, max);
+	/* it fits: channel_send fails only once it is queued, when the guest
+	 * has closed its end (the container is going) */
+	if (n > 0 && channel_send(ch, VXN_F_STDIN, 0, buf, (uint32_t)n, &err))
+		log_debug("monitor: stdin: %s", err.msg);
 	return n;
 }
 
@@ -108,6 +122,7 @@ void stdio_relay_stdin(struct mon_stdio *s, struct channel *ch)
 	s->in_open = false;
 	if (s->in_is_pty) /* hung up: the SIGHUP that comes with it is forwarded */
 		return;
+	/* it fits: stdin is read only with room for more than a frame header */
 	if (channel_send(ch, VXN_F_STDIN_EOF, 0, NULL, 0, &err))
 		log_debug("monitor: stdin eof: %s", err.msg);
 }
@@ -125,7 +140,7 @@ void stdio_give_credit(struct mon_stdio *s, struct channel *ch)
 									: s->out[i].taken));
 		s->out[i].taken = 0;
 	}
-	channel_give_credit(ch, 0, &s->out_credit);
+	credit_give(ch, 0, &s->out_credit);
 }
 
 bool stdio_out_pending(const struct mon_stdio *s)
