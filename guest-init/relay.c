@@ -384,7 +384,7 @@ static void handle_ready(struct relay *r, const struct pollfd *pfd, const struct
 
 /* One round: host frames in, stdin out, finished execs reported, queued
  * frames to the host. */
-static int pump_all(struct relay *r, struct vxn_err *err)
+int relay_pump(struct relay *r, struct vxn_err *err)
 {
 	if (pump_host_input(r, err) != 0)
 		return -1;
@@ -399,6 +399,26 @@ static int pump_all(struct relay *r, struct vxn_err *err)
 	return 0;
 }
 
+int relay_wait(struct relay *r, int max_ms, struct vxn_err *err)
+{
+	struct pollfd pfd[PFD_MAX];
+	struct slot slots[PFD_MAX];
+	int n = 0, t = poll_timeout(r);
+
+	add_pfd(pfd, slots, &n, NULL, -1, channel_fd(r->ch), POLLIN);
+	add_pfd(pfd, slots, &n, NULL, -1, r->sigfd, POLLIN);
+	add_pfd(pfd, slots, &n, NULL, -1, r->uevent_fd, POLLIN);  /* -1: ignored */
+	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
+		if (r->s[i].used)
+			session_pollfds(r, &r->s[i], pfd, slots, &n);
+	int k = poll(pfd, (nfds_t)n, max_ms >= 0 && max_ms < t ? max_ms : t);
+	if (k < 0 && errno != EINTR)
+		return err_set(err, errno, "poll");
+	if (k > 0)
+		handle_ready(r, pfd, slots, n);
+	return 0;
+}
+
 static bool main_done(const struct relay *r)
 {
 	const struct session *m = &r->s[0];
@@ -406,34 +426,26 @@ static bool main_done(const struct relay *r)
 	return m->exited && ((m->out_eof && m->err_eof) || uptime_ms() >= m->drain_deadline_ms);
 }
 
-int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
-	      struct vxn_err *err)
+void relay_start(struct relay *r, const struct proc *p)
 {
-	struct pollfd pfd[PFD_MAX];
-	struct slot slots[PFD_MAX];
-
 	r->s[0].used = true;
 	r->s[0].credit = VXN_STREAM_WINDOW;
 	r->s[0].proc = *p;
 	r->s[0].err_eof = p->err_fd < 0;
+}
+
+int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
+	      struct vxn_err *err)
+{
+	relay_start(r, p);
 	reap(r); /* it may have exited already (a failed exec) */
 	for (;;) {
-		if (pump_all(r, err) != 0)
+		if (relay_pump(r, err) != 0)
 			return -1;
 		if (main_done(r))
 			break;
-		int n = 0;
-		add_pfd(pfd, slots, &n, NULL, -1, channel_fd(r->ch), POLLIN);
-		add_pfd(pfd, slots, &n, NULL, -1, r->sigfd, POLLIN);
-		add_pfd(pfd, slots, &n, NULL, -1, r->uevent_fd, POLLIN);  /* -1: ignored */
-		for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
-			if (r->s[i].used)
-				session_pollfds(r, &r->s[i], pfd, slots, &n);
-		int k = poll(pfd, (nfds_t)n, poll_timeout(r));
-		if (k < 0 && errno != EINTR)
-			return err_set(err, errno, "poll");
-		if (k > 0)
-			handle_ready(r, pfd, slots, n);
+		if (relay_wait(r, -1, err) != 0)
+			return -1;
 	}
 	session_exit_of(&r->s[0], result);
 	return 0;

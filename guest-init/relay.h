@@ -45,6 +45,17 @@ int relay_queue(struct relay *r, uint8_t type, const void *p, size_t n);
  * *result set, or -1 (channel lost, protocol error). */
 int relay_run(struct relay *r, struct proc *p, struct vxn_exit *result,
 	      struct vxn_err *err);
+
+/* relay_run's parts, for the unit tests that drive the relay round by round
+ * over an in-memory channel. relay_start: p becomes stream 0's process. */
+void relay_start(struct relay *r, const struct proc *p);
+/* One round without waiting: the host's frames in, stdin to the processes,
+ * credit and finished execs' reports, queued frames to the host. 0, or -1
+ * when the channel is lost or the host broke the protocol. */
+int relay_pump(struct relay *r, struct vxn_err *err);
+/* Wait (at most max_ms, -1: as long as the relay would) for the channel,
+ * children and the processes' output, and read what is ready: 0 or -1. */
+int relay_wait(struct relay *r, int max_ms, struct vxn_err *err);
 /* Send everything queued and wait (at most timeout_ms) until the host has
  * read it from the ring. */
 int relay_flush(struct relay *r, int timeout_ms);

@@ -127,8 +127,13 @@ static void client_frame(struct exec_link *l, struct channel *ch)
 	static uint8_t buf[MSG_MAX + 1];
 	struct vxn_frame_hdr h;
 	struct vxn_err err;
-	ssize_t n = recv(l->fd, buf, sizeof buf, MSG_DONTWAIT);
 
+	/* a message taken from the socket must fit the channel: polled with
+	 * room for one, but frames queued since (credit) may have taken it,
+	 * and a message refused then would be lost (the client's stdin) */
+	if (channel_out_space(ch) < MSG_MAX)
+		return;
+	ssize_t n = recv(l->fd, buf, sizeof buf, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n < (ssize_t)VXN_FRAME_HDR_BYTES || vxn_frame_hdr_decode(buf, &h) ||
