@@ -35,6 +35,9 @@ struct client {
 	bool in_open, started;
 	uint16_t rows, cols;
 	char error[VXN_ERROR_MAX + 1];
+	uint8_t *held;              /* a STDIN (or STDIN_EOF) message the socket did
+				     * not take yet, MSG_MAX bytes */
+	size_t held_len;
 };
 
 static int send_frame(int sock, uint8_t type, const void *p, size_t len)
@@ -213,20 +216,44 @@ static int on_message(struct client *c, const uint8_t *buf, size_t n, struct vxn
 	return 1;
 }
 
+/* Send the held message if the socket takes it now. A monitor that takes
+ * no more stdin (the guest's window is used up, monitor_exec.h) leaves it
+ * held; a monitor that is gone drops it (its EOF comes on the socket). */
+static void send_held(struct client *c)
+{
+	ssize_t n = send(c->sock, c->held, c->held_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		c->held_len = 0;
+}
+
+static void hold(struct client *c, uint8_t type, size_t len)
+{
+	struct vxn_frame_hdr h = { .type = type, .len = (uint32_t)len };
+
+	vxn_frame_hdr_encode(&h, c->held);
+	c->held_len = VXN_FRAME_HDR_BYTES + len;
+}
+
+/* One read of stdin as a STDIN message (at EOF a STDIN_EOF), sent without
+ * blocking: while it is held, stdin is not read but the socket still is, so
+ * the process's output keeps flowing (a blocking send here stopped it, and a
+ * process that writes before it reads on then waited for ever). */
 static void on_input(struct client *c)
 {
-	uint8_t buf[VXN_FRAME_MAX_PAYLOAD];
-	ssize_t n = read(c->in_fd, buf, sizeof(buf));
+	ssize_t n = read(c->in_fd, c->held + VXN_FRAME_HDR_BYTES, VXN_FRAME_MAX_PAYLOAD);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n > 0) {
-		send_frame(c->sock, VXN_F_STDIN, buf, (size_t)n);
-		return;
+		hold(c, VXN_F_STDIN, (size_t)n);
+	} else {
+		c->in_open = false;
+		if (c->tty_fd >= 0 && c->tty_fd != 0)
+			return;
+		hold(c, VXN_F_STDIN_EOF, 0);
 	}
-	c->in_open = false;
-	if (c->tty_fd < 0 || c->tty_fd == 0)
-		send_frame(c->sock, VXN_F_STDIN_EOF, NULL, 0);
+	send_held(c);
 }
 
 static void on_signals(struct client *c)
@@ -250,13 +277,16 @@ static int relay(struct client *c, struct vxn_err *err)
 
 	for (;;) {
 		struct pollfd fds[3] = {
-			{ c->sock, POLLIN, 0 }, { c->sig_fd, POLLIN, 0 },
-			{ c->started && c->in_open ? c->in_fd : -1, POLLIN, 0 },
+			{ c->sock, (short)(POLLIN | (c->held_len ? POLLOUT : 0)), 0 },
+			{ c->sig_fd, POLLIN, 0 },
+			{ c->started && c->in_open && !c->held_len ? c->in_fd : -1, POLLIN, 0 },
 		};
 		bool poll_size = c->tty_fd >= 0 && !c->ctty && c->started;
 		if (poll(fds, 3, poll_size ? SIZE_POLL_MS : -1) < 0 && errno != EINTR)
 			return err_set(err, errno, "poll");
-		if (fds[0].revents) {
+		if ((fds[0].revents & POLLOUT) && c->held_len)
+			send_held(c);
+		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = recv(c->sock, buf, sizeof(buf), 0);
 			/* ECONNRESET: the monitor closed its end with one of our
 			 * messages unread. Linux reports that once, before the
@@ -286,8 +316,9 @@ static int relay(struct client *c, struct vxn_err *err)
 
 int exec_client_run(const struct exec_client_opts *o, struct vxn_err *err)
 {
+	static uint8_t held[MSG_MAX];
 	struct client c = { .o = o, .sock = -1, .sig_fd = -1, .in_fd = 0, .out_fd = 1,
-			    .err_fd = 2, .tty_fd = -1 };
+			    .err_fd = 2, .tty_fd = -1, .held = held };
 	int r;
 
 	r = signals_setup(&c, err);
