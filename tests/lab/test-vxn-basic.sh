@@ -39,6 +39,19 @@ vxn state io >/dev/null 2>&1 && fail "state of a deleted container succeeded"
 only_dom0 "after delete"
 no_loops "after delete"
 
+# ---- 1b. 3 MB through the container's stdin and back out, byte for byte:
+# cat writes before it reads on, so its stdin waits on the window guest-init
+# gives back while its output flows (monitor_stdio.c, guest-init/relay.c)
+head -c 3000000 /dev/urandom >"$out/big.in"
+make_bundle "$LAB_WORK/big" -- /bin/cat
+t0=$(now_us)
+timeout 600 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" run --bundle "$LAB_WORK/big" big \
+  <"$out/big.in" >"$out/big.out" 2>"$out/big.err" || fail "run big exited $?: $(cat "$out/big.err")"
+say "3 MB through stdin and stdout: $(seconds_since "$t0") s"
+cmp -s "$out/big.in" "$out/big.out" ||
+  fail "3 MB through the container's stdin: $(wc -c <"$out/big.out") bytes came back, not the same"
+vxn delete big || fail "delete big"
+
 # ---- 2. wait statuses through `vxn run` (the monitor is its child)
 run_bg() {  # run_bg ID: vxn run in the background, its status in $out/ID.status
   local id=$1

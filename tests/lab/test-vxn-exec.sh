@@ -56,6 +56,12 @@ expect_eq "concurrent exec 2" "$s2:$(cat "$out/c2")" "2:two"
 # once, and the stalled one loses nothing once its reader reads
 expect_eq "3 MB through exec's stdin" \
   "$(head -c 3000000 /dev/zero | vxn exec ex /bin/sh -c 'wc -c' 2>&1 | tr -d ' ')" 3000000
+# both ways at once: cat writes before it reads on, so the client must take
+# its output while the monitor holds its stdin back (a client blocked in
+# send once left both sides waiting for ever)
+expect_eq "3 MB through exec's stdin and back out" \
+  "$(head -c 3000000 /dev/zero | timeout 300 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" \
+     exec ex /bin/cat 2>&1 | wc -c | tr -d ' ')" 3000000
 mkfifo "$out/slow.fifo"
 ( exec 3<"$out/slow.fifo"; sleep 15; wc -c <&3 >"$out/slow.count" ) &
 reader=$!
