@@ -214,6 +214,8 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	    engine_net_check(s, err) < 0)
 		goto fail;
 	p->memory_kib = mib * 1024;
+	/* only the container's process: an exec joins the namespace it made */
+	p->launch.pid_namespace = s->new_pid_namespace;
 	if (plan_maxima(s, p, err) < 0)
 		goto fail;
 	if (!(p->launch.root_fstype = strdup(p->disk_format)) ||

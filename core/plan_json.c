@@ -66,6 +66,7 @@ static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 	gen_mounts(g, l);
 	jg_kstr(g, "root_fstype", l->root_fstype);
 	jg_kbool(g, "root_readonly", l->root_readonly);
+	jg_kbool(g, "pid_namespace", l->pid_namespace);
 	yajl_gen_map_close(g);
 }
 

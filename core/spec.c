@@ -12,7 +12,12 @@
  *   process.capabilities,         | ignored: the whole guest is the boundary,
  *     noNewPrivileges, apparmor,  |   its processes hold no host privilege
  *     selinuxLabel, oomScoreAdj   |
- *   linux.namespaces, uid/gid     | ignored: a guest has its own kernel and so
+ *   linux.namespaces              | types checked; "pid" without a path makes
+ *                                 |   the process PID 1 of a new PID namespace
+ *                                 |   in the guest (as runc); a path names a
+ *                                 |   host namespace a guest cannot join:
+ *                                 |   ignored like the other types
+ *   uid/gid                       | ignored: a guest has its own kernel and so
  *     mappings, seccomp, devices, |   every namespace, its own devices and no
  *     cgroupsPath, maskedPaths,   |   path to the host's /proc or /sys
  *     readonlyPaths, sysctl,      |
@@ -293,6 +298,51 @@ static int parse_resources(yajl_val doc, struct vxn_spec *s, struct vxn_err *err
 	return 0;
 }
 
+/* The namespace types runc knows; any other is a mistake in the spec. */
+static bool namespace_type_known(const char *t)
+{
+	static const char *const types[] = { "pid", "network", "mount", "ipc", "uts",
+					     "user", "cgroup", "time" };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(t, types[i]) == 0)
+			return true;
+	return false;
+}
+
+static int parse_namespace(yajl_val ns, size_t i, struct vxn_spec *s, struct vxn_err *err)
+{
+	char p[PATH_BUF], pt[PATH_BUF], pp[PATH_BUF];
+	cleanup_free char *type = NULL, *path = NULL;
+
+	snprintf(p, sizeof p, "linux.namespaces[%zu]", i);
+	snprintf(pt, sizeof pt, "linux.namespaces[%zu].type", i);
+	snprintf(pp, sizeof pp, "linux.namespaces[%zu].path", i);
+	if (!YAJL_IS_OBJECT(ns))
+		return err_set(err, 0, "%s: must be an object", p);
+	if (jv_string_req(jv_get(ns, "type"), pt, &type, err) < 0 ||
+	    jv_string(jv_get(ns, "path"), pp, &path, err) < 0)
+		return -1;
+	if (!namespace_type_known(type))
+		return err_set(err, 0, "%s: unknown namespace type '%.32s'", pt, type);
+	if (strcmp(type, "pid") == 0 && !path)
+		s->new_pid_namespace = true;
+	else if (strcmp(type, "pid") == 0)
+		log_debug("%s %s: a host namespace, not joined: the container's process "
+			  "stays in the guest's own PID namespace", pp, path);
+	return 0;
+}
+
+static int parse_namespaces(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val nss = jv_get(jv_get(doc, "linux"), "namespaces");
+	if (jv_array(nss, "linux.namespaces", err) < 0)
+		return -1;
+	for (size_t i = 0; nss && i < nss->u.array.len; i++)
+		if (parse_namespace(nss->u.array.values[i], i, s, err) < 0)
+			return -1;
+	return 0;
+}
+
 /* Docker's network hook: args[0] is libnetwork-setkey (engine_net.c). */
 static bool is_docker_setkey(yajl_val hook)
 {
@@ -344,7 +394,7 @@ static int spec_from_tree(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	    parse_root(doc, s, err) < 0 || parse_process(doc, s, err) < 0 ||
 	    jv_string(jv_get(doc, "hostname"), "hostname", &s->hostname, err) < 0 ||
 	    parse_mounts(doc, s, err) < 0 || parse_annotations(doc, s, err) < 0 ||
-	    parse_resources(doc, s, err) < 0)
+	    parse_resources(doc, s, err) < 0 || parse_namespaces(doc, s, err) < 0)
 		return -1;
 	return skip_hooks(doc, s, err);
 }

@@ -57,6 +57,9 @@ struct vxn_spec {
 	struct vxn_annotation *annotations;
 	size_t nannotations;
 	bool docker_setkey_hook;  /* hooks.prestart has Docker's libnetwork-setkey */
+	/* linux.namespaces asks for a new PID namespace: type "pid" without a
+	 * path (a path names a namespace of the host, which a guest cannot join) */
+	bool new_pid_namespace;
 };
 
 int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);

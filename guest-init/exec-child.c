@@ -1,4 +1,4 @@
-/* The child between fork and execve: it may only report and _exit. */
+/* The child between fork and execve: it reports a failure and _exits, never returns. */
 #include "exec.h"
 
 #include <errno.h>
@@ -81,6 +81,9 @@ void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int fd)
 	reset_signals();
 	if (setsid() < 0 || setup_stdio(l, c) != 0)
 		report(fd, 255, "stdio: %s", strerror(errno));
+	struct vxn_err err = { 0 };
+	if (l->pid_namespace && mount_process_entries(l, &err) != 0)
+		report(fd, 255, "%s", err.msg);
 	if (set_rlimits(l) != 0)
 		report(fd, 255, "setrlimit: %s", strerror(errno));
 	if (chroot(GUEST_ROOT) != 0 || chdir("/") != 0)

@@ -1,6 +1,6 @@
 /* The launch data: the host encodes it, guest-init decodes it.
  *
- * Wire format (version 1), all integers little-endian:
+ * Wire format (version 2), all integers little-endian:
  *   "VXNL" u32 version
  *   list args (non-empty) of str        list env of str
  *   str cwd   u32 uid   u32 gid         list gids of u32
@@ -8,7 +8,7 @@
  *   list rlimits of { u32 type, u64 soft, u64 hard }
  *   u8 terminal (0/1)  u16 rows  u16 cols
  *   list mounts of { str destination, str type, str source, u64 flags, str data }
- *   str root_fstype    u8 root_readonly (0/1)
+ *   str root_fstype    u8 root_readonly (0/1)    u8 pid_namespace (0/1)
  * where str is u32 length + bytes (no NUL) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
@@ -117,6 +117,7 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 	}
 	put_str(w, l->root_fstype);
 	put_u8(w, l->root_readonly ? 1 : 0);
+	put_u8(w, l->pid_namespace ? 1 : 0);
 }
 
 static bool str_ok(const char *s)
@@ -369,6 +370,7 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->mounts = get_mounts(r, &l->nmounts);
 	l->root_fstype = get_str(r);
 	l->root_readonly = get_bool(r);
+	l->pid_namespace = get_bool(r);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);
 }

@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 1u
+#define VXN_LAUNCH_VERSION 2u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
@@ -70,6 +70,11 @@ struct vxn_launch {
 	uint32_t nmounts;
 	char *root_fstype;    /* "ext4" or "erofs" */
 	bool root_readonly;   /* mount the root read-only (erofs: + tmpfs overlay) */
+	/* The process is PID 1 of a new PID namespace in the guest (the spec asks
+	 * for one), so the kernel's rules for a namespace init hold as under
+	 * runc; processes started by exec join that namespace. Ignored in an
+	 * EXEC_START payload. */
+	bool pid_namespace;
 };
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */

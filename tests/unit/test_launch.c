@@ -39,6 +39,7 @@ static struct vxn_launch full_launch(void)
 		.mounts = mounts, .nmounts = 3,
 		.root_fstype = "erofs",
 		.root_readonly = true,
+		.pid_namespace = true,
 	};
 	return l;
 }
@@ -58,7 +59,8 @@ enum {
 	OFF_VERSION = 4, OFF_NARGS = 8, OFF_ARG0_LEN = 12, OFF_ARG0 = 16,
 	OFF_NENV = 17, OFF_CWD_LEN = 21, OFF_NGIDS = 34, OFF_UMASK = 38,
 	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
-	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, MINIMAL_LEN = 68,
+	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, OFF_PIDNS = 68,
+	MINIMAL_LEN = 69,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -135,6 +137,7 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	}
 	assert_string_equal(a->root_fstype, b->root_fstype);
 	assert_int_equal(a->root_readonly, b->root_readonly);
+	assert_int_equal(a->pid_namespace, b->pid_namespace);
 }
 
 static void test_round_trip_full(void **state)
@@ -144,7 +147,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x01\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x02\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -246,7 +249,8 @@ static void test_wrong_magic_and_version(void **state)
 	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
 	free(buf);
 	expect_patched_u32_refused(OFF_VERSION, 0);
-	expect_patched_u32_refused(OFF_VERSION, 2);
+	expect_patched_u32_refused(OFF_VERSION, 1);  /* before pid_namespace */
+	expect_patched_u32_refused(OFF_VERSION, 3);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -323,6 +327,13 @@ static void test_bad_bools_and_umask(void **state)
 	buf[OFF_TERMINAL] = 0;
 	buf[OFF_RO] = 0xff;
 	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	buf[OFF_RO] = 0;
+	buf[OFF_PIDNS] = 2;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	buf[OFF_PIDNS] = 1;
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_true(out.pid_namespace);
+	vxn_launch_free(&out);
 	free(buf);
 	expect_patched_u32_refused(OFF_UMASK, 01000);
 	expect_patched_u32_refused(OFF_UMASK, (uint32_t)-2);

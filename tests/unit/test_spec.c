@@ -44,6 +44,7 @@ static void test_docker(void **state)
 	assert_int_equal(s.umask, -1);
 	assert_false(s.terminal);
 	assert_null(s.annotations);
+	assert_true(s.new_pid_namespace);
 	spec_free(&s);
 }
 
@@ -89,6 +90,8 @@ static void test_resources(void **state)
 	assert_int_equal(s.cpu_quota, 150000);
 	assert_int_equal(s.cpu_period, 100000);
 	assert_true(s.root_readonly);
+	/* a pid namespace given by a host path is not a new one */
+	assert_false(s.new_pid_namespace);
 	spec_free(&s);
 }
 
@@ -158,6 +161,11 @@ static void test_inline_refusals(void **state)
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":{}}}", "hooks.prestart: must be an array" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"cpu\":{\"period\":-5}}}}", "linux.resources.cpu.period" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":{}}}", "linux.namespaces: must be an array" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[\"pid\"]}}", "linux.namespaces[0]: must be an object" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"path\":\"/x\"}]}}", "linux.namespaces[1].type: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pids\"}]}}", "linux.namespaces[0].type: unknown namespace type 'pids'" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\",\"path\":5}]}}", "linux.namespaces[0].path: must be a string" },
 		{ "", "not valid JSON" },
 		{ "{\"process\":", "not valid JSON" },
 	};
