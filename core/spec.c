@@ -9,9 +9,13 @@
  *   hostname, mounts, annotations | kept; mounts are translated by plan.c
  *   linux.resources.memory.limit  | kept: becomes the guest's memory
  *   linux.resources.cpu quota/per.| kept: becomes the guest's vcpus
- *   process.capabilities,         | ignored: the whole guest is the boundary,
- *     noNewPrivileges, apparmor,  |   its processes hold no host privilege
- *     selinuxLabel, oomScoreAdj   |
+ *   process.capabilities,         | kept: guest-init applies them to the
+ *     noNewPrivileges,            |   process in the guest as runc does (a
+ *     oomScoreAdj                 |   capability name the guest kernel lacks
+ *                                 |   is dropped with a warning, as runc 1.1;
+ *                                 |   no capabilities: none, as runc)
+ *   process.apparmorProfile,      | ignored: the whole guest is the boundary,
+ *     selinuxLabel                |   its processes hold no host privilege
  *   linux.namespaces              | types checked; "pid" without a path makes
  *                                 |   the process PID 1 of a new PID namespace
  *                                 |   in the guest (as runc); a path names a
@@ -44,6 +48,7 @@
 #include <unistd.h>
 
 #include "vxn-proto.h"
+#include "caps.h"
 #include "cleanup.h"
 #include "files.h"
 #include "jsonv.h"
@@ -175,6 +180,63 @@ static int parse_rlimits(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
 	return 0;
 }
 
+static int parse_cap_set(yajl_val caps, const char *set, uint64_t *mask, struct vxn_err *err)
+{
+	char p[PATH_BUF];
+	yajl_val v = jv_get(caps, set);
+
+	snprintf(p, sizeof p, "process.capabilities.%s", set);
+	if (jv_array(v, p, err) < 0 || (v && list_bound(v->u.array.len, p, err) < 0))
+		return -1;
+	for (size_t i = 0; v && i < v->u.array.len; i++) {
+		yajl_val name = v->u.array.values[i];
+		if (!YAJL_IS_STRING(name))
+			return err_set(err, 0, "%s[%zu]: must be a string", p, i);
+		int cap = cap_parse(name->u.string);
+		if (cap < 0)
+			log_warn("%s[%zu]: ignoring unknown or unavailable capability '%.40s'",
+				 p, i, name->u.string);
+		else
+			*mask |= 1ull << cap;
+	}
+	return 0;
+}
+
+static int parse_caps(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val caps = jv_get(proc, "capabilities");
+
+	if (!caps)
+		return 0;
+	if (jv_object(caps, "process.capabilities", err) < 0 ||
+	    parse_cap_set(caps, "bounding", &s->caps.bounding, err) < 0 ||
+	    parse_cap_set(caps, "effective", &s->caps.effective, err) < 0 ||
+	    parse_cap_set(caps, "permitted", &s->caps.permitted, err) < 0 ||
+	    parse_cap_set(caps, "inheritable", &s->caps.inheritable, err) < 0 ||
+	    parse_cap_set(caps, "ambient", &s->caps.ambient, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* capabilities, noNewPrivileges, oomScoreAdj */
+static int parse_privileges(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val oom = jv_get(proc, "oomScoreAdj");
+	int64_t adj = 0;
+
+	if (parse_caps(proc, s, err) < 0 ||
+	    jv_bool(jv_get(proc, "noNewPrivileges"), "process.noNewPrivileges",
+		    &s->no_new_privileges, err) < 0 ||
+	    jv_i64(oom, "process.oomScoreAdj", &adj, err) < 0)
+		return -1;
+	if (adj < VXN_OOM_SCORE_ADJ_MIN || adj > VXN_OOM_SCORE_ADJ_MAX)
+		return err_set(err, 0, "process.oomScoreAdj: must be from %d to %d",
+			       VXN_OOM_SCORE_ADJ_MIN, VXN_OOM_SCORE_ADJ_MAX);
+	s->oom_score_adj_set = oom != NULL;
+	s->oom_score_adj = (int32_t)adj;
+	return 0;
+}
+
 static int parse_args_env(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
 {
 	yajl_val args = jv_get(proc, "args");
@@ -202,7 +264,9 @@ static int parse_process_object(yajl_val proc, struct vxn_spec *s, struct vxn_er
 		return -1;
 	if (s->cwd && s->cwd[0] != '/')
 		return err_set(err, 0, "process.cwd: must be an absolute path");
-	return parse_user(proc, s, err) < 0 ? -1 : parse_rlimits(proc, s, err);
+	if (parse_user(proc, s, err) < 0 || parse_rlimits(proc, s, err) < 0)
+		return -1;
+	return parse_privileges(proc, s, err);
 }
 
 static int parse_process(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)

@@ -49,6 +49,18 @@ struct vxn_mount {
 	char *data;
 };
 
+/* process.capabilities as masks, bit N for capability N (CAP_CHOWN = 0). */
+struct vxn_caps {
+	uint64_t bounding;
+	uint64_t effective;
+	uint64_t permitted;
+	uint64_t inheritable;
+	uint64_t ambient;
+};
+
+#define VXN_OOM_SCORE_ADJ_MIN (-1000)
+#define VXN_OOM_SCORE_ADJ_MAX 1000
+
 struct vxn_launch {
 	char **args;
 	uint32_t nargs;
@@ -75,6 +87,13 @@ struct vxn_launch {
 	 * runc; processes started by exec join that namespace. Ignored in an
 	 * EXEC_START payload. */
 	bool pid_namespace;
+	/* process.capabilities, .noNewPrivileges and .oomScoreAdj, applied in
+	 * the guest as runc applies them (also in an EXEC_START payload); as
+	 * under runc, a spec without capabilities gives the process none */
+	struct vxn_caps caps;
+	bool no_new_privileges;
+	bool oom_score_adj_set;
+	int32_t oom_score_adj;  /* VXN_OOM_SCORE_ADJ_MIN..MAX; 0 unless set */
 };
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */
@@ -117,7 +136,8 @@ enum vxn_frame_type {
 	VXN_F_HELLO = 9,      /* guest -> host: guest-init connected (empty payload) */
 	VXN_F_EXEC_START = 10,   /* host -> guest: start a process for stream N >= 1; payload:
 				  * a vxn_launch (vxn_launch_encode) of which only the process
-				  * fields count (args, env, cwd, ids, umask, rlimits, terminal) */
+				  * fields count (args, env, cwd, ids, umask, rlimits, terminal,
+				  * capabilities, no_new_privileges, oom_score_adj) */
 	VXN_F_EXEC_STARTED = 11, /* guest -> host: stream N's process runs (empty payload);
 				  * a start failure is ERROR then EXIT on stream N instead */
 	VXN_F_PS_REQUEST = 12,   /* host -> guest: list processes; stream = request tag */

@@ -72,6 +72,10 @@ if vxn_has_verb exec; then
   ctr task exec --exec-id e2 bg ps >"$E/ps.out" 2>&1 || fail "ctr task exec ps: $(cat "$E/ps.out")"
   grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
     fail "ctr task exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
+  # containerd's default capabilities, as runc applies them
+  expect_eq "ctr: PID 1's capabilities" \
+    "$(ctr task exec --exec-id e3 bg grep -E '^Cap(Eff|Bnd)' /proc/1/status)" \
+    "$(printf 'CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb')"
 else
   skip_part "ctr task exec: vxn has no exec verb yet"
 fi

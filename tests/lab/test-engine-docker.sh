@@ -104,6 +104,11 @@ expect_eq "docker logs stderr" "$(docker logs trapped 2>&1 >/dev/null)" err1
 docker exec plain ps >"$E/ps.out" 2>&1 || fail "docker exec ps: $(cat "$E/ps.out")"
 grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
   fail "docker exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
+# Docker's default capabilities, applied as runc applies them (runc gives
+# these for Docker's default set), to PID 1 and to an exec
+caps=$(printf 'CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb')
+expect_eq "docker: PID 1's capabilities" "$(docker exec plain grep -E '^Cap(Eff|Bnd)' /proc/1/status)" "$caps"
+expect_eq "docker exec's capabilities" "$(docker exec plain grep -E '^Cap(Eff|Bnd)' /proc/self/status)" "$caps"
 expect_eq "docker exec in the namespace of PID 1" \
   "$(docker exec plain sh -c 'test "$(readlink /proc/self/ns/pid)" = "$(readlink /proc/1/ns/pid)" && echo same')" same
 docker stop trapped >"$E/stop.out" 2>&1 &

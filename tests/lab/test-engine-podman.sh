@@ -63,6 +63,12 @@ expect_eq "podman logs stderr" "$(podman logs trapped 2>&1 >/dev/null)" err1
 podman exec plain ps >"$E/ps.out" 2>&1 || fail "podman exec ps: $(cat "$E/ps.out")"
 grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
   fail "podman exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
+# Podman's default capabilities, not the guest's full set: effective = bounding
+eff=$(podman exec plain sed -n 's/^CapEff:[[:space:]]*//p' /proc/1/status)
+bnd=$(podman exec plain sed -n 's/^CapBnd:[[:space:]]*//p' /proc/1/status)
+say "podman: PID 1's CapEff $eff, CapBnd $bnd"
+expect_eq "podman: PID 1's effective capabilities are its bounding set" "$eff" "$bnd"
+case $eff in 0000000000000000|000001ffffffffff|"") fail "podman: PID 1's capabilities: $eff" ;; esac
 podman stop trapped >"$E/stop.out" 2>&1 &
 stopper=$!
 podman stop -t 1 plain >"$E/stop-plain.out" 2>&1 &
