@@ -10,6 +10,8 @@
 #include "cleanup.h"
 #include "cli.h"
 
+#define SPEC_CAPS "[\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]"
+
 static const char default_spec[] =
 	"{\n"
 	"  \"ociVersion\": \"1.0.2\",\n"
@@ -19,6 +21,9 @@ static const char default_spec[] =
 	"    \"args\": [\"sh\"],\n"
 	"    \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"TERM=xterm\"],\n"
 	"    \"cwd\": \"/\",\n"
+	/* runc spec's set: without one a process gets no capabilities */
+	"    \"capabilities\": {\"bounding\": " SPEC_CAPS ", \"effective\": " SPEC_CAPS ", "
+	"\"permitted\": " SPEC_CAPS ", \"ambient\": " SPEC_CAPS "},\n"
 	"    \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],\n"
 	"    \"noNewPrivileges\": true\n"
 	"  },\n"

@@ -156,6 +156,10 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 		l->rlimits[i] = (struct vxn_rlimit){ (uint32_t)s->rlimits[i].type,
 						     s->rlimits[i].soft, s->rlimits[i].hard };
 	l->nrlimits = (uint32_t)s->nrlimits;
+	l->caps = s->caps;
+	l->no_new_privileges = s->no_new_privileges;
+	l->oom_score_adj_set = s->oom_score_adj_set;
+	l->oom_score_adj = s->oom_score_adj;
 	l->terminal = s->terminal;
 	l->rows = s->console_rows;
 	l->cols = s->console_cols;
@@ -214,6 +218,8 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	    engine_net_check(s, err) < 0)
 		goto fail;
 	p->memory_kib = mib * 1024;
+	/* only the container's process: an exec joins the namespace it made */
+	p->launch.pid_namespace = s->new_pid_namespace;
 	if (plan_maxima(s, p, err) < 0)
 		goto fail;
 	if (!(p->launch.root_fstype = strdup(p->disk_format)) ||

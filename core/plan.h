@@ -55,7 +55,8 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c,
  * disk, the base initramfs (no launch data) as its ramdisk, pool_prefix set. */
 int plan_for_pool(const struct vxn_config *c, struct vxn_plan *p, struct vxn_err *err);
 /* The process part of the launch data (args, env, cwd, ids, umask, rlimits,
- * terminal and its size, hostname) from s, as `exec` needs it on its own. */
+ * terminal and its size, hostname, capabilities, noNewPrivileges,
+ * oomScoreAdj) from s, as `exec` needs it on its own. */
 int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err);
 /* Deterministic pretty JSON of the plan (malloc'd), for golden tests and --debug. */
 char *plan_to_json(const struct vxn_plan *p);

@@ -2,6 +2,7 @@
  * Mount flags and rlimit types are written by name for readable goldens. */
 #include <stdlib.h>
 
+#include "caps.h"
 #include "jsonv.h"
 #include "plan_internal.h"
 #include "util.h"
@@ -43,6 +44,39 @@ static void gen_mounts(yajl_gen g, const struct vxn_launch *l)
 	yajl_gen_array_close(g);
 }
 
+static void gen_cap_set(yajl_gen g, const char *set, uint64_t mask)
+{
+	jg_key(g, set);
+	yajl_gen_array_open(g);
+	for (int c = 0; c < 64; c++)
+		if (mask & 1ull << c) {
+			const char *name = cap_name(c);
+			if (name)
+				jg_str(g, name);
+			else
+				yajl_gen_integer(g, c);
+		}
+	yajl_gen_array_close(g);
+}
+
+static void gen_privileges(yajl_gen g, const struct vxn_launch *l)
+{
+	jg_key(g, "capabilities");
+	yajl_gen_map_open(g);
+	gen_cap_set(g, "bounding", l->caps.bounding);
+	gen_cap_set(g, "effective", l->caps.effective);
+	gen_cap_set(g, "permitted", l->caps.permitted);
+	gen_cap_set(g, "inheritable", l->caps.inheritable);
+	gen_cap_set(g, "ambient", l->caps.ambient);
+	yajl_gen_map_close(g);
+	jg_kbool(g, "no_new_privileges", l->no_new_privileges);
+	jg_key(g, "oom_score_adj");
+	if (l->oom_score_adj_set)
+		yajl_gen_integer(g, l->oom_score_adj);
+	else
+		yajl_gen_null(g);
+}
+
 static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 {
 	jg_key(g, "launch");
@@ -66,6 +100,8 @@ static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 	gen_mounts(g, l);
 	jg_kstr(g, "root_fstype", l->root_fstype);
 	jg_kbool(g, "root_readonly", l->root_readonly);
+	jg_kbool(g, "pid_namespace", l->pid_namespace);
+	gen_privileges(g, l);
 	yajl_gen_map_close(g);
 }
 

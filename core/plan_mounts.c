@@ -3,7 +3,7 @@
  * A guest cannot see the host's filesystem, so a bind mount only survives
  * when its source lies inside the rootfs (it becomes a bind inside the guest).
  * The engines' own per-container files (resolv.conf, hosts, hostname,
- * .containerenv) are copied into the root disk instead; Podman's /dev/shm
+ * .containerenv, the init of `run --init`) are copied into the root disk instead; Podman's /dev/shm
  * directory is replaced by the guest's own tmpfs; any other host bind is
  * refused so the user learns it at create, not as an empty directory later.
  * cgroup mounts are skipped: the guest kernel's cgroups are not the limits
@@ -121,8 +121,11 @@ static bool mount_is_bind(const struct vxn_spec_mount *m)
 
 static bool is_engine_file(const char *dest)
 {
+	/* and the init the engine puts in front of the process for `run --init`
+	 * (Docker's docker-init, Podman's catatonit): a static host binary */
 	static const char *const files[] = { "/etc/resolv.conf", "/etc/hosts", "/etc/hostname",
-					     "/run/.containerenv" };
+					     "/run/.containerenv", "/sbin/docker-init",
+					     "/run/podman-init" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		if (strcmp(dest, files[i]) == 0)
 			return true;

@@ -9,10 +9,19 @@
  *   hostname, mounts, annotations | kept; mounts are translated by plan.c
  *   linux.resources.memory.limit  | kept: becomes the guest's memory
  *   linux.resources.cpu quota/per.| kept: becomes the guest's vcpus
- *   process.capabilities,         | ignored: the whole guest is the boundary,
- *     noNewPrivileges, apparmor,  |   its processes hold no host privilege
- *     selinuxLabel, oomScoreAdj   |
- *   linux.namespaces, uid/gid     | ignored: a guest has its own kernel and so
+ *   process.capabilities,         | kept: guest-init applies them to the
+ *     noNewPrivileges,            |   process in the guest as runc does (a
+ *     oomScoreAdj                 |   capability name the guest kernel lacks
+ *                                 |   is dropped with a warning, as runc 1.1;
+ *                                 |   no capabilities: none, as runc)
+ *   process.apparmorProfile,      | ignored: the whole guest is the boundary,
+ *     selinuxLabel                |   its processes hold no host privilege
+ *   linux.namespaces              | types checked; "pid" without a path makes
+ *                                 |   the process PID 1 of a new PID namespace
+ *                                 |   in the guest (as runc); a path names a
+ *                                 |   host namespace a guest cannot join:
+ *                                 |   ignored like the other types
+ *   uid/gid                       | ignored: a guest has its own kernel and so
  *     mappings, seccomp, devices, |   every namespace, its own devices and no
  *     cgroupsPath, maskedPaths,   |   path to the host's /proc or /sys
  *     readonlyPaths, sysctl,      |
@@ -39,6 +48,7 @@
 #include <unistd.h>
 
 #include "vxn-proto.h"
+#include "caps.h"
 #include "cleanup.h"
 #include "files.h"
 #include "jsonv.h"
@@ -170,6 +180,63 @@ static int parse_rlimits(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
 	return 0;
 }
 
+static int parse_cap_set(yajl_val caps, const char *set, uint64_t *mask, struct vxn_err *err)
+{
+	char p[PATH_BUF];
+	yajl_val v = jv_get(caps, set);
+
+	snprintf(p, sizeof p, "process.capabilities.%s", set);
+	if (jv_array(v, p, err) < 0 || (v && list_bound(v->u.array.len, p, err) < 0))
+		return -1;
+	for (size_t i = 0; v && i < v->u.array.len; i++) {
+		yajl_val name = v->u.array.values[i];
+		if (!YAJL_IS_STRING(name))
+			return err_set(err, 0, "%s[%zu]: must be a string", p, i);
+		int cap = cap_parse(name->u.string);
+		if (cap < 0)
+			log_warn("%s[%zu]: ignoring unknown or unavailable capability '%.40s'",
+				 p, i, name->u.string);
+		else
+			*mask |= 1ull << cap;
+	}
+	return 0;
+}
+
+static int parse_caps(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val caps = jv_get(proc, "capabilities");
+
+	if (!caps)
+		return 0;
+	if (jv_object(caps, "process.capabilities", err) < 0 ||
+	    parse_cap_set(caps, "bounding", &s->caps.bounding, err) < 0 ||
+	    parse_cap_set(caps, "effective", &s->caps.effective, err) < 0 ||
+	    parse_cap_set(caps, "permitted", &s->caps.permitted, err) < 0 ||
+	    parse_cap_set(caps, "inheritable", &s->caps.inheritable, err) < 0 ||
+	    parse_cap_set(caps, "ambient", &s->caps.ambient, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* capabilities, noNewPrivileges, oomScoreAdj */
+static int parse_privileges(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val oom = jv_get(proc, "oomScoreAdj");
+	int64_t adj = 0;
+
+	if (parse_caps(proc, s, err) < 0 ||
+	    jv_bool(jv_get(proc, "noNewPrivileges"), "process.noNewPrivileges",
+		    &s->no_new_privileges, err) < 0 ||
+	    jv_i64(oom, "process.oomScoreAdj", &adj, err) < 0)
+		return -1;
+	if (adj < VXN_OOM_SCORE_ADJ_MIN || adj > VXN_OOM_SCORE_ADJ_MAX)
+		return err_set(err, 0, "process.oomScoreAdj: must be from %d to %d",
+			       VXN_OOM_SCORE_ADJ_MIN, VXN_OOM_SCORE_ADJ_MAX);
+	s->oom_score_adj_set = oom != NULL;
+	s->oom_score_adj = (int32_t)adj;
+	return 0;
+}
+
 static int parse_args_env(yajl_val proc, struct vxn_spec *s, struct vxn_err *err)
 {
 	yajl_val args = jv_get(proc, "args");
@@ -197,7 +264,9 @@ static int parse_process_object(yajl_val proc, struct vxn_spec *s, struct vxn_er
 		return -1;
 	if (s->cwd && s->cwd[0] != '/')
 		return err_set(err, 0, "process.cwd: must be an absolute path");
-	return parse_user(proc, s, err) < 0 ? -1 : parse_rlimits(proc, s, err);
+	if (parse_user(proc, s, err) < 0 || parse_rlimits(proc, s, err) < 0)
+		return -1;
+	return parse_privileges(proc, s, err);
 }
 
 static int parse_process(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
@@ -293,6 +362,51 @@ static int parse_resources(yajl_val doc, struct vxn_spec *s, struct vxn_err *err
 	return 0;
 }
 
+/* The namespace types runc knows; any other is a mistake in the spec. */
+static bool namespace_type_known(const char *t)
+{
+	static const char *const types[] = { "pid", "network", "mount", "ipc", "uts",
+					     "user", "cgroup", "time" };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(t, types[i]) == 0)
+			return true;
+	return false;
+}
+
+static int parse_namespace(yajl_val ns, size_t i, struct vxn_spec *s, struct vxn_err *err)
+{
+	char p[PATH_BUF], pt[PATH_BUF], pp[PATH_BUF];
+	cleanup_free char *type = NULL, *path = NULL;
+
+	snprintf(p, sizeof p, "linux.namespaces[%zu]", i);
+	snprintf(pt, sizeof pt, "linux.namespaces[%zu].type", i);
+	snprintf(pp, sizeof pp, "linux.namespaces[%zu].path", i);
+	if (!YAJL_IS_OBJECT(ns))
+		return err_set(err, 0, "%s: must be an object", p);
+	if (jv_string_req(jv_get(ns, "type"), pt, &type, err) < 0 ||
+	    jv_string(jv_get(ns, "path"), pp, &path, err) < 0)
+		return -1;
+	if (!namespace_type_known(type))
+		return err_set(err, 0, "%s: unknown namespace type '%.32s'", pt, type);
+	if (strcmp(type, "pid") == 0 && !path)
+		s->new_pid_namespace = true;
+	else if (strcmp(type, "pid") == 0)
+		log_debug("%s %s: a host namespace, not joined: the container's process "
+			  "stays in the guest's own PID namespace", pp, path);
+	return 0;
+}
+
+static int parse_namespaces(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
+{
+	yajl_val nss = jv_get(jv_get(doc, "linux"), "namespaces");
+	if (jv_array(nss, "linux.namespaces", err) < 0)
+		return -1;
+	for (size_t i = 0; nss && i < nss->u.array.len; i++)
+		if (parse_namespace(nss->u.array.values[i], i, s, err) < 0)
+			return -1;
+	return 0;
+}
+
 /* Docker's network hook: args[0] is libnetwork-setkey (engine_net.c). */
 static bool is_docker_setkey(yajl_val hook)
 {
@@ -344,7 +458,7 @@ static int spec_from_tree(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	    parse_root(doc, s, err) < 0 || parse_process(doc, s, err) < 0 ||
 	    jv_string(jv_get(doc, "hostname"), "hostname", &s->hostname, err) < 0 ||
 	    parse_mounts(doc, s, err) < 0 || parse_annotations(doc, s, err) < 0 ||
-	    parse_resources(doc, s, err) < 0)
+	    parse_resources(doc, s, err) < 0 || parse_namespaces(doc, s, err) < 0)
 		return -1;
 	return skip_hooks(doc, s, err);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vxn-proto.h"
 #include "error.h"
 
 struct vxn_spec_mount {
@@ -48,6 +49,12 @@ struct vxn_spec {
 	int32_t umask;        /* -1 if absent */
 	struct vxn_spec_rlimit *rlimits;
 	size_t nrlimits;
+	/* process.capabilities; names the guest kernel lacks are dropped, and
+	 * without the field every set is empty, as runc does */
+	struct vxn_caps caps;
+	bool no_new_privileges;
+	bool oom_score_adj_set;
+	int32_t oom_score_adj;  /* process.oomScoreAdj, -1000..1000 */
 	char *hostname;       /* NULL if absent */
 	struct vxn_spec_mount *mounts;
 	size_t nmounts;
@@ -57,13 +64,17 @@ struct vxn_spec {
 	struct vxn_annotation *annotations;
 	size_t nannotations;
 	bool docker_setkey_hook;  /* hooks.prestart has Docker's libnetwork-setkey */
+	/* linux.namespaces asks for a new PID namespace: type "pid" without a
+	 * path (a path names a namespace of the host, which a guest cannot join) */
+	bool new_pid_namespace;
 };
 
 int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
 /* Reads BUNDLE/config.json. */
 int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err);
 /* An OCI process object alone (`exec --process FILE`): only the process
- * fields of *s are filled (args, env, cwd, user, rlimits, terminal, size). */
+ * fields of *s are filled (args, env, cwd, user, rlimits, terminal, size,
+ * capabilities, noNewPrivileges, oomScoreAdj). */
 int spec_parse_process(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
 int spec_load_process(const char *path, struct vxn_spec *s, struct vxn_err *err);
 void spec_free(struct vxn_spec *s);

@@ -1,4 +1,4 @@
-/* The child between fork and execve: it may only report and _exit. */
+/* The child between fork and execve: it reports a failure and _exits, never returns. */
 #include "exec.h"
 
 #include <errno.h>
@@ -15,6 +15,7 @@
 
 #include "mounts.h"
 #include "paths.h"
+#include "privileges.h"
 
 
 static void __attribute__((noreturn))
@@ -63,14 +64,19 @@ static int set_rlimits(const struct vxn_launch *l)
 	return 0;
 }
 
+/* The user, then the spec's capabilities (privileges.h). */
 static void drop_privileges(const struct vxn_launch *l, int fd)
 {
+	const char *what = "";
+
 	if (setgroups(l->ngids, l->gids) != 0)
 		report(fd, 255, "setgroups: %s", strerror(errno));
 	if (setgid(l->gid) != 0)
 		report(fd, 255, "setgid %u: %s", l->gid, strerror(errno));
 	if (setuid(l->uid) != 0)
 		report(fd, 255, "setuid %u: %s", l->uid, strerror(errno));
+	if (privileges_after_user(l, &what) != 0)
+		report(fd, 255, "%s: %s", what, strerror(errno));
 }
 
 void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int fd)
@@ -81,8 +87,15 @@ void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int fd)
 	reset_signals();
 	if (setsid() < 0 || setup_stdio(l, c) != 0)
 		report(fd, 255, "stdio: %s", strerror(errno));
+	struct vxn_err err = { 0 };
+	if (l->pid_namespace && mount_process_entries(l, &err) != 0)
+		report(fd, 255, "%s", err.msg);
 	if (set_rlimits(l) != 0)
 		report(fd, 255, "setrlimit: %s", strerror(errno));
+	/* before the chroot: oom_score_adj is written through init's /proc */
+	const char *what = "";
+	if (privileges_before_user(l, &what) != 0)
+		report(fd, 255, "%s: %s", what, strerror(errno));
 	if (chroot(GUEST_ROOT) != 0 || chdir("/") != 0)
 		report(fd, 255, "chroot: %s", strerror(errno));
 	if (chdir(l->cwd) != 0)

@@ -2,6 +2,7 @@
  * needs, connects to the host's monitor, runs the container's process,
  * relays its stdio and signals, reports how it ended and powers off. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/reboot.h>
@@ -94,10 +95,23 @@ static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 	}
 }
 
+/* Every process guest-init forks from now on lands in the new PID
+ * namespace, the first (the container's) as its init: execs join it with
+ * no setns, and when the init ends the kernel ends them too, as under runc.
+ * guest-init stays outside, still the guest's init, seeing every process. */
+static void pid_namespace_enter(const struct vxn_launch *l, struct vxn_err *err)
+{
+	if (l->pid_namespace && unshare(CLONE_NEWPID) != 0) {
+		err_set(err, errno, "unshare the PID namespace");
+		fatal(err);
+	}
+}
+
 static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn_err *err)
 {
 	struct exec_report rep;
 
+	pid_namespace_enter(l, err);
 	if (proc_start(l, p, &rep, err) != 0)
 		fatal(err);
 	if (rep.status != 0) {

@@ -35,3 +35,26 @@ void mount_steps_from(const char *type, uint64_t flags, struct mount_steps *s)
 	}
 	s->flags = f & ~(unsigned long)(PROPAGATION_BITS | MS_REC | MS_BIND);
 }
+
+/* dest is path or lies beneath it ("/proc/sys" under "/proc" or "/proc/"). */
+static bool is_beneath(const char *dest, const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n == 1)  /* the root: everything is beneath it */
+		return true;
+	return strncmp(dest, path, n) == 0 && (dest[n] == '/' || dest[n] == '\0');
+}
+
+bool mount_by_process(const struct vxn_launch *l, uint32_t i)
+{
+	if (!l->pid_namespace || i >= l->nmounts)
+		return false;
+	for (uint32_t k = 0; k <= i; k++)
+		if (strcmp(l->mounts[k].type, "proc") == 0 &&
+		    is_beneath(l->mounts[i].destination, l->mounts[k].destination))
+			return true;
+	return false;
+}

@@ -20,7 +20,11 @@ int device_wait(const char *path, int timeout_ms, struct vxn_err *err);
 /* Mount VXN_ROOT_DEVICE at GUEST_ROOT as the launch says. */
 int mount_root(const struct vxn_launch *l, struct vxn_err *err);
 /* Apply the launch's mounts under GUEST_ROOT, then make the device nodes
- * every container expects (/dev/null & co), as runc does. */
+ * every container expects (/dev/null & co), as runc does. Those the
+ * container's process makes itself (mount_by_process) are left out. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err);
+/* In the container's process, PID 1 of its new namespace, before it enters
+ * the root: the mounts mount_container left out (its /proc). */
+int mount_process_entries(const struct vxn_launch *l, struct vxn_err *err);
 
 #endif

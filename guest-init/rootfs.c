@@ -131,11 +131,25 @@ static void make_default_devices(void)
 	umask(old);
 }
 
+/* A mount the process makes later (mount_by_process) still gets its
+ * mount point now, while the root may yet be written to. */
+static void make_mount_point(const struct vxn_mount *m)
+{
+	char dst[PATH_MAX];
+
+	if (strcmp(m->type, "proc") == 0 &&
+	    path_in_root(GUEST_ROOT, m->destination, dst, sizeof dst) == 0)
+		mkdir_p(dst, 0755);
+}
+
 int mount_container(const struct vxn_launch *l, struct vxn_err *err)
 {
-	for (uint32_t i = 0; i < l->nmounts; i++)
-		if (mount_launch_entry(&l->mounts[i], err) != 0)
+	for (uint32_t i = 0; i < l->nmounts; i++) {
+		if (mount_by_process(l, i))
+			make_mount_point(&l->mounts[i]);
+		else if (mount_launch_entry(&l->mounts[i], err) != 0)
 			return -1;
+	}
 	make_default_devices();
 	/* runc creates a missing cwd too (as root, before dropping privileges) */
 	char cwd[PATH_MAX];
@@ -145,5 +159,13 @@ int mount_container(const struct vxn_launch *l, struct vxn_err *err)
 	if (l->root_readonly &&
 	    mount(NULL, GUEST_ROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
 		return err_set(err, errno, "remount the root read-only");
+	return 0;
+}
+
+int mount_process_entries(const struct vxn_launch *l, struct vxn_err *err)
+{
+	for (uint32_t i = 0; i < l->nmounts; i++)
+		if (mount_by_process(l, i) && mount_launch_entry(&l->mounts[i], err) != 0)
+			return -1;
 	return 0;
 }

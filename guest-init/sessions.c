@@ -112,6 +112,8 @@ int session_exec(struct relay *r, uint16_t stream, const uint8_t *p, size_t len)
 		return refuse(r, stream, "exec: too many processes started by exec");
 	if (vxn_launch_decode(p, len, &l) != 0)
 		return refuse(r, stream, "exec: malformed process description");
+	/* an exec joins the container's namespace (main.c), makes none */
+	l.pid_namespace = false;
 	int k = start(r, s, stream, &l);
 	vxn_launch_free(&l);
 	return k;

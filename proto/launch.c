@@ -1,6 +1,6 @@
 /* The launch data: the host encodes it, guest-init decodes it.
  *
- * Wire format (version 1), all integers little-endian:
+ * Wire format (version 2), all integers little-endian:
  *   "VXNL" u32 version
  *   list args (non-empty) of str        list env of str
  *   str cwd   u32 uid   u32 gid         list gids of u32
@@ -8,7 +8,10 @@
  *   list rlimits of { u32 type, u64 soft, u64 hard }
  *   u8 terminal (0/1)  u16 rows  u16 cols
  *   list mounts of { str destination, str type, str source, u64 flags, str data }
- *   str root_fstype    u8 root_readonly (0/1)
+ *   str root_fstype    u8 root_readonly (0/1)    u8 pid_namespace (0/1)
+ *   u64 bounding, effective, permitted, inheritable, ambient (capabilities)
+ *   u8 no_new_privileges (0/1)
+ *   u8 oom_score_adj_set (0/1)  i32 oom_score_adj (-1000..1000, 0 when not set)
  * where str is u32 length + bytes (no NUL) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
@@ -117,6 +120,15 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 	}
 	put_str(w, l->root_fstype);
 	put_u8(w, l->root_readonly ? 1 : 0);
+	put_u8(w, l->pid_namespace ? 1 : 0);
+	put_u64(w, l->caps.bounding);
+	put_u64(w, l->caps.effective);
+	put_u64(w, l->caps.permitted);
+	put_u64(w, l->caps.inheritable);
+	put_u64(w, l->caps.ambient);
+	put_u8(w, l->no_new_privileges ? 1 : 0);
+	put_u8(w, l->oom_score_adj_set ? 1 : 0);
+	put_u32(w, (uint32_t)l->oom_score_adj);
 }
 
 static bool str_ok(const char *s)
@@ -145,6 +157,15 @@ static bool mounts_ok(const struct vxn_mount *m, uint32_t n)
 	return true;
 }
 
+/* No value without its flag, so that one launch has one encoding. */
+static bool security_ok(const struct vxn_launch *l)
+{
+	if (!l->oom_score_adj_set && l->oom_score_adj != 0)
+		return false;
+	return l->oom_score_adj >= VXN_OOM_SCORE_ADJ_MIN &&
+	       l->oom_score_adj <= VXN_OOM_SCORE_ADJ_MAX;
+}
+
 /* Refuse at encode time what the decoder would refuse, so a bad spec fails
  * on the host with a clear error instead of in the guest. */
 static bool launch_ok(const struct vxn_launch *l)
@@ -157,6 +178,8 @@ static bool launch_ok(const struct vxn_launch *l)
 	if (l->nrlimits > VXN_LAUNCH_MAX_LIST || (l->nrlimits && !l->rlimits))
 		return false;
 	if (l->umask < -1 || l->umask > 0777)
+		return false;
+	if (!security_ok(l))
 		return false;
 	return str_ok(l->cwd) && str_ok(l->hostname) && str_ok(l->root_fstype) &&
 	       mounts_ok(l->mounts, l->nmounts);
@@ -347,6 +370,20 @@ static void get_header(struct reader *r)
 		fail(r, -EPROTO);
 }
 
+static void get_security(struct reader *r, struct vxn_launch *l)
+{
+	l->caps.bounding = get_u64(r);
+	l->caps.effective = get_u64(r);
+	l->caps.permitted = get_u64(r);
+	l->caps.inheritable = get_u64(r);
+	l->caps.ambient = get_u64(r);
+	l->no_new_privileges = get_bool(r);
+	l->oom_score_adj_set = get_bool(r);
+	l->oom_score_adj = (int32_t)get_u32(r);
+	if (!r->err && !security_ok(l))
+		fail(r, -EPROTO);
+}
+
 static void get_launch(struct reader *r, struct vxn_launch *l)
 {
 	get_header(r);
@@ -369,6 +406,8 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->mounts = get_mounts(r, &l->nmounts);
 	l->root_fstype = get_str(r);
 	l->root_readonly = get_bool(r);
+	l->pid_namespace = get_bool(r);
+	get_security(r, l);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);
 }

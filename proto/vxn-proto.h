@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 1u
+#define VXN_LAUNCH_VERSION 2u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
@@ -49,6 +49,18 @@ struct vxn_mount {
 	char *data;
 };
 
+/* process.capabilities as masks, bit N for capability N (CAP_CHOWN = 0). */
+struct vxn_caps {
+	uint64_t bounding;
+	uint64_t effective;
+	uint64_t permitted;
+	uint64_t inheritable;
+	uint64_t ambient;
+};
+
+#define VXN_OOM_SCORE_ADJ_MIN (-1000)
+#define VXN_OOM_SCORE_ADJ_MAX 1000
+
 struct vxn_launch {
 	char **args;
 	uint32_t nargs;
@@ -70,6 +82,18 @@ struct vxn_launch {
 	uint32_t nmounts;
 	char *root_fstype;    /* "ext4" or "erofs" */
 	bool root_readonly;   /* mount the root read-only (erofs: + tmpfs overlay) */
+	/* The process is PID 1 of a new PID namespace in the guest (the spec asks
+	 * for one), so the kernel's rules for a namespace init hold as under
+	 * runc; processes started by exec join that namespace. Ignored in an
+	 * EXEC_START payload. */
+	bool pid_namespace;
+	/* process.capabilities, .noNewPrivileges and .oomScoreAdj, applied in
+	 * the guest as runc applies them (also in an EXEC_START payload); as
+	 * under runc, a spec without capabilities gives the process none */
+	struct vxn_caps caps;
+	bool no_new_privileges;
+	bool oom_score_adj_set;
+	int32_t oom_score_adj;  /* VXN_OOM_SCORE_ADJ_MIN..MAX; 0 unless set */
 };
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */
@@ -112,7 +136,8 @@ enum vxn_frame_type {
 	VXN_F_HELLO = 9,      /* guest -> host: guest-init connected (empty payload) */
 	VXN_F_EXEC_START = 10,   /* host -> guest: start a process for stream N >= 1; payload:
 				  * a vxn_launch (vxn_launch_encode) of which only the process
-				  * fields count (args, env, cwd, ids, umask, rlimits, terminal) */
+				  * fields count (args, env, cwd, ids, umask, rlimits, terminal,
+				  * capabilities, no_new_privileges, oom_score_adj) */
 	VXN_F_EXEC_STARTED = 11, /* guest -> host: stream N's process runs (empty payload);
 				  * a start failure is ERROR then EXIT on stream N instead */
 	VXN_F_PS_REQUEST = 12,   /* host -> guest: list processes; stream = request tag */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # containerd (ctr) driving vxn through the shim configs/engines/
 # containerd-shim-vxn-v2: `ctr run --runtime io.containerd.vxn.v2`, output and
-# exit codes, `ctr run -d` + `ctr task kill` (TERM ignored, then KILL) +
+# exit codes, `ctr run -d` + `ctr task kill` (a plain sleep, PID 1 of its
+# namespace, ignores TERM; then KILL) + `ctr task exec ps` +
 # `ctr task delete`; `ctr task exec` (once vxn has exec). One containerd, its
 # state in a private tmpfs; afterwards nothing is left.
 set -u
@@ -54,11 +55,12 @@ expect_eq "exit status of sh -c 'exit 3'" "$rc" 3
 grep -q to-stderr "$E/three.err" || fail "stderr of the container not on ctr's stderr"
 
 # ---- 2. detached: exec, then TERM is ignored, KILL ends it, delete
+# a plain sleep, no trap: PID 1 of its PID namespace, it ignores TERM as under runc
 ctr run -d --runtime "$RT" --log-uri "file://$E/bg.out" "$IMAGE" bg \
-  sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done' >/dev/null || fail "ctr run -d"
+  sh -c 'echo ready; exec sleep 1000' >/dev/null || fail "ctr run -d"
 task_status() { ctr task ls | awk -v id="$1" '$1 == id { print $3 }'; }
 is_status() { [ "$(task_status "$1")" = "$2" ]; }
-# RUNNING is the unpaused guest; the trap is set once it printed ready
+# RUNNING is the unpaused guest; sleep runs once it printed ready
 wait_for_text "$E/bg.out" ready 300 || fail "bg never printed ready: $(task_status bg)"
 expect_eq "status of a running task" "$(task_status bg)" RUNNING
 [ -d "$SHIM_ROOT/bg" ] || fail "no vxn state in the shim's root $SHIM_ROOT"
@@ -67,12 +69,19 @@ if vxn_has_verb exec; then
   rc=$?
   expect_eq "ctr task exec output" "$out" exec-ok
   expect_eq "ctr task exec exit status" "$rc" 5
+  ctr task exec --exec-id e2 bg ps >"$E/ps.out" 2>&1 || fail "ctr task exec ps: $(cat "$E/ps.out")"
+  grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
+    fail "ctr task exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
+  # containerd's default capabilities, as runc applies them
+  expect_eq "ctr: PID 1's capabilities" \
+    "$(ctr task exec --exec-id e3 bg grep -E '^Cap(Eff|Bnd)' /proc/1/status)" \
+    "$(printf 'CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb')"
 else
   skip_part "ctr task exec: vxn has no exec verb yet"
 fi
 ctr task kill bg || fail "ctr task kill (TERM)"
 sleep 3
-expect_eq "status after an ignored TERM" "$(task_status bg)" RUNNING
+expect_eq "status of sleep as PID 1 after TERM" "$(task_status bg)" RUNNING
 ctr task kill -s SIGKILL bg || fail "ctr task kill -s SIGKILL"
 wait_until 60 is_status bg STOPPED || fail "bg not STOPPED after KILL: $(task_status bg)"
 ctr task delete bg >"$E/delete.out" 2>&1

@@ -2,8 +2,10 @@
 # Docker driving vxn (`docker run --runtime=vxn`, and as the default runtime,
 # configs/engines/docker-daemon-default.json): output, exit codes, -e/-w/-u/--hostname, --network=host,
 # a bridge network refused with a clear error, -d + docker exec + docker logs
-# (stdout and stderr apart) + docker stop (trapped TERM -> its code, untrapped
-# -> 143, TERM ignored past -t 2 -> 137) + docker wait, docker run -it through
+# (stdout and stderr apart) + docker stop (trapped TERM -> its code; a plain
+# sleep, PID 1 of its namespace as under runc, ignores TERM: -t 1 -> 137; TERM
+# ignored past -t 2 -> 137) + docker wait, ps and exec inside the container's
+# PID namespace, docker run --init, docker run -it through
 # a pty (script), a container taking a warm pool guest. One dockerd (and its
 # containerd), all state in a private tmpfs; afterwards nothing is left.
 set -u
@@ -98,18 +100,44 @@ else
 fi
 expect_eq "docker logs stdout" "$(docker logs trapped 2>/dev/null)" out1
 expect_eq "docker logs stderr" "$(docker logs trapped 2>&1 >/dev/null)" err1
-docker stop trapped plain >"$E/stop.out" 2>&1 &
+# the entrypoint is PID 1 of its PID namespace; an exec shares it
+docker exec plain ps >"$E/ps.out" 2>&1 || fail "docker exec ps: $(cat "$E/ps.out")"
+grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
+  fail "docker exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
+# Docker's default capabilities, applied as runc applies them (runc gives
+# these for Docker's default set), to PID 1 and to an exec
+caps=$(printf 'CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb')
+expect_eq "docker: PID 1's capabilities" "$(docker exec plain grep -E '^Cap(Eff|Bnd)' /proc/1/status)" "$caps"
+expect_eq "docker exec's capabilities" "$(docker exec plain grep -E '^Cap(Eff|Bnd)' /proc/self/status)" "$caps"
+expect_eq "docker exec in the namespace of PID 1" \
+  "$(docker exec plain sh -c 'test "$(readlink /proc/self/ns/pid)" = "$(readlink /proc/1/ns/pid)" && echo same')" same
+docker stop trapped >"$E/stop.out" 2>&1 &
 stopper=$!
+docker stop -t 1 plain >"$E/stop-plain.out" 2>&1 &
+stopper_plain=$!
 t0=$(now_us)
 docker stop -t 2 deaf >/dev/null || fail "docker stop -t 2 deaf"
 took=$(seconds_since "$t0")
-wait $stopper || fail "docker stop trapped plain: $(cat "$E/stop.out")"
+wait $stopper || fail "docker stop trapped: $(cat "$E/stop.out")"
+wait $stopper_plain || fail "docker stop -t 1 plain: $(cat "$E/stop-plain.out")"
 say "docker stop -t 2 of a container ignoring TERM: $took s"
 [ "${took%%.*}" -ge 2 ] || fail "docker stop -t 2 returned after $took s"
 expect_eq "docker wait, trapped TERM" "$(docker wait trapped)" 7
-expect_eq "docker wait, untrapped TERM" "$(docker wait plain)" 143
+expect_eq "docker wait, sleep as PID 1 ignores TERM past -t 1" "$(docker wait plain)" 137
 expect_eq "docker wait, TERM ignored past -t 2" "$(docker wait deaf)" 137
 docker rm trapped plain deaf >/dev/null || fail "docker rm"
+
+# ---- 2b. docker run --init: docker-init is PID 1 and passes TERM on to the
+# sleep it started, which is not the namespace's init and so dies of it
+docker run -d --init "${R[@]}" --name inited "$IMAGE" sh -c 'echo inited; exec sleep 1000' \
+  >/dev/null 2>"$E/init.err" || fail "docker run --init: $(cat "$E/init.err")"
+wait_until 300 logs_have inited inited || fail "no logs from inited: $(cat "$E/init.err")"
+docker exec inited ps >"$E/init-ps.out" 2>&1 || fail "docker exec ps (--init): $(cat "$E/init-ps.out")"
+grep -Eq '^ *1 +root +[0-9:]+ +/sbin/docker-init -- ' "$E/init-ps.out" ||
+  fail "--init: PID 1 is not docker-init: $(cat "$E/init-ps.out")"
+docker stop -t 20 inited >/dev/null || fail "docker stop inited"
+expect_eq "docker wait, --init and TERM" "$(docker wait inited)" 143
+docker rm inited >/dev/null || fail "docker rm inited"
 
 say "section 3 at $(seconds_since "$T0") s"
 # ---- 3. a terminal: docker run -it (script gives docker a tty)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Podman driving vxn through the drop-in configs/engines/podman-50-vxn.conf
 # (`podman --runtime vxn`): output, exit codes, -d + podman exec + podman logs
-# (stdout and stderr apart) + podman stop (trapped TERM -> its code, untrapped
-# -> 143, TERM ignored past -t 2 -> 137) + podman wait. Storage, run and tmp
+# (stdout and stderr apart) + podman stop (trapped TERM -> its code; a plain
+# sleep, PID 1 of its namespace as under runc, ignores TERM: -t 1 -> 137; TERM
+# ignored past -t 2 -> 137) + podman wait, ps inside. Storage, run and tmp
 # dirs private (tmpfs); afterwards nothing is left.
 set -u
 export LC_ALL=C
@@ -59,8 +60,19 @@ else
 fi
 expect_eq "podman logs stdout" "$(podman logs trapped 2>/dev/null)" out1
 expect_eq "podman logs stderr" "$(podman logs trapped 2>&1 >/dev/null)" err1
-podman stop trapped plain >"$E/stop.out" 2>&1 &
+podman exec plain ps >"$E/ps.out" 2>&1 || fail "podman exec ps: $(cat "$E/ps.out")"
+grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
+  fail "podman exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
+# Podman's default capabilities, not the guest's full set: effective = bounding
+eff=$(podman exec plain sed -n 's/^CapEff:[[:space:]]*//p' /proc/1/status)
+bnd=$(podman exec plain sed -n 's/^CapBnd:[[:space:]]*//p' /proc/1/status)
+say "podman: PID 1's CapEff $eff, CapBnd $bnd"
+expect_eq "podman: PID 1's effective capabilities are its bounding set" "$eff" "$bnd"
+case $eff in 0000000000000000|000001ffffffffff|"") fail "podman: PID 1's capabilities: $eff" ;; esac
+podman stop trapped >"$E/stop.out" 2>&1 &
 stopper=$!
+podman stop -t 1 plain >"$E/stop-plain.out" 2>&1 &
+stopper_plain=$!
 t0=$(now_us)
 # podman waits 5 s for the pid after KILL: the monitor exits at once (a
 # child destroys the domain), so no "did not die within timeout" warning
@@ -68,11 +80,13 @@ podman stop -t 2 deaf >/dev/null 2>"$E/deaf-stop.err" ||
   fail "podman stop -t 2 deaf: $(cat "$E/deaf-stop.err")"
 ! grep -q "did not die" "$E/deaf-stop.err" || fail "podman stop -t 2 deaf: $(cat "$E/deaf-stop.err")"
 took=$(seconds_since "$t0")
-wait $stopper || fail "podman stop trapped plain: $(cat "$E/stop.out")"
+wait $stopper || fail "podman stop trapped: $(cat "$E/stop.out")"
+wait $stopper_plain || fail "podman stop -t 1 plain: $(cat "$E/stop-plain.out")"
+! grep -q "did not die" "$E/stop-plain.out" || fail "podman stop -t 1 plain: $(cat "$E/stop-plain.out")"
 say "podman stop -t 2 of a container ignoring TERM: $took s"
 [ "${took%%.*}" -ge 2 ] || fail "podman stop -t 2 returned after $took s"
 expect_eq "podman wait, trapped TERM" "$(podman wait trapped)" 7
-expect_eq "podman wait, untrapped TERM" "$(podman wait plain)" 143
+expect_eq "podman wait, sleep as PID 1 ignores TERM past -t 1" "$(podman wait plain)" 137
 expect_eq "podman wait, TERM ignored past -t 2" "$(podman wait deaf)" 137
 podman rm trapped plain deaf >/dev/null || fail "podman rm"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vxn end to end on real Xen with a busybox bundle: stdout/stderr kept apart,
-# env, cwd, uid, stdin, exit codes, signals (TERM -> 143, trapped TERM -> 7,
-# KILL -> 137), created -> running -> stopped, a 250-character ID, and that
+# env, cwd, uid, stdin, exit codes, signals (TERM -> 143 for a process that
+# is not a PID namespace's init, trapped TERM -> 7, KILL -> 137; a namespace
+# init ignoring TERM: test-vxn-pidns), created -> running -> stopped, a 250-character ID, and that
 # delete and failed creates leave nothing behind (no domain, no loop device,
 # no state dir).
 set -u
@@ -60,6 +61,10 @@ run_bg() {  # run_bg ID: vxn run in the background, its status in $out/ID.status
 }
 make_bundle "$LAB_WORK/zero" -- /bin/true
 make_bundle "$LAB_WORK/term" -- /bin/sh -c 'echo ready; exec sleep 1000'
+# no pid namespace: the process stays a child of guest-init, which the
+# kernel lets TERM kill (in a namespace of its own it would ignore it)
+sed -i 's/{"type": "pid"}, //' "$LAB_WORK/term/config.json"
+grep -q '"pid"' "$LAB_WORK/term/config.json" && fail "term: the pid namespace is still in the spec"
 make_bundle "$LAB_WORK/trap" -- /bin/sh -c 'trap "exit 7" TERM; echo ready; while :; do sleep 0.2; done'
 make_bundle "$LAB_WORK/kill" -- /bin/sh -c 'echo ready; exec sleep 1000'
 t0=$(now_us)
@@ -73,7 +78,7 @@ vxn kill trap 15 || fail "kill trap 15"
 vxn kill kill KILL || fail "kill kill KILL"
 wait
 expect_eq "exit of /bin/true" "$(cat "$out/zero.status")" 0
-expect_eq "TERM" "$(cat "$out/term.status")" 143
+expect_eq "TERM without a pid namespace" "$(cat "$out/term.status")" 143
 expect_eq "trapped TERM" "$(cat "$out/trap.status")" 7
 expect_eq "KILL" "$(cat "$out/kill.status")" 137
 vxn kill kill 9 2>/dev/null && fail "kill of a stopped container succeeded"

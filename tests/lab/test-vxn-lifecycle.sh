@@ -82,7 +82,7 @@ vxn run --rm --bundle "$LAB_WORK/rm" rm1 </dev/null >"$out/rm.out" 2>&1
 expect_eq "run --rm: status" "$?" 4
 expect_eq "run --rm: output" "$(cat "$out/rm.out")" bye
 [ ! -e "$VXN_ROOT/rm1" ] || fail "run --rm left its state dir"
-make_bundle "$LAB_WORK/det" -- /bin/sh -c 'echo up; exec sleep 1000'
+make_bundle "$LAB_WORK/det" -- /bin/sh -c 'trap "exit 0" TERM; echo up; while :; do sleep 0.2; done'
 t0=$(now_us)
 timeout 600 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" run --detach --bundle "$LAB_WORK/det" \
   --pid-file "$LAB_WORK/det.pid" det </dev/null >"$out/det.out" 2>&1

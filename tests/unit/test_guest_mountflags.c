@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mount.h>
+#include <stdbool.h>
 #include <cmocka.h>
 
 #include "mountflags.h"
@@ -64,10 +65,53 @@ static void test_propagation_is_separate(void **state)
 	assert_int_equal(s.propagation, MS_SLAVE);
 }
 
+static struct vxn_mount ns_mounts[] = {
+	{ "/proc", "proc", "proc", 0, "" },
+	{ "/dev", "tmpfs", "tmpfs", 0, "" },
+	{ "/proc/kcore", "bind", "/dev/null", MS_BIND, "" },
+	{ "/processes", "tmpfs", "tmpfs", 0, "" },
+	{ "/proc2/", "proc", "proc", 0, "" },
+	{ "/proc2/sys", "bind", "/proc2/sys", MS_BIND, "" },
+	{ "/proc", "tmpfs", "tmpfs", 0, "" },
+};
+
+static void test_by_process_only_in_a_pid_namespace(void **state)
+{
+	(void)state;
+	struct vxn_launch l = { .mounts = ns_mounts, .nmounts = 7 };
+
+	for (uint32_t i = 0; i < l.nmounts; i++)
+		assert_false(mount_by_process(&l, i));
+	l.pid_namespace = true;
+	assert_true(mount_by_process(&l, 0));
+	assert_false(mount_by_process(&l, 7));  /* out of range */
+	l.nmounts = 0;
+	assert_false(mount_by_process(&l, 0));
+}
+
+static void test_by_process_beneath_proc(void **state)
+{
+	(void)state;
+	struct vxn_launch l = { .mounts = ns_mounts, .nmounts = 7, .pid_namespace = true };
+	const bool want[] = { true, false, true, false, true, true, true };
+
+	for (uint32_t i = 0; i < l.nmounts; i++)
+		if (mount_by_process(&l, i) != want[i])
+			fail_msg("mount %u (%s): want %d", i, ns_mounts[i].destination, want[i]);
+	/* a mount beneath /proc made before proc is guest-init's (proc hides it, as under runc) */
+	struct vxn_mount before[] = { { "/proc/x", "tmpfs", "tmpfs", 0, "" },
+				      { "/proc", "proc", "proc", 0, "" } };
+	struct vxn_launch b = { .mounts = before, .nmounts = 2, .pid_namespace = true };
+	assert_false(mount_by_process(&b, 0));
+	assert_true(mount_by_process(&b, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_fs),
+		cmocka_unit_test(test_by_process_only_in_a_pid_namespace),
+		cmocka_unit_test(test_by_process_beneath_proc),
 		cmocka_unit_test(test_cgroup_skipped),
 		cmocka_unit_test(test_bind_needs_remount_for_ro),
 		cmocka_unit_test(test_propagation_is_separate),

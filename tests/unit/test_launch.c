@@ -39,6 +39,12 @@ static struct vxn_launch full_launch(void)
 		.mounts = mounts, .nmounts = 3,
 		.root_fstype = "erofs",
 		.root_readonly = true,
+		.pid_namespace = true,
+		.caps = { .bounding = 0xa80425fbull, .effective = 0x20, .permitted = 0x420,
+			  .inheritable = 1ull << 40, .ambient = UINT64_MAX },
+		.no_new_privileges = true,
+		.oom_score_adj_set = true,
+		.oom_score_adj = -1000,
 	};
 	return l;
 }
@@ -58,7 +64,9 @@ enum {
 	OFF_VERSION = 4, OFF_NARGS = 8, OFF_ARG0_LEN = 12, OFF_ARG0 = 16,
 	OFF_NENV = 17, OFF_CWD_LEN = 21, OFF_NGIDS = 34, OFF_UMASK = 38,
 	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
-	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, MINIMAL_LEN = 68,
+	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, OFF_PIDNS = 68,
+	OFF_BOUNDING = 69, OFF_AMBIENT = 101, OFF_NNP = 109,
+	OFF_OOM_SET = 110, OFF_OOM = 111, MINIMAL_LEN = 115,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -135,6 +143,11 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	}
 	assert_string_equal(a->root_fstype, b->root_fstype);
 	assert_int_equal(a->root_readonly, b->root_readonly);
+	assert_int_equal(a->pid_namespace, b->pid_namespace);
+	assert_memory_equal(&a->caps, &b->caps, sizeof a->caps);
+	assert_int_equal(a->no_new_privileges, b->no_new_privileges);
+	assert_int_equal(a->oom_score_adj_set, b->oom_score_adj_set);
+	assert_int_equal(a->oom_score_adj, b->oom_score_adj);
 }
 
 static void test_round_trip_full(void **state)
@@ -144,7 +157,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x01\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x02\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -246,7 +259,8 @@ static void test_wrong_magic_and_version(void **state)
 	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
 	free(buf);
 	expect_patched_u32_refused(OFF_VERSION, 0);
-	expect_patched_u32_refused(OFF_VERSION, 2);
+	expect_patched_u32_refused(OFF_VERSION, 1);  /* before pid_namespace */
+	expect_patched_u32_refused(OFF_VERSION, 3);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -323,11 +337,61 @@ static void test_bad_bools_and_umask(void **state)
 	buf[OFF_TERMINAL] = 0;
 	buf[OFF_RO] = 0xff;
 	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	buf[OFF_RO] = 0;
+	buf[OFF_PIDNS] = 2;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	buf[OFF_PIDNS] = 1;
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_true(out.pid_namespace);
+	vxn_launch_free(&out);
 	free(buf);
 	expect_patched_u32_refused(OFF_UMASK, 01000);
 	expect_patched_u32_refused(OFF_UMASK, (uint32_t)-2);
 
 	in.umask = 01000;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+}
+
+/* Capabilities round trip in all 64 bits; oom_score_adj: one encoding per
+ * launch (no value without its flag), within the kernel's range. */
+static void test_security_fields(void **state)
+{
+	(void)state;
+	struct vxn_launch in = minimal_launch(), out;
+	size_t len;
+	uint8_t *buf = encode_ok(&in, &len);
+
+	buf[OFF_BOUNDING] = 1;
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_true(out.caps.bounding == 1);
+	vxn_launch_free(&out);
+	buf[OFF_AMBIENT + 7] = 0x80;
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_true(out.caps.ambient == 1ull << 63);
+	vxn_launch_free(&out);
+	buf[OFF_NNP] = 2;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	buf[OFF_NNP] = 1;
+	put_le32(buf + OFF_OOM, 5);
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);  /* a value without its flag */
+	buf[OFF_OOM_SET] = 1;
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_int_equal(out.oom_score_adj, 5);
+	assert_true(out.no_new_privileges);
+	vxn_launch_free(&out);
+	put_le32(buf + OFF_OOM, (uint32_t)-1000);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	vxn_launch_free(&out);
+	put_le32(buf + OFF_OOM, (uint32_t)-1001);
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	put_le32(buf + OFF_OOM, 1001);
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+
+	in.oom_score_adj = 1;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	in.oom_score_adj_set = true;
+	in.oom_score_adj = 1001;
 	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
 }
 
@@ -450,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_embedded_nul_refused),
 		cmocka_unit_test(test_unterminated_string_refused),
 		cmocka_unit_test(test_bad_bools_and_umask),
+		cmocka_unit_test(test_security_fields),
 		cmocka_unit_test(test_string_limit),
 		cmocka_unit_test(test_list_limit),
 		cmocka_unit_test(test_total_limit),

@@ -222,10 +222,34 @@ static void test_mount_dotdot_is_host(void **state)
 	assert_int_equal(r, -1);
 }
 
+/* docker run --init: Docker binds its docker-init over /sbin/docker-init and
+ * runs it as the process; Podman does the same with /run/podman-init. */
+static void test_run_init_copied_in(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"/sbin/docker-init\",\"--\",\"sleep\"]},"
+				     "\"root\":{\"path\":\"/r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]},"
+				     "\"mounts\":[{\"destination\":\"/sbin/docker-init\",\"type\":\"bind\","
+				     "\"source\":\"/usr/bin/docker-init\",\"options\":[\"bind\",\"ro\"]},"
+				     "{\"destination\":\"/run/podman-init\",\"type\":\"bind\","
+				     "\"source\":\"/usr/libexec/podman/catatonit\",\"options\":[\"bind\",\"ro\"]}]}",
+				     &p, &err), 0);
+	assert_int_equal(p.ncopy_in, 2);
+	assert_string_equal(p.copy_in[0].source, "/usr/bin/docker-init");
+	assert_string_equal(p.copy_in[0].destination, "/sbin/docker-init");
+	assert_string_equal(p.copy_in[1].destination, "/run/podman-init");
+	assert_int_equal(p.launch.nmounts, 0);
+	assert_true(p.launch.pid_namespace);
+	plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_docker),  cmocka_unit_test(test_golden_podman),
+		cmocka_unit_test(test_run_init_copied_in),
 		cmocka_unit_test(test_golden_ctr),     cmocka_unit_test(test_golden_resources),
 		cmocka_unit_test(test_golden_annotations), cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),

@@ -44,6 +44,7 @@ static void test_docker(void **state)
 	assert_int_equal(s.umask, -1);
 	assert_false(s.terminal);
 	assert_null(s.annotations);
+	assert_true(s.new_pid_namespace);
 	spec_free(&s);
 }
 
@@ -89,6 +90,8 @@ static void test_resources(void **state)
 	assert_int_equal(s.cpu_quota, 150000);
 	assert_int_equal(s.cpu_period, 100000);
 	assert_true(s.root_readonly);
+	/* a pid namespace given by a host path is not a new one */
+	assert_false(s.new_pid_namespace);
 	spec_free(&s);
 }
 
@@ -158,8 +161,71 @@ static void test_inline_refusals(void **state)
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":{}}}", "hooks.prestart: must be an array" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"cpu\":{\"period\":-5}}}}", "linux.resources.cpu.period" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":{}}}", "linux.namespaces: must be an array" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[\"pid\"]}}", "linux.namespaces[0]: must be an object" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"path\":\"/x\"}]}}", "linux.namespaces[1].type: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pids\"}]}}", "linux.namespaces[0].type: unknown namespace type 'pids'" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\",\"path\":5}]}}", "linux.namespaces[0].path: must be a string" },
 		{ "", "not valid JSON" },
 		{ "{\"process\":", "not valid JSON" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct vxn_spec s;
+		struct vxn_err err = { 0 };
+		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
+		if (r != -1 || !strstr(err.msg, cases[i].message))
+			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
+	}
+}
+
+#define PROC_SPEC(extra) "{\"process\":{\"args\":[\"sh\"]" extra "},\"root\":{\"path\":\"r\"}}"
+
+static void test_privileges(void **state)
+{
+	(void)state;
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+	const char *j = PROC_SPEC(",\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\","
+				  "\"CAP_BOGUS\",\"CAP_CHECKPOINT_RESTORE\"],\"ambient\":[\"CAP_KILL\"]},"
+				  "\"noNewPrivileges\":true,\"oomScoreAdj\":-1000");
+
+	assert_int_equal(spec_parse(j, strlen(j), &s, &err), 0);
+	/* CAP_BOGUS is dropped, as runc 1.1 drops what it does not know */
+	assert_true(s.caps.bounding == (1ull << 0 | 1ull << 5 | 1ull << 40));
+	assert_true(s.caps.ambient == 1ull << 5);
+	assert_true(s.caps.effective == 0 && s.caps.permitted == 0 && s.caps.inheritable == 0);
+	assert_true(s.no_new_privileges);
+	assert_true(s.oom_score_adj_set);
+	assert_int_equal(s.oom_score_adj, -1000);
+	spec_free(&s);
+
+	j = PROC_SPEC("");
+	assert_int_equal(spec_parse(j, strlen(j), &s, &err), 0);
+	assert_true(s.caps.bounding == 0 && s.caps.effective == 0 && s.caps.ambient == 0);
+	assert_false(s.no_new_privileges);
+	assert_false(s.oom_score_adj_set);
+	spec_free(&s);
+	j = PROC_SPEC(",\"capabilities\":{},\"oomScoreAdj\":0");
+	assert_int_equal(spec_parse(j, strlen(j), &s, &err), 0);
+	assert_true(s.caps.bounding == 0);
+	assert_true(s.oom_score_adj_set);
+	spec_free(&s);
+}
+
+static void test_privileges_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		const char *message;
+	} cases[] = {
+		{ PROC_SPEC(",\"capabilities\":[]"), "process.capabilities: must be an object" },
+		{ PROC_SPEC(",\"capabilities\":{\"effective\":\"CAP_KILL\"}"), "process.capabilities.effective: must be an array" },
+		{ PROC_SPEC(",\"capabilities\":{\"ambient\":[5]}"), "process.capabilities.ambient[0]: must be a string" },
+		{ PROC_SPEC(",\"noNewPrivileges\":1"), "process.noNewPrivileges: must be true or false" },
+		{ PROC_SPEC(",\"oomScoreAdj\":1001"), "process.oomScoreAdj: must be from -1000 to 1000" },
+		{ PROC_SPEC(",\"oomScoreAdj\":-1001"), "process.oomScoreAdj: must be from -1000 to 1000" },
+		{ PROC_SPEC(",\"oomScoreAdj\":\"5\""), "process.oomScoreAdj: must be an integer" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct vxn_spec s;
@@ -259,7 +325,9 @@ int main(void)
 		cmocka_unit_test(test_docker),          cmocka_unit_test(test_podman),
 		cmocka_unit_test(test_ctr_minimal),     cmocka_unit_test(test_resources),
 		cmocka_unit_test(test_console_size),    cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_inline_refusals), cmocka_unit_test(test_nul_and_huge),
+		cmocka_unit_test(test_inline_refusals),
+		cmocka_unit_test(test_privileges),
+		cmocka_unit_test(test_privileges_refused), cmocka_unit_test(test_nul_and_huge),
 		cmocka_unit_test(test_deeply_nested),   cmocka_unit_test(test_load),
 		cmocka_unit_test(test_process_alone),
 	};
