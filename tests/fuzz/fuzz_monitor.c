@@ -5,7 +5,8 @@
  * monitor takes out go where monitor.c sends them: exec streams, ps and
  * stats replies and their credit to monitor/monitor_exec.c, main-stream
  * EXIT, CREDIT and ERROR to their decoders. Meanwhile the monitor sends
- * (stdin, queries, credit) into the guest's ring.
+ * (stdin, queries, credit) into the guest's ring, and exec clients send
+ * it messages of their own.
  *
  * The input is a script: one opcode byte, then its arguments. Each ring's
  * memory is an exact-size heap block, so ASan sees any access outside it.
@@ -241,12 +242,32 @@ static void side_drain(struct rig *r)
 	execs_poll_done(&r->x, r->ch, fds);
 }
 
+/* An exec client (`vxn exec`, the user's side) sends one message: any
+ * bytes, which the monitor checks before any reach the guest. */
+static void side_send(struct rig *r, struct script *s)
+{
+	struct pollfd fds[EXEC_LINKS_MAX];
+	size_t n = take(s, 1);
+	int i = (int)take(s, 1), k = 0;
+
+	if (n == 0xff)
+		n = take(s, 3) & 0x1ffff;
+	n = n < s->n ? n : s->n;
+	if (r->nclients && send(r->clients[i % r->nclients], s->p, n, MSG_DONTWAIT) < 0)
+		n = 0;
+	s->p += n, s->n -= n;
+	execs_poll_add(&r->x, fds, &k, EXEC_LINKS_MAX, true);
+	for (int j = 0; j < k; j++)
+		fds[j].revents = fds[j].fd >= 0 ? POLLIN : 0;
+	execs_poll_done(&r->x, r->ch, fds);
+}
+
 static void step(struct rig *r, struct script *s)
 {
 	struct vxn_err err;
 	uint32_t credit = 0;
 
-	switch (take(s, 1) % 12) {
+	switch (take(s, 1) % 13) {
 	case 0: guest_frame(r, s); break;
 	case 1: r->iface.left.prod = take(s, 4); break;   /* a lying producer */
 	case 2: r->iface.left.cons = take(s, 4); break;   /* our consumer index, rewritten */
@@ -258,6 +279,7 @@ static void step(struct rig *r, struct script *s)
 	case 8: side_query(r, (uint8_t)take(s, 1)); break;
 	case 9: side_exec(r); break;
 	case 10: side_drain(r); break;
+	case 11: side_send(r, s); break;
 	default:
 		credit = take(s, 3);
 		channel_give_credit(r->ch, (uint16_t)take(s, 1), &credit);

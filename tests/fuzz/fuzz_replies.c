@@ -80,8 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				must(pids[i] > 0);
 		break;
 	default:
-		if (container_guest_stats(NULL, "fuzz", &gs, &err) == 0)
-			must(gs.cpus_online || gs.mem_total_kib || 1);
+		/* numbers only: `vxn stats` prints them, the monitor range-checked
+		 * them (fuzz_frame: vxn_guest_stats_decode) */
+		(void)container_guest_stats(NULL, "fuzz", &gs, &err);
 		break;
 	}
 	return 0;
