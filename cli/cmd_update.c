@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +49,18 @@ fail:
 	return NULL;
 }
 
+/* ceil(quota / period) without quota + period wrapping around, and at most
+ * UINT_MAX (more than any guest's maximum, which update then names) rather
+ * than cut to the low 32 bits: either way a positive quota came out as 0
+ * vcpus, "nothing to change" (tests/fuzz: resources). */
 static unsigned vcpus_of(int64_t quota, uint64_t period)
 {
 	if (quota <= 0)
 		return 0;
 	if (!period)
 		period = DEFAULT_CPU_PERIOD;
-	return (unsigned)(((uint64_t)quota + period - 1) / period);
+	uint64_t n = (uint64_t)quota / period + ((uint64_t)quota % period != 0);
+	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
 }
 
 static int parse_resources(const char *path, struct vxn_update *u, struct vxn_err *err)

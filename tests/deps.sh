@@ -9,6 +9,9 @@ PACKAGES=(
   # build
   gcc libc6-dev pkg-config meson ninja-build
   libxen-dev libyajl-dev libarchive-dev libcmocka-dev
+  # the fuzz harnesses (tests/fuzz/run): clang's libFuzzer and sanitizer
+  # runtimes (libclang-rt-14-dev), llvm-symbolizer for their stack traces
+  clang-14 libclang-rt-14-dev llvm-14
   # static archives vxn links with libxenlight's (cli/meson.build)
   uuid-dev zlib1g-dev liblzma-dev libzstd-dev
   # guest kernel build

@@ -123,6 +123,13 @@ run "update --cpus 0" 1 "--cpus" -- update --cpus 0 nosuch
 run "update --resources missing file" 1 "No such file" -- update --resources "$T/nope.json" nosuch
 echo '{"memory": []}' > "$T/res-bad.json"
 run "update --resources bad type" 1 "memory: must be" -- update --resources "$T/res-bad.json" nosuch
+# a positive quota is at least one vcpu, never "nothing to change" (exit 0):
+# quota + period wrapped, and the vcpus were cut to 32 bits
+echo '{"cpu": {"quota": 2, "period": 18446744073709551615}}' > "$T/res-wrap.json"
+run "update --resources quota with a huge period" 1 "container does not exist" -- update --resources "$T/res-wrap.json" nosuch
+echo '{"cpu": {"quota": 429496729600000, "period": 100000}}' > "$T/res-2e32.json"
+run "update --resources 2^32 vcpus" 1 "container does not exist" -- update --resources "$T/res-2e32.json" nosuch
+run "update --cpu-quota 2^32 vcpus" 1 "container does not exist" -- update --cpu-quota 429496729600000 --cpu-period 100000 nosuch
 run "events --interval nonsense" 1 "--interval" -- events --interval soon nosuch
 
 # ---------------------------------------------------------------- --log-format json
