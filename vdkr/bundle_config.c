@@ -14,6 +14,11 @@ static int edit_process(yajl_val process, const struct bundle_edit *e)
 
 	if (e->cwd)
 		r |= jt_set(process, "cwd", jt_string(e->cwd));
+	if (e->terminal && e->rows && e->cols) {
+		yajl_val size = jt_object();
+		r |= jt_set(size, "height", jt_int(e->rows)) | jt_set(size, "width", jt_int(e->cols));
+		r |= jt_set(process, "consoleSize", size);
+	}
 	if (e->set_user) {
 		yajl_val user = jt_object();
 		r |= jt_set(user, "uid", jt_int(e->uid)) | jt_set(user, "gid", jt_int(e->gid));

@@ -22,6 +22,7 @@ struct bundle_edit {
 	bool set_user;
 	uint32_t uid, gid;
 	bool terminal;
+	uint16_t rows, cols;    /* the terminal's size at start, 0: unknown */
 	const char *hostname;   /* NULL: leave */
 	uint64_t memory_bytes;  /* 0: leave */
 	uint64_t cpu_quota, cpu_period;  /* 0: leave */

@@ -1,4 +1,4 @@
-/* exec [-i] [-d] [-e K=V] [-w DIR] [-u USER[:GROUP]] CONTAINER CMD...: vxn's
+/* exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u USER[:GROUP]] CONTAINER CMD...: vxn's
  * container_exec, which relays the process's stdio to ours and exits with
  * its status; a user name is looked up in the container's own passwd, since
  * vxn takes numbers only (as runc does). */
@@ -35,8 +35,7 @@ static int parse(int argc, char **argv, struct exec_flags *f, struct vxn_err *er
 	while ((o = getopt_long(argc, argv, "+itde:w:u:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i': f->interactive = true; break;
-		case 't': return err_set(err, 0, "exec -t: not supported yet by vdkr (a terminal "
-					 "needs vxn's console socket relayed)");
+		case 't': f->o.tty = true; break;  /* vxn's exec drives our terminal itself */
 		case 'd': f->o.detach = true; break;
 		case 'e':
 			if (f->o.nenv >= EXEC_MAX_ENV)

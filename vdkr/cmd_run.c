@@ -14,11 +14,13 @@
 
 #include "bundle_config.h"
 #include "cleanup.h"
+#include "console.h"
 #include "ctr.h"
 #include "files.h"
 #include "images.h"
 #include "jsonv.h"
 #include "log.h"
+#include "pty.h"
 #include "run_stdio.h"
 #include "runopts.h"
 #include "runspec.h"
@@ -147,6 +149,8 @@ static int edit_config(struct run *r, struct vxn_err *err)
 		.memory_bytes = r->o.memory_bytes, .cpu_quota = r->o.cpu_quota,
 		.cpu_period = CPU_PERIOD,
 	};
+	if (r->o.tty)
+		pty_get_size(0, &e.rows, &e.cols);
 	rc = build_env(r, json, len, &env, err);
 	if (rc == 0)
 		rc = run_args(&r->info.config, &r->o, &args, &nargs, err);
@@ -191,11 +195,13 @@ static int open_log(const struct run *r, const char *name)
 	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
 
-/* create with the container's stdio in place of ours; *status is what to
- * exit with when it fails. */
-static int create(struct run *r, pid_t *monitor, int *status, struct vxn_err *err)
+/* create with the container's stdio in place of ours (with -t, the
+ * monitor's pty is sent to console_path instead); *status is what to exit
+ * with when it fails. */
+static int create(struct run *r, const char *console_path, pid_t *monitor, int *status,
+		  struct vxn_err *err)
 {
-	struct vxn_create_opts co = { .bundle = r->bundle };
+	struct vxn_create_opts co = { .bundle = r->bundle, .console_socket = console_path };
 	struct saved_stdio sv;
 	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	cleanup_close int out = r->o.detach ? open_log(r, "stdout.log") : -1;
@@ -303,6 +309,27 @@ static int setup(struct run *r, int argc, char **argv, struct vxn_err *err)
 	return ctr_create(r->c, &r->t, err);
 }
 
+static int open_console(struct run *r, char *path, size_t len, int *lfd, struct vxn_err *err)
+{
+	char dir[PATH_MAX];
+
+	if (r->o.detach)
+		return err_set(err, 0, "-t with -d: not supported yet by vdkr (no process would "
+			       "keep the terminal)");
+	if (ctr_path(r->c, r->t.id, NULL, dir, sizeof(dir)))
+		return err_set(err, ENAMETOOLONG, "state directory");
+	return console_listen(dir, path, len, lfd, err);
+}
+
+/* The monitor sent it during create; a failure leaves nothing running. */
+static int take_console(struct run *r, int lfd, int *master, struct vxn_err *err)
+{
+	if (console_take(lfd, 10, master, err) == 0)
+		return 0;
+	ctr_remove_all(r->c, &r->t);
+	return -1;
+}
+
 /* What stop and ps need later: the command (edit_config), the image's
  * stop signal. */
 static int record(struct run *r, struct vxn_err *err)
@@ -316,19 +343,32 @@ static int record(struct run *r, struct vxn_err *err)
 int cmd_run(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 {
 	struct run r = { .c = c };
+	char console[PATH_MAX];
 	pid_t monitor = 0;
-	int status = VDKR_EXIT_ERR;
+	int status = VDKR_EXIT_ERR, lfd = -1, master = -1;
 
 	if (setup(&r, argc, argv, err))
 		return -1;
 	if (unpack_image(&r, err) || edit_config(&r, err) || record(&r, err) ||
-	    create(&r, &monitor, &status, err)) {
+	    (r.o.tty && open_console(&r, console, sizeof(console), &lfd, err)) ||
+	    create(&r, r.o.tty ? console : NULL, &monitor, &status, err) ||
+	    (r.o.tty && take_console(&r, lfd, &master, err))) {
 		image_info_free(&r.info);
+		if (lfd >= 0)
+			close(lfd);
 		ctr_remove(c, &r.t);
 		fprintf(stderr, "%s: %s\n", c->prog, err->msg);
 		return status;
 	}
 	image_info_free(&r.info);
+	if (lfd >= 0)
+		close(lfd);
+	if (master >= 0) {
+		status = console_relay(master, r.o.interactive, monitor);
+		if (r.o.rm)
+			ctr_remove_all(c, &r.t);
+		return status;
+	}
 	if (r.o.detach) {
 		printf("%s\n", r.t.id);
 		fflush(stdout);
