@@ -143,7 +143,10 @@ static void human_size(uint64_t b, char *out, size_t len)
 		snprintf(out, len, "%.1fkB", (double)b / 1e3);
 }
 
-static void print_image(struct store *s, const struct imgindex_entry *e, bool quiet)
+/* docker drops docker.io/library/ from what it shows; podman shows the
+ * full name. */
+static void print_image(struct store *s, const struct imgindex_entry *e, bool quiet,
+			bool podman)
 {
 	struct image_info info;
 	struct image_ref ref;
@@ -159,6 +162,8 @@ static void print_image(struct store *s, const struct imgindex_entry *e, bool qu
 	} else {
 		if (ref_parse(e->name, &ref, &err) || ref_display_repo(&ref, repo, sizeof(repo)))
 			snprintf(repo, sizeof(repo), "%s", e->name);
+		else if (podman)
+			snprintf(repo, sizeof(repo), "%s/%s", ref.registry, ref.repo);
 		human_size(info.size, size, sizeof(size));
 		printf("%-40s %-12s %-14.12s %-22.19s %s\n", repo, ref.tag[0] ? ref.tag : "<none>",
 		       info.config_digest + 7, info.config.created ? info.config.created : "",
@@ -190,7 +195,7 @@ int cmd_images(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 		printf("%-40s %-12s %-14s %-22s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED",
 		       "SIZE");
 	for (size_t i = 0; i < ix.n; i++)
-		print_image(&s, &ix.e[i], quiet);
+		print_image(&s, &ix.e[i], quiet, c->podman);
 	imgindex_free(&ix);
 	store_close(&s);
 	return 0;

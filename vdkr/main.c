@@ -145,6 +145,7 @@ int main(int argc, char **argv)
 	int rc = parse_globals(argc, argv, &c, &log_json);
 	if (rc >= 0)
 		return rc;
+	log_set_program(c.prog);
 	log_setup(c.g.log_path, log_json, c.g.debug);
 	if (optind >= argc) {
 		usage(stdout, c.prog);
