@@ -96,7 +96,7 @@ static int each(struct vdkr_ctx *c, int argc, char **argv, const void *arg,
 		struct ctr t;
 		struct vxn_err one = { 0 };
 		if (ctr_find(c, argv[i], &t, &one) || fn(c, &t, arg, &one)) {
-			fprintf(stderr, "Error response from daemon: %s\n", one.msg);
+			fprintf(stderr, "Error: %s\n", one.msg);
 			failed = 1;
 		} else if (print) {
 			printf("%s\n", argv[i]);

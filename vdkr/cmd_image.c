@@ -262,7 +262,7 @@ int cmd_rmi(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 		struct vxn_err one = { 0 };
 		if (rmi_one(c, argv[i], &one)) {
 			*err = one;
-			fprintf(stderr, "Error response from daemon: %s\n", one.msg);
+			fprintf(stderr, "Error: %s\n", one.msg);
 			r = -1;
 		}
 	}

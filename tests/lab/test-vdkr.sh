@@ -93,10 +93,6 @@ say "first vdkr run --rm (pull + unpack + run): $(seconds_since "$t0") s"
 [ $rc -eq 0 ] || { cat "$W/first.err"; fail "vdkr run echo hello exited $rc"; }
 expect_eq "vdkr run output" "$out" hello
 grep -q "Unable to find image '$IMG' locally" "$W/first.err" || fail "first run did not say it pulls"
-t0=$(now_us)
-out=$(vdkr run --rm "$IMG" echo again) || fail "second run"
-say "second vdkr run --rm (image in the store): $(seconds_since "$t0") s"
-expect_eq "second run" "$out" again
 vdkr images > "$W/images" || fail "vdkr images"
 grep -q "^$IMG  *latest " "$W/images" || { cat "$W/images"; fail "images does not list $IMG"; }
 only_dom0 "after run --rm"
@@ -106,8 +102,6 @@ no_loops "after run --rm"
 [ -z "$(ls -A "$ROOT/names" 2>/dev/null)" ] || fail "names left after --rm"
 
 # ---- 2. exit statuses like the docker CLI's
-vdkr run --rm "$IMG" sh -c 'exit 3'
-expect_eq "exit 3" $? 3
 vdkr run --rm "$IMG" nosuchcommand 2>"$W/127.err"
 expect_eq "unknown command" $? 127
 grep -q 'executable file not found' "$W/127.err" || fail "127 without a reason: $(cat "$W/127.err")"
@@ -131,29 +125,30 @@ expect_eq "unknown command" $? 125
 [ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || fail "a failed run left a container dir"
 only_dom0 "after the failed runs"
 
-# ---- 3. the flags that shape the process and the guest
+# ---- 3. the flags that shape the process and the guest (few runs: each
+# boots a guest, minutes under a loaded emulation)
 printf 'FROMFILE=yes\n# a comment\n\nOVER=file\n' > "$W/env-file"
 export FROMHOST=host
+t0=$(now_us)
 out=$(vdkr run --rm -e FOO=bar -e FROMHOST --env-file "$W/env-file" -e OVER=flag -w /tmp \
   -u user --hostname hx "$IMG" \
-  sh -c 'echo "$FOO $FROMHOST $FROMFILE $OVER $(pwd) $(id -u):$(id -g) $(hostname)"')
-expect_eq "-e --env-file -w -u --hostname" "$out" "bar host yes flag /tmp 1000:1000 hx"
-out=$(vdkr run --rm -u 0:1000 "$IMG" sh -c 'echo $(id -u):$(id -g)')
-expect_eq "-u UID:GID" "$out" "0:1000"
-out=$(vdkr run --rm --entrypoint /bin/echo "$IMG" via entrypoint)
-expect_eq "--entrypoint" "$out" "via entrypoint"
-out=$(vdkr run --rm -m 160m --cpus 2 "$IMG" sh -c \
+  sh -c 'echo "$FOO $FROMHOST $FROMFILE $OVER $(pwd) $(id -u):$(id -g) $(hostname)"; echo err >&2; exit 3' \
+  2>"$W/stderr")
+rc=$?
+say "second vdkr run --rm (image in the store): $(seconds_since "$t0") s"
+expect_eq "the container's exit status" $rc 3
+expect_eq "-e --env-file -w -u --hostname, stdout alone" "$out" "bar host yes flag /tmp 1000:1000 hx"
+expect_eq "stderr alone" "$(cat "$W/stderr")" err
+out=$(vdkr run --rm --entrypoint /bin/sh -m 160m --cpus 2 "$IMG" -c \
   'echo $(grep -c ^processor /proc/cpuinfo) $(sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo)')
 set -- $out
 expect_eq "--cpus 2: the guest's CPUs" "${1:-}" 2
-[ "${2:-0}" -gt 120000 ] && [ "${2:-0}" -le 163840 ] || fail "-m 160m: MemTotal ${2:-?} kB"
-out=$(vdkr run --rm "$IMG" sh -c 'echo out; echo err >&2' 2>"$W/stderr")
-expect_eq "stdout alone" "$out" out
-expect_eq "stderr alone" "$(cat "$W/stderr")" err
-out=$(echo piped | vdkr run --rm -i "$IMG" cat)
-expect_eq "-i" "$out" piped
-out=$(echo piped | vdkr run --rm "$IMG" cat)
-expect_eq "no -i: no stdin" "$out" ""
+[ "${2:-0}" -gt 120000 ] && [ "${2:-0}" -le 163840 ] || fail "-m 160m: MemTotal ${2:-?} kB ($out)"
+# -i, through vpdmn (the same program under podman's name) on the same store
+out=$(echo piped | "$VXN_BUILD_DIR/vdkr/vpdmn" --root "$ROOT" --log "$VLOG" run --rm -i "$IMG" cat)
+expect_eq "vpdmn run -i" "$out" piped
+"$VXN_BUILD_DIR/vdkr/vpdmn" --root "$ROOT" frob 2>&1 | grep -q "is not a vpdmn command" ||
+  fail "vpdmn's spelling"
 # -t: the monitor's pty comes to vdkr over the console socket and is relayed
 out=$(vdkr run --rm -t "$IMG" sh -c 'tty; exit 5' </dev/null)
 expect_eq "-t: the exit status" $? 5
@@ -205,7 +200,6 @@ skopeo copy -q "docker-archive:$ENGINE_IMAGE" "oci-archive:$W/bb-oci.tar:localho
   fail "making the oci-archive"
 out=$(vdkr pull oci-archive:"$W/bb-oci.tar") || fail "pull oci-archive"
 expect_eq "pull oci-archive" "$out" "Loaded image: localhost/ocibb:v1"
-expect_eq "run the loaded image" "$(vdkr run --rm localhost/bb echo loaded)" loaded
 expect_eq "run the oci-archive's image" "$(vdkr run --rm localhost/ocibb:v1 echo oci)" oci
 layers() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "'"$1"'") | .digest' \
   "$ROOT/images/index.json" | sed 's/sha256://' | xargs -I{} jq -r '.layers[].digest' "$ROOT/images/blobs/sha256/{}"; }
@@ -226,14 +220,26 @@ grep -q "^$IMG  *two " "$W/images2" && grep -q "^$REG/other  *latest " "$W/image
 jq -e '.manifests | length == 5' "$ROOT/images/index.json" >/dev/null ||
   fail "index.json after concurrent pulls: $(cat "$ROOT/images/index.json")"
 vdkr rmi "$REG/other" >/dev/null || fail "rmi other"
-for delay in 0.3 0.8 1.5; do
+# whole NAME: its manifest, config and layers are all in the store, each
+# with the content its digest names
+whole() {
+  local m d
+  m=$(jq -r --arg n "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) | .digest' \
+    "$ROOT/images/index.json")
+  [ -n "$m" ] || return 1
+  for d in "$m" $(jq -r '.config.digest, .layers[].digest' "$ROOT/images/blobs/sha256/${m#sha256:}"); do
+    [ "$(sha256sum < "$ROOT/images/blobs/sha256/${d#sha256:}" | cut -d' ' -f1)" = "${d#sha256:}" ] || return 1
+  done
+}
+whole "$IMG:two" || fail "whole() does not see a whole image"
+for delay in 0.2 0.5 1 2; do
   vdkr pull -q "$REG/other" >/dev/null 2>&1 & p=$!
   sleep "$delay"
   kill -KILL $p 2>/dev/null
   wait $p 2>/dev/null
   if vdkr images | grep -q "^$REG/other "; then
-    # listed: then whole, as a run of it shows
-    expect_eq "image listed after a killed pull runs" "$(vdkr run --rm "$REG/other" echo whole)" whole
+    # listed: then whole, every blob there with its digest
+    whole "$REG/other:latest" || fail "a killed pull left $REG/other listed but not whole"
     vdkr rmi "$REG/other" >/dev/null || fail "rmi after killed pull"
   fi
 done
@@ -262,12 +268,6 @@ expect_eq "run with vmemres" "$(vdkr run --rm "$IMG" echo warm)" warm
 say "vdkr run --rm with vmemres started: $(seconds_since "$t0") s"
 vdkr vmemres status | grep -q ready && fail "the pool guest was not taken: $(vdkr vmemres status)"
 vdkr vmemres stop || fail "vmemres stop"
-
-# ---- 9. vpdmn: the same program, its own default store
-VP=$VXN_BUILD_DIR/vdkr/vpdmn
-out=$("$VP" --root "$W/root2" --log "$VLOG" load -i "$ENGINE_IMAGE") || fail "vpdmn load"
-expect_eq "vpdmn run" "$("$VP" --root "$W/root2" --log "$VLOG" run --rm localhost/bb echo podman)" podman
-"$VP" --root "$W/root2" frob 2>&1 | grep -q "is not a vpdmn command" || fail "vpdmn's spelling"
 
 # ---- nothing left
 vdkr rmi "$IMG" "$IMG:two" "$REG/other" localhost/bb localhost/ocibb:v1 >/dev/null || fail "rmi all"
