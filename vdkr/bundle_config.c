@@ -57,6 +57,7 @@ int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e
 	yajl_val process = jt_child(root, "process");
 	if (!process || edit_process(process, e) ||
 	    (e->hostname && jt_set(root, "hostname", jt_string(e->hostname))) ||
+	    (e->root_path && jt_set(jt_child(root, "root"), "path", jt_string(e->root_path))) ||
 	    edit_resources(root, e)) {
 		err_set(err, ENOMEM, "config.json");
 		goto out;

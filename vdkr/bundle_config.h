@@ -18,6 +18,7 @@ struct bundle_edit {
 	size_t nargs;
 	char *const *env;       /* the whole environment */
 	size_t nenv;
+	const char *root_path;  /* NULL: leave (umoci's "rootfs") */
 	const char *cwd;        /* NULL: the image's */
 	bool set_user;
 	uint32_t uid, gid;

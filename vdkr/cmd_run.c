@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ struct run {
 	char canon[REF_MAX];
 	struct ctr t;
 	char bundle[PATH_MAX];
+	char unpacked[PATH_MAX];
 	struct image_info info;
 };
 
@@ -50,8 +52,33 @@ static void now_rfc3339(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-/* Under the store's shared lock: the image's config, and its rootfs and
- * config.json unpacked into the bundle. Pulled first when missing. */
+/* The container's bundle: umoci's config.json for the image (edited later),
+ * its root the image's shared unpacked rootfs. */
+static int make_bundle(struct run *r, struct vxn_err *err)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	cleanup_free void *text = NULL;
+	size_t len;
+	int k;
+
+	snprintf(from, sizeof(from), "%s/config.json", r->unpacked);
+	snprintf(to, sizeof(to), "%s/config.json", r->bundle);
+	if ((size_t)snprintf(r->t.rootfs, sizeof(r->t.rootfs), "%s/rootfs", r->unpacked) >=
+	    sizeof(r->t.rootfs))
+		return err_set(err, ENAMETOOLONG, "%s", r->unpacked);
+	cleanup_close int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || (k = read_bounded(in, BUNDLE_CONFIG_MAX, &text, &len)) < 0)
+		return err_set(err, in < 0 ? errno : -k, "%s", from);
+	if (mkdir(r->bundle, 0700) && errno != EEXIST)
+		return err_set(err, errno, "%s", r->bundle);
+	cleanup_close int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0 || write_all(out, text, len))
+		return err_set(err, errno, "%s", to);
+	return 0;
+}
+
+/* Under the store's shared lock: the image's config, and its unpacked
+ * rootfs and config.json (store_unpacked). Pulled first when missing. */
 static int unpack_image(struct run *r, struct vxn_err *err)
 {
 	struct imgindex_entry e;
@@ -73,8 +100,10 @@ static int unpack_image(struct run *r, struct vxn_err *err)
 		rc = store_image_info(&s, &e, &r->info, err);
 	if (rc == 0) {
 		memcpy(r->t.image_digest, e.digest, sizeof(r->t.image_digest));
-		rc = store_unpack(&s, r->canon, r->bundle, err);
+		rc = store_unpacked(&s, r->canon, e.digest, r->unpacked, sizeof(r->unpacked), err);
 	}
+	if (rc == 0)
+		rc = make_bundle(r, err);
 	store_close(&s);
 	return rc;
 }
@@ -144,7 +173,7 @@ static int edit_config(struct run *r, struct vxn_err *err)
 	if (fd < 0 || (k = read_bounded(fd, BUNDLE_CONFIG_MAX, &json, &len)) < 0)
 		return err_set(err, fd < 0 ? errno : -k, "%s", path);
 	struct bundle_edit e = {
-		.cwd = r->o.workdir, .terminal = r->o.tty,
+		.root_path = r->t.rootfs, .cwd = r->o.workdir, .terminal = r->o.tty,
 		.hostname = r->o.hostname ? r->o.hostname : r->t.name,
 		.memory_bytes = r->o.memory_bytes, .cpu_quota = r->o.cpu_quota,
 		.cpu_period = CPU_PERIOD,

@@ -89,6 +89,7 @@ static char *ctr_json(const struct ctr *t)
 	jg_kstr(g, "created", t->created);
 	jg_kstr(g, "command", t->command);
 	jg_kstr(g, "stop_signal", t->stop_signal);
+	jg_kstr(g, "rootfs", t->rootfs);
 	jg_kbool(g, "rm", t->rm);
 	yajl_gen_map_close(g);
 	return jg_finish(g);
@@ -150,6 +151,7 @@ int ctr_load(const struct vdkr_ctx *c, const char *id, struct ctr *t, struct vxn
 	    field(root, "created", t->created, sizeof(t->created), err) ||
 	    field(root, "command", t->command, sizeof(t->command), err) ||
 	    field(root, "stop_signal", t->stop_signal, sizeof(t->stop_signal), err) ||
+	    field(root, "rootfs", t->rootfs, sizeof(t->rootfs), err) ||
 	    jv_bool(jv_get(root, "rm"), "rm", &t->rm, err) ? -1 : 0;
 	yajl_tree_free(root);
 	if (r == 0 && strcmp(t->id, id))
@@ -324,14 +326,12 @@ void ctr_remove_all(struct vdkr_ctx *c, const struct ctr *t)
  * absent or not text. */
 char *ctr_rootfs_file(const struct vdkr_ctx *c, const struct ctr *t, const char *path)
 {
-	char rootfs[PATH_MAX];
 	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	void *text = NULL;
 	size_t len;
 
-	if (ctr_path(c, t->id, "bundle/rootfs", rootfs, sizeof(rootfs)))
-		return NULL;
-	cleanup_close int dir = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	(void)c;
+	cleanup_close int dir = open(t->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int fd = dir < 0 ? -1 : (int)syscall(SYS_openat2, dir, path, &how, sizeof(how));
 	if (fd < 0 || read_bounded(fd, 1u << 20, &text, &len) < 0 || memchr(text, '\0', len)) {
 		free(text);

@@ -7,6 +7,7 @@
 #define VDKR_CTR_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 
 #include "ref.h"
@@ -22,6 +23,7 @@ struct ctr {
 	char created[40];
 	char command[1024];         /* args joined by spaces, for ps */
 	char stop_signal[16];       /* "" : TERM */
+	char rootfs[PATH_MAX];      /* the image's unpacked rootfs it runs from */
 	bool rm;
 };
 

@@ -295,6 +295,29 @@ static int collect_garbage(struct store *s, const struct imgindex *ix, struct vx
 	return 0;
 }
 
+/* Unpacked images of digests no longer named, and temporary unpacks a
+ * killed run left (no run unpacks while the exclusive lock is held). */
+static void remove_unpacked(struct store *s, const struct imgindex *ix)
+{
+	char dir[PATH_MAX], p[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/unpacked", s->root) >= sizeof(dir) ||
+	    !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		bool used = false;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		for (size_t i = 0; i < ix->n && !used; i++)
+			used = !strcmp(ix->e[i].digest + 7, de->d_name);
+		if (!used && (size_t)snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) < sizeof(p))
+			remove_tree(p);
+	}
+	closedir(d);
+}
+
 int store_remove(struct store *s, const char *name, struct vxn_err *err)
 {
 	struct imgindex ix;
@@ -307,6 +330,8 @@ int store_remove(struct store *s, const char *name, struct vxn_err *err)
 		return err_set(err, 0, "No such image: %s", name);
 	}
 	r = store_write_index(s, &ix, err);
+	if (r == 0)
+		remove_unpacked(s, &ix);
 	if (r == 0 && collect_garbage(s, &ix, err))
 		r = err_wrap(err, "%s removed, but its blobs stay", name);
 	imgindex_free(&ix);

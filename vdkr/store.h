@@ -59,10 +59,19 @@ struct pull_src {
 };
 /* Needs LOCK_EX. progress: skopeo's own lines on stderr (a terminal). */
 int store_pull(struct store *s, const struct pull_src *p, bool progress, struct vxn_err *err);
-/* Needs LOCK_EX: removes the name, then every blob no image refers to. */
+/* Needs LOCK_EX: removes the name, then every blob and unpacked image no
+ * image refers to. */
 int store_remove(struct store *s, const char *name, struct vxn_err *err);
 /* umoci unpack of the image into bundle (rootfs + config.json). */
 int store_unpack(struct store *s, const char *name, const char *bundle, struct vxn_err *err);
+/* The image unpacked once per manifest digest, in ROOT/unpacked/HEX
+ * (config.json + rootfs), shared by its containers: vxn only reads a rootfs
+ * (the container writes to its own root disk), so the second container of
+ * an image skips umoci. Made in a temporary directory and renamed into
+ * place, so a half unpack is never found. Needs at least LOCK_SH; *dir is
+ * that directory. */
+int store_unpacked(struct store *s, const char *name, const char *digest, char *dir, size_t len,
+		   struct vxn_err *err);
 /* skopeo copy to a docker-archive at dest, tagged tag. */
 int store_save(struct store *s, const char *name, const char *dest, const char *tag,
 	       struct vxn_err *err);

@@ -3,15 +3,18 @@
 #include "store.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "log.h"
 #include "spawn.h"
 #include "toolmsg.h"
@@ -166,4 +169,30 @@ int store_save(struct store *s, const char *name, const char *dest, const char *
 		return err_set(err, 0, "saving %s: %s", name, msg);
 	}
 	return 0;
+}
+
+int store_unpacked(struct store *s, const char *name, const char *digest, char *dir, size_t len,
+		   struct vxn_err *err)
+{
+	char tmp[PATH_MAX], bundle[PATH_MAX + 8];
+	struct stat st;
+	int r;
+
+	if (!digest_valid(digest) ||
+	    (size_t)snprintf(dir, len, "%s/unpacked/%s", s->root, digest + 7) >= len ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/unpacked/.tmp-XXXXXX", s->root) >= sizeof(tmp))
+		return err_set(err, ENAMETOOLONG, "unpacked image of %s", name);
+	if (stat(dir, &st) == 0)
+		return 0;
+	if ((r = mkdir_p(dirname(strcpy(bundle, tmp)), 0700)) < 0)
+		return err_set(err, -r, "%s", bundle);
+	if (!mkdtemp(tmp))
+		return err_set(err, errno, "mkdtemp %s", tmp);
+	snprintf(bundle, sizeof(bundle), "%s/b", tmp);
+	r = store_unpack(s, name, bundle, err);
+	/* another run of the same image may have put its own there first */
+	if (r == 0 && rename(bundle, dir) && errno != EEXIST && errno != ENOTEMPTY)
+		r = err_set(err, errno, "rename %s", dir);
+	remove_tree(tmp);
+	return r;
 }
