@@ -131,6 +131,8 @@ static void test_bundle_config(void **state)
 	(void)state;
 	char *args[] = { "echo", "hi" }, *env[] = { "PATH=/bin", "A=b" };
 	struct bundle_edit e = { .args = args, .nargs = 2, .env = env, .nenv = 2, .cwd = "/tmp",
+				 .root_path = "/store/unpacked/x/rootfs", .terminal = true,
+				 .rows = 30, .cols = 100,
 				 .set_user = true, .uid = 1000, .gid = 100, .hostname = "h1",
 				 .memory_bytes = 128ull << 20, .cpu_quota = 150000, .cpu_period = 100000 };
 	struct vxn_err err = { 0 };
@@ -141,7 +143,11 @@ static void test_bundle_config(void **state)
 	yajl_val root = jv_parse(out, strlen(out), 1 << 20, "out", &err);
 	assert_non_null(root);
 	yajl_val p = jv_get(root, "process");
-	assert_true(YAJL_IS_FALSE(jv_get(p, "terminal")));
+	assert_true(YAJL_IS_TRUE(jv_get(p, "terminal")));
+	assert_int_equal(YAJL_GET_INTEGER(jv_get(jv_get(p, "consoleSize"), "height")), 30);
+	assert_int_equal(YAJL_GET_INTEGER(jv_get(jv_get(p, "consoleSize"), "width")), 100);
+	assert_string_equal(YAJL_GET_STRING(jv_get(jv_get(root, "root"), "path")),
+			    "/store/unpacked/x/rootfs");
 	assert_string_equal(YAJL_GET_STRING(jv_get(p, "cwd")), "/tmp");
 	assert_int_equal(YAJL_GET_INTEGER(jv_get(jv_get(p, "user"), "uid")), 1000);
 	assert_int_equal(YAJL_GET_INTEGER(jv_get(jv_get(p, "user"), "gid")), 100);
