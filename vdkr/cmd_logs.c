@@ -25,6 +25,19 @@ static int pump(int from, int to)
 	return n < 0 && errno != EINTR ? -1 : 0;
 }
 
+/* The monitor's exit record, cheap to poll; vxn's status (a libxl
+ * context) only when ask, for a monitor that died without writing it. */
+static bool stopped(struct vdkr_ctx *c, const struct ctr *t, bool ask)
+{
+	enum vxn_status s;
+	struct vxn_err err;
+	int code;
+
+	if (ctr_exit_recorded(c, t) >= 0)
+		return true;
+	return ask && ctr_status(c, t, &s, &code, &err) == 0 && s == VXN_STATUS_STOPPED;
+}
+
 static int open_log(struct vdkr_ctx *c, const struct ctr *t, const char *name)
 {
 	char path[PATH_MAX];
@@ -52,15 +65,12 @@ int cmd_logs(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 		return -1;
 	cleanup_close int out = open_log(c, &t, "stdout.log");
 	cleanup_close int errf = open_log(c, &t, "stderr.log");
-	for (;;) {
-		enum vxn_status s = VXN_STATUS_RUNNING;
-		int code;
-		/* the status first: what was written before it stopped is read after */
-		if (follow && ctr_status(c, &t, &s, &code, err))
-			return -1;
+	for (unsigned i = 0;; i++) {
+		/* first whether it ended: what it wrote before is read after */
+		bool ended = follow && stopped(c, &t, i % 5 == 0);
 		if (pump(out, 1) || pump(errf, 2))
 			return err_set(err, errno, "writing the logs");
-		if (!follow || s == VXN_STATUS_STOPPED)
+		if (!follow || ended)
 			return 0;
 		usleep(200 * 1000);
 	}

@@ -272,6 +272,11 @@ static bool vxn_made(const struct vdkr_ctx *c, const struct ctr *t)
 	return stat(dir, &sb) == 0;
 }
 
+int ctr_exit_recorded(const struct vdkr_ctx *c, const struct ctr *t)
+{
+	return read_exit(c, t->id);
+}
+
 int ctr_status(const struct vdkr_ctx *c, const struct ctr *t, enum vxn_status *s,
 	       int *exit_code, struct vxn_err *err)
 {

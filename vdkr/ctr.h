@@ -51,6 +51,8 @@ char *ctr_rootfs_file(const struct vdkr_ctx *c, const struct ctr *t, const char 
  * status once it stopped (-1 before, or when none was recorded). */
 int ctr_status(const struct vdkr_ctx *c, const struct ctr *t, enum vxn_status *s,
 	       int *exit_code, struct vxn_err *err);
+/* The exit status the monitor recorded, -1 while there is none. */
+int ctr_exit_recorded(const struct vdkr_ctx *c, const struct ctr *t);
 /* Until it stops: its exit status. */
 int ctr_wait_exit(const struct vdkr_ctx *c, const struct ctr *t, struct vxn_err *err);
 
