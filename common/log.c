@@ -17,6 +17,12 @@
 static int log_fd = -1;      /* -1: stderr */
 static bool log_json;
 static bool log_debug_on;
+static const char *log_program = "vxn";
+
+void log_set_program(const char *name)
+{
+	log_program = name;
+}
 
 void log_setup(const char *path, bool json, bool debug)
 {
@@ -103,7 +109,7 @@ static void log_write(const char *level, const char *fmt, va_list ap)
 	} else if (log_fd >= 0) {
 		n = snprintf(line, sizeof line, "%s %s: %s\n", ts, level, msg);
 	} else {
-		n = snprintf(line, sizeof line, "vxn: %s: %s\n", level, msg);
+		n = snprintf(line, sizeof line, "%s: %s: %s\n", log_program, level, msg);
 	}
 	if (n < 0)
 		goto out;

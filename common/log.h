@@ -7,6 +7,8 @@
 #include <stdbool.h>
 
 void log_setup(const char *path, bool json, bool debug);
+/* The name lines on stderr start with ("vxn" unless set; vdkr sets its own). */
+void log_set_program(const char *name);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -23,8 +23,11 @@ PACKAGES=(
   e2fsprogs erofs-utils
   # tools the test scripts use that a minimal Debian may lack
   procps
-  # test bundles and images
+  # test bundles and images; what vdkr/vpdmn run (pull, unpack)
   umoci skopeo
+  # the registry tests/lab/test-vdkr.sh pulls from (distribution 2.8), jq
+  # and curl to look at the store and the registry
+  docker-registry jq curl
   # engines driving vxn in the lab (tests/lab/test-engine-*.sh); runc for
   # comparison; docker.io needs iptables even with "iptables": false
   containerd docker.io podman runc iptables

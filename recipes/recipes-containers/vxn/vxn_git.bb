@@ -29,21 +29,35 @@ EXTRA_OEMESON = "-Dtests=false -Dkernel=none \
 	-Dinstall_podman_config=true \
 	-Dinstall_containerd_config=true"
 
-PACKAGES =+ "${PN}-docker-config ${PN}-podman-config ${PN}-containerd-config"
+PACKAGES =+ "${PN}-vdkr ${PN}-vpdmn ${PN}-docker-config ${PN}-podman-config ${PN}-containerd-config"
 
 # vxn, its vxn-oci-runtime alias, the containerd shim containerd-shim-vxn-v2
 # (runtime name io.containerd.vxn.v2) with its private `runc` (a symlink to
 # vxn in ${libexecdir}/vxn/shim-bin), vxn-monitor, kernel + initramfs, vxn.conf.
 FILES:${PN} += "${datadir}/vxn ${sysconfdir}/vxn ${libexecdir}/vxn"
+# The daemonless frontends: `vdkr` (Docker's spelling) and `vpdmn` (Podman's,
+# a symlink to the same program); images come through skopeo and umoci
+# (meta-virtualization recipes), the containers through vxn's library
+# linked into vdkr, which still needs vxn-monitor, the kernel and vxn.conf.
+FILES:${PN}-vdkr = "${bindir}/vdkr"
+FILES:${PN}-vpdmn = "${bindir}/vpdmn"
 FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
 FILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
 FILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml \
 	${datadir}/vxn/runtimeclass-vxn.yaml"
-CONFFILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
+CONF# The daemonless frontends: `vdkr` (Docker's spelling) and `vpdmn` (Podman's,
+# a symlink to the same program); images come through skopeo and umoci
+# (meta-virtualization recipes), the containers through vxn's library
+# linked into vdkr, which still needs vxn-monitor, the kernel and vxn.conf.
+FILES:${PN}-vdkr = "${bindir}/vdkr"
+FILES:${PN}-vpdmn = "${bindir}/vpdmn"
+FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
 CONFFILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
 CONFFILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml"
 
 RDEPENDS:${PN} = "xen-tools-libxenlight xen-tools-xenstore e2fsprogs-mke2fs"
+RDEPENDS:${PN}-vdkr = "${PN} skopeo umoci"
+RDEPENDS:${PN}-vpdmn = "${PN}-vdkr"
 RDEPENDS:${PN}-docker-config = "${PN} docker"
 RDEPENDS:${PN}-podman-config = "${PN} podman"
 RDEPENDS:${PN}-containerd-config = "${PN} containerd"

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# vdkr, the daemonless frontend (vdkr/), against a real registry: Debian's
+# docker-registry (the distribution registry 2.8) on 127.0.0.1 in dom0, the
+# busybox test image pushed to it with skopeo. Pull on first run, exit
+# statuses (the container's, 127 for a missing command, 125 for the
+# frontend's own errors), -e/--env-file/-w/-u/--hostname/--entrypoint/-m/
+# --cpus/-i, stdout and stderr apart, -d + logs + exec + stop + wait + ps +
+# rm, rmi refused while a container uses the image, load of a
+# docker-archive, pull of an oci-archive (layers shared in the store), two
+# pulls at once, a killed pull, an unreachable registry, vmemres (the warm
+# pool), vpdmn's spelling; nothing left behind after --rm.
+set -u
+export LC_ALL=C
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/lib.sh"
+lab_init
+for tool in docker-registry skopeo umoci jq; do
+  command -v "$tool" >/dev/null || skip "$tool not installed (tests/deps.sh)"
+done
+VDKR=$VXN_BUILD_DIR/vdkr/vdkr
+[ -x "$VDKR" ] || skip "vdkr not built ($VDKR)"
+# The engine tests' busybox image: a docker-archive of localhost/bb:latest
+# (tests/run builds it on the host; built here otherwise, which is slow).
+ENGINE_IMAGE=${VXN_ENGINE_IMAGE:-}
+if [ -z "$ENGINE_IMAGE" ] || [ ! -s "$ENGINE_IMAGE" ]; then
+  ENGINE_IMAGE=$LAB_WORK/image.tar
+  TMPDIR=$LAB_WORK "$here/build-engine-image" "$ENGINE_IMAGE" >"$LAB_WORK/image.log" 2>&1 ||
+    { cat "$LAB_WORK/image.log"; fail "building the test image"; }
+fi
+
+# umoci applies layers (chown, device nodes): a tmpfs of its own, not dom0's
+# overlay root.
+W=$LAB_WORK/vdkr
+mkdir -p "$W" && mount -t tmpfs -o size=600m vdkr-test "$W" || fail "tmpfs for the store"
+ROOT=$W/root
+VLOG=$LAB_WORK/vdkr.log
+vdkr() { "$VDKR" --root "$ROOT" --log "$VLOG" --debug "$@"; }
+fail() { echo "FAIL: $*"; echo "--- vdkr log (tail):"; tail -n 40 "$VLOG" 2>/dev/null; lab_dump; exit 1; }
+# wait_until SECONDS CMD...: until CMD succeeds (0) or the time is up (1).
+wait_until() {
+  local i n=$(($1 * 10))
+  shift
+  for ((i = 0; i < n; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+REG_PID=
+vdkr_cleanup() {
+  local d
+  for d in "$ROOT"/run/*/ "$W"/root2/run/*/; do
+    [ -d "$d" ] && "$VXN" --root "$(dirname "$d")" delete --force "$(basename "$d")" >/dev/null 2>&1
+  done
+  [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null
+  [ -n "${XENLAB_OUT:-}" ] && cp "$VLOG" "$XENLAB_OUT/lab-logs/test-vdkr.vdkr.log" 2>/dev/null
+  umount "$W" 2>/dev/null
+  lab_cleanup
+}
+trap vdkr_cleanup EXIT
+
+# ---- the registry, on the loopback (dom0 boots with lo down)
+ip link set lo up || fail "ip link set lo up"
+PORT=5000
+REG=127.0.0.1:$PORT
+mkdir -p "$W/registry"
+cat > "$W/registry/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $W/registry/data
+  delete:
+    enabled: true
+http:
+  addr: $REG
+EOF
+docker-registry serve "$W/registry/config.yml" > "$W/registry/log" 2>&1 &
+REG_PID=$!
+reg_up() { curl -fsS "http://$REG/v2/" >/dev/null 2>&1; }
+wait_until 60 reg_up || { cat "$W/registry/log"; fail "docker-registry did not answer on $REG"; }
+push() { skopeo copy -q --dest-tls-verify=false "docker-archive:$ENGINE_IMAGE" "docker://$REG/$1"; }
+push busybox:latest && push busybox:two && push other:latest || fail "skopeo push to $REG"
+say "registry on $REG with busybox:latest, busybox:two, other:latest"
+IMG=$REG/busybox
+
+# ---- 1. run --rm: pulled on first use, output, nothing left
+t0=$(now_us)
+out=$(vdkr run --rm "$IMG" echo hello 2>"$W/first.err")
+rc=$?
+say "first vdkr run --rm (pull + unpack + run): $(seconds_since "$t0") s"
+[ $rc -eq 0 ] || { cat "$W/first.err"; fail "vdkr run echo hello exited $rc"; }
+expect_eq "vdkr run output" "$out" hello
+grep -q "Unable to find image '$IMG' locally" "$W/first.err" || fail "first run did not say it pulls"
+vdkr images > "$W/images" || fail "vdkr images"
+grep -q "^$IMG  *latest " "$W/images" || { cat "$W/images"; fail "images does not list $IMG"; }
+only_dom0 "after run --rm"
+no_loops "after run --rm"
+[ -z "$(ls -A "$ROOT/run" 2>/dev/null | grep -v '^\.')" ] || fail "vxn state left after --rm: $(ls "$ROOT/run")"
+[ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || fail "container dirs left after --rm"
+[ -z "$(ls -A "$ROOT/names" 2>/dev/null)" ] || fail "names left after --rm"
+
+# ---- 2. exit statuses like the docker CLI's
+vdkr run --rm "$IMG" nosuchcommand 2>"$W/127.err"
+expect_eq "unknown command" $? 127
+grep -q 'executable file not found' "$W/127.err" || fail "127 without a reason: $(cat "$W/127.err")"
+vdkr run --rm --bogus-flag "$IMG" true 2>"$W/125.err"
+expect_eq "bad flag" $? 125
+[ "$(wc -l < "$W/125.err")" -eq 1 ] || fail "bad flag: not one line: $(cat "$W/125.err")"
+vdkr run --rm -v /tmp:/tmp "$IMG" true 2>"$W/vol.err"
+expect_eq "-v" $? 125
+grep -q 'not supported yet by vxn: volumes' "$W/vol.err" || fail "-v: $(cat "$W/vol.err")"
+vdkr run --rm -p 80:80 "$IMG" true 2>"$W/port.err"
+expect_eq "-p" $? 125
+grep -q 'not supported yet by vxn: published ports' "$W/port.err" || fail "-p: $(cat "$W/port.err")"
+vdkr run --rm 'Not/A:Ref!' true 2>"$W/ref.err"
+expect_eq "malformed reference" $? 125
+grep -q 'invalid reference format' "$W/ref.err" || fail "bad ref: $(cat "$W/ref.err")"
+vdkr run --rm "$REG/nosuch" true 2>"$W/nosuch.err"
+expect_eq "unknown image" $? 125
+grep -q 'manifest unknown' "$W/nosuch.err" || fail "unknown image: $(cat "$W/nosuch.err")"
+vdkr frobnicate 2>/dev/null
+expect_eq "unknown command" $? 125
+[ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || fail "a failed run left a container dir"
+only_dom0 "after the failed runs"
+
+# ---- 3. the flags that shape the process and the guest (few runs: each
+# boots a guest, minutes under a loaded emulation)
+printf 'FROMFILE=yes\n# a comment\n\nOVER=file\n' > "$W/env-file"
+export FROMHOST=host
+t0=$(now_us)
+out=$(vdkr run --rm -e FOO=bar -e FROMHOST --env-file "$W/env-file" -e OVER=flag -w /tmp \
+  -u user --hostname hx "$IMG" \
+  sh -c 'echo "$FOO $FROMHOST $FROMFILE $OVER $(pwd) $(id -u):$(id -g) $(hostname)"; echo err >&2; exit 3' \
+  2>"$W/stderr")
+rc=$?
+say "second vdkr run --rm (image in the store): $(seconds_since "$t0") s"
+expect_eq "the container's exit status" $rc 3
+expect_eq "-e --env-file -w -u --hostname, stdout alone" "$out" "bar host yes flag /tmp 1000:1000 hx"
+expect_eq "stderr alone" "$(cat "$W/stderr")" err
+# -m 256m: more than any default guest (64 MiB, 128 with a stock kernel)
+# even after the guest kernel's own share (about 48 MiB for Debian's)
+out=$(vdkr run --rm --entrypoint /bin/sh -m 256m --cpus 2 "$IMG" -c \
+  'echo $(grep -c ^processor /proc/cpuinfo) $(sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo)')
+set -- $out
+expect_eq "--cpus 2: the guest's CPUs" "${1:-}" 2
+[ "${2:-0}" -gt 163840 ] && [ "${2:-0}" -le 262144 ] || fail "-m 256m: MemTotal ${2:-?} kB ($out)"
+# -i, through vpdmn (the same program under podman's name) on the same store
+out=$(echo piped | "$VXN_BUILD_DIR/vdkr/vpdmn" --root "$ROOT" --log "$VLOG" run --rm -i "$IMG" cat)
+expect_eq "vpdmn run -i" "$out" piped
+"$VXN_BUILD_DIR/vdkr/vpdmn" --root "$ROOT" frob 2>&1 | grep -q "is not a vpdmn command" ||
+  fail "vpdmn's spelling"
+# -t: the monitor's pty comes to vdkr over the console socket and is relayed
+out=$(vdkr run --rm -t "$IMG" sh -c 'tty; exit 5' </dev/null)
+expect_eq "-t: the exit status" $? 5
+[[ $out == /dev/pts/* ]] || fail "-t: the container's stdin is not a pty: '$out'"
+vdkr run --rm -d -t "$IMG" true 2>"$W/dt.err"
+expect_eq "-d -t" $? 125
+say "flags: -e --env-file -w -u --hostname --entrypoint -m --cpus -i -t, stdout/stderr apart"
+
+# ---- 4. -d, logs, ps, exec, stop, wait, rm; rmi refused meanwhile
+id=$(vdkr run -d --name d1 "$IMG" sh -c \
+  'echo started; echo warn >&2; trap "echo bye; exit 7" TERM; while :; do sleep 1; done') ||
+  fail "run -d"
+[[ $id =~ ^[0-9a-f]{64}$ ]] || fail "run -d printed '$id', not an ID"
+logs_started() { vdkr logs d1 2>/dev/null | grep -q started; }
+wait_until 60 logs_started || fail "logs of d1: no 'started'"
+vdkr ps > "$W/ps" || fail "ps"
+grep -q " Up .* d1$" "$W/ps" || { cat "$W/ps"; fail "ps does not show d1 up"; }
+vdkr run -d --name d1 "$IMG" true 2>"$W/dup.err"
+expect_eq "a name taken" $? 125
+grep -q 'is already in use' "$W/dup.err" || fail "name conflict: $(cat "$W/dup.err")"
+out=$(vdkr exec d1 sh -c 'echo in exec; exit 4')
+expect_eq "exec's exit status" $? 4
+expect_eq "exec output" "$out" "in exec"
+vdkr rmi "$IMG" 2>"$W/rmi.err"
+[ $? -ne 0 ] || fail "rmi of an image a container uses succeeded"
+grep -q 'is using its referenced image' "$W/rmi.err" || fail "rmi: $(cat "$W/rmi.err")"
+expect_eq "stop prints the name" "$(vdkr stop d1)" d1
+expect_eq "wait: the trapped TERM's exit" "$(vdkr wait d1)" 7
+vdkr ps -a > "$W/ps-a"
+grep -q "Exited (7) .* d1$" "$W/ps-a" || { cat "$W/ps-a"; fail "ps -a does not show d1 exited"; }
+vdkr ps | grep -q " d1$" && fail "ps without -a shows the stopped d1"
+expect_eq "logs stdout" "$(vdkr logs d1 2>/dev/null | tr '\n' ' ')" "started bye "
+expect_eq "logs stderr" "$(vdkr logs d1 2>&1 >/dev/null)" warn
+vdkr inspect d1 | jq -e '.[0].State.ExitCode == 7 and .[0].Name == "/d1"' >/dev/null ||
+  fail "inspect d1: $(vdkr inspect d1)"
+expect_eq "rm" "$(vdkr rm d1)" d1
+vdkr ps -a | grep -q d1 && fail "d1 still listed after rm"
+# -d --rm: removed by vdkr's own child once it ends; logs -f follows to the end
+vdkr run -d --rm --name d2 "$IMG" sh -c 'echo one; sleep 2; echo two' >/dev/null || fail "run -d --rm"
+expect_eq "logs -f" "$(vdkr logs -f d2 | tr '\n' ' ')" "one two "
+gone() { [ -z "$(ls -A "$ROOT/containers")" ]; }
+wait_until 60 gone || fail "-d --rm: d2 not removed after its end"
+say "-d, logs (-f), ps (-a), exec, stop, wait, inspect, rm, -d --rm; rmi refused while used"
+
+# ---- 5. load a docker-archive, pull an oci-archive: one layer, stored once
+out=$(vdkr load -i "$ENGINE_IMAGE") || fail "load"
+expect_eq "load" "$out" "Loaded image: localhost/bb:latest"
+skopeo copy -q "docker-archive:$ENGINE_IMAGE" "oci-archive:$W/bb-oci.tar:localhost/ocibb:v1" ||
+  fail "making the oci-archive"
+out=$(vdkr pull oci-archive:"$W/bb-oci.tar") || fail "pull oci-archive"
+expect_eq "pull oci-archive" "$out" "Loaded image: localhost/ocibb:v1"
+expect_eq "run the oci-archive's image" "$(vdkr run --rm localhost/ocibb:v1 echo oci)" oci
+layers() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "'"$1"'") | .digest' \
+  "$ROOT/images/index.json" | sed 's/sha256://' | xargs -I{} jq -r '.layers[].digest' "$ROOT/images/blobs/sha256/{}"; }
+l1=$(layers localhost/bb:latest)
+l2=$(layers localhost/ocibb:v1)
+[ -n "$l1" ] && [ "$l1" = "$l2" ] || fail "the two images' layers differ: '$l1' vs '$l2'"
+[ "$(ls "$ROOT/images/blobs/sha256" | grep -c "${l1#sha256:}")" -eq 1 ] || fail "layer not stored once"
+say "load + oci-archive: layer ${l1:7:12} stored once for both images"
+
+# ---- 6. two pulls at once; a pull killed midway leaves no half image
+vdkr pull -q "$REG/busybox:two" & p1=$!
+vdkr pull -q "$REG/other" & p2=$!
+wait $p1 || fail "concurrent pull 1"
+wait $p2 || fail "concurrent pull 2"
+vdkr images > "$W/images2"
+grep -q "^$IMG  *two " "$W/images2" && grep -q "^$REG/other  *latest " "$W/images2" ||
+  { cat "$W/images2"; fail "concurrent pulls: an image is missing"; }
+jq -e '.manifests | length == 5' "$ROOT/images/index.json" >/dev/null ||
+  fail "index.json after concurrent pulls: $(cat "$ROOT/images/index.json")"
+vdkr rmi "$REG/other" >/dev/null || fail "rmi other"
+# whole NAME: its manifest, config and layers are all in the store, each
+# with the content its digest names
+whole() {
+  local m d
+  m=$(jq -r --arg n "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) | .digest' \
+    "$ROOT/images/index.json")
+  [ -n "$m" ] || return 1
+  for d in "$m" $(jq -r '.config.digest, .layers[].digest' "$ROOT/images/blobs/sha256/${m#sha256:}"); do
+    [ "$(sha256sum < "$ROOT/images/blobs/sha256/${d#sha256:}" | cut -d' ' -f1)" = "${d#sha256:}" ] || return 1
+  done
+}
+whole "$IMG:two" || fail "whole() does not see a whole image"
+for delay in 0.2 0.5 1 2; do
+  vdkr pull -q "$REG/other" >/dev/null 2>&1 & p=$!
+  sleep "$delay"
+  kill -KILL $p 2>/dev/null
+  wait $p 2>/dev/null
+  if vdkr images | grep -q "^$REG/other "; then
+    # listed: then whole, every blob there with its digest
+    whole "$REG/other:latest" || fail "a killed pull left $REG/other listed but not whole"
+    vdkr rmi "$REG/other" >/dev/null || fail "rmi after killed pull"
+  fi
+done
+vdkr pull -q "$REG/other" >/dev/null || fail "pull after killed pulls"
+[ -z "$(ls -A "$ROOT/tmp")" ] || fail "a killed pull's files are left in tmp: $(ls "$ROOT/tmp")"
+say "two pulls at once, killed pulls: the store stays whole"
+
+# ---- 7. registries that cannot be reached fail fast, in one line: no
+# longer than a few times a pull that succeeds (each is one skopeo run,
+# which alone takes many seconds under a loaded emulation)
+t0=$(now_us)
+vdkr pull -q "$IMG" >/dev/null || fail "pull of an image in the store"
+ok_s=$((($(now_us) - t0) / 1000000))
+bound=$((3 * ok_s + 10))
+for ref in 127.0.0.1:1/busybox docker.io/library/busybox; do
+  t0=$(now_us)
+  vdkr run --rm "$ref" true 2>"$W/unreach.err"
+  expect_eq "an unreachable registry ($ref)" $? 125
+  secs=$((($(now_us) - t0) / 1000000))
+  grep -q "cannot reach registry ${ref%%/*}" "$W/unreach.err" || fail "$ref: $(cat "$W/unreach.err")"
+  [ "$(wc -l < "$W/unreach.err")" -le 2 ] || fail "$ref: more than a line: $(cat "$W/unreach.err")"
+  [ $secs -le $bound ] || fail "$ref: $secs s, more than 3x a pull that works ($ok_s s)"
+  say "$ref: fails in $secs s (a pull that works: $ok_s s): $(tail -n 1 "$W/unreach.err")"
+done
+
+# ---- 8. vmemres: a guest kept booted (vxn's warm pool) takes the next run
+vdkr vmemres start >/dev/null || fail "vmemres start"
+vdkr vmemres status | grep -q ready || fail "vmemres status: $(vdkr vmemres status)"
+t0=$(now_us)
+expect_eq "run with vmemres" "$(vdkr run --rm "$IMG" echo warm)" warm
+say "vdkr run --rm with vmemres started: $(seconds_since "$t0") s"
+vdkr vmemres status | grep -q ready && fail "the pool guest was not taken: $(vdkr vmemres status)"
+vdkr vmemres stop || fail "vmemres stop"
+
+# ---- nothing left
+vdkr rmi "$IMG" "$IMG:two" "$REG/other" localhost/bb localhost/ocibb:v1 >/dev/null || fail "rmi all"
+jq -e '.manifests | length == 0' "$ROOT/images/index.json" >/dev/null || fail "index not empty"
+[ -z "$(ls -A "$ROOT/images/blobs/sha256")" ] || fail "blobs left after rmi of every image"
+only_dom0 "at the end"
+no_loops "at the end"
+say "PASS"

@@ -1,0 +1,85 @@
+#include "bundle_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "jsonv.h"
+#include "jtree.h"
+
+static int edit_process(yajl_val process, const struct bundle_edit *e)
+{
+	int r = jt_set(process, "args", jt_strings(e->args, e->nargs)) |
+		jt_set(process, "env", jt_strings(e->env, e->nenv)) |
+		jt_set(process, "terminal", jt_bool(e->terminal));
+
+	if (e->cwd)
+		r |= jt_set(process, "cwd", jt_string(e->cwd));
+	if (e->terminal && e->rows && e->cols) {
+		yajl_val size = jt_object();
+		r |= jt_set(size, "height", jt_int(e->rows)) | jt_set(size, "width", jt_int(e->cols));
+		r |= jt_set(process, "consoleSize", size);
+	}
+	if (e->set_user) {
+		yajl_val user = jt_object();
+		r |= jt_set(user, "uid", jt_int(e->uid)) | jt_set(user, "gid", jt_int(e->gid));
+		r |= jt_set(process, "user", user);
+	}
+	return r ? -1 : 0;
+}
+
+/* linux.resources.memory.limit and cpu.quota/period: what `docker run -m
+ * --cpus` writes, and what vxn's plan sizes the guest from. */
+static int edit_resources(yajl_val root, const struct bundle_edit *e)
+{
+	yajl_val res = jt_child(jt_child(root, "linux"), "resources");
+	int r = res ? 0 : -1;
+
+	if (res && e->memory_bytes)
+		r |= jt_set(jt_child(res, "memory"), "limit", jt_int((long long)e->memory_bytes));
+	if (res && e->cpu_quota) {
+		yajl_val cpu = jt_child(res, "cpu");
+		r |= jt_set(cpu, "quota", jt_int((long long)e->cpu_quota)) |
+		     jt_set(cpu, "period", jt_int((long long)e->cpu_period));
+	}
+	return r ? -1 : 0;
+}
+
+int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e, char **out,
+		       struct vxn_err *err)
+{
+	yajl_val root = jv_parse(json, len, BUNDLE_CONFIG_MAX, "config.json", err);
+	int r = -1;
+
+	if (!root)
+		return -1;
+	if (jv_object(root, "config.json", err))
+		goto out;
+	yajl_val process = jt_child(root, "process");
+	if (!process || edit_process(process, e) ||
+	    (e->hostname && jt_set(root, "hostname", jt_string(e->hostname))) ||
+	    (e->root_path && jt_set(jt_child(root, "root"), "path", jt_string(e->root_path))) ||
+	    edit_resources(root, e)) {
+		err_set(err, ENOMEM, "config.json");
+		goto out;
+	}
+	if (!(*out = jt_dump(root))) {
+		err_set(err, ENOMEM, "config.json");
+		goto out;
+	}
+	r = 0;
+out:
+	yajl_tree_free(root);
+	return r;
+}
+
+int bundle_config_env(const char *json, size_t len, char ***env, size_t *n,
+		      struct vxn_err *err)
+{
+	yajl_val root = jv_parse(json, len, BUNDLE_CONFIG_MAX, "config.json", err);
+
+	if (!root)
+		return -1;
+	int r = jv_strings(jv_get(jv_get(root, "process"), "env"), "process.env", env, n, err);
+	yajl_tree_free(root);
+	return r;
+}

@@ -1,0 +1,157 @@
+#include "runopts.h"
+
+#include <errno.h>
+#include <ctype.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "util.h"
+
+int parse_memory(const char *s, uint64_t *bytes, struct vxn_err *err)
+{
+	uint64_t v = 0, mult = 1;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return err_set(err, 0, "invalid size: '%.32s'", s);
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return err_set(err, 0, "invalid size: '%.32s': too large", s);
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (tolower((unsigned char)*p)) {
+	case '\0': break;
+	case 'b': mult = 1; break;
+	case 'k': mult = 1ull << 10; break;
+	case 'm': mult = 1ull << 20; break;
+	case 'g': mult = 1ull << 30; break;
+	case 't': mult = 1ull << 40; break;
+	default: return err_set(err, 0, "invalid size: '%.32s'", s);
+	}
+	if (*p && *++p && !(tolower((unsigned char)*p) == 'b' && p[1] == '\0' && mult > 1))
+		return err_set(err, 0, "invalid size: '%.32s'", s);
+	if (v > UINT64_MAX / mult)
+		return err_set(err, 0, "invalid size: '%.32s': too large", s);
+	*bytes = v * mult;
+	if (*bytes < 4u << 20)
+		return err_set(err, 0, "minimum memory limit allowed is 4MB");
+	return 0;
+}
+
+int parse_cpus(const char *s, uint64_t *quota, struct vxn_err *err)
+{
+	uint64_t whole = 0, frac = 0, scale = CPU_PERIOD;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p) && *p != '.')
+		return err_set(err, 0, "invalid argument \"%.32s\" for \"--cpus\"", s);
+	for (; isdigit((unsigned char)*p); p++)
+		if ((whole = whole * 10 + (uint64_t)(*p - '0')) > 1024)
+			return err_set(err, 0, "--cpus %.32s: more than 1024 CPUs", s);
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p) && scale > 100; p++) {
+			scale /= 10;
+			frac += (uint64_t)(*p - '0') * scale;
+		}
+	if (*p)
+		return err_set(err, 0, "invalid argument \"%.32s\" for \"--cpus\"", s);
+	*quota = whole * CPU_PERIOD + frac;
+	if (*quota == 0)
+		return err_set(err, 0, "--cpus must be more than 0");
+	return 0;
+}
+
+enum {
+	OPT_RM = 256, OPT_ENV_FILE, OPT_NAME, OPT_CPUS, OPT_ENTRYPOINT, OPT_NETWORK,
+};
+
+static const struct option run_options[] = {
+	{ "rm", no_argument, NULL, OPT_RM },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "env", required_argument, NULL, 'e' },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "hostname", required_argument, NULL, 'h' },
+	{ "volume", required_argument, NULL, 'v' },
+	{ "publish", required_argument, NULL, 'p' },
+	{ "network", required_argument, NULL, OPT_NETWORK },
+	{ "net", required_argument, NULL, OPT_NETWORK },
+	{ 0 },
+};
+
+static int push(const char **list, size_t *n, size_t cap, const char *v, const char *flag,
+		struct vxn_err *err)
+{
+	if (*n >= cap)
+		return err_set(err, 0, "%s: more than %zu given", flag, cap);
+	list[(*n)++] = v;
+	return 0;
+}
+
+/* getopt said '?': an unknown flag or one missing its value. */
+static int bad_flag(int argc, char **argv, struct vxn_err *err)
+{
+	const char *f = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (optopt)
+		return err_set(err, 0, "unknown shorthand flag or missing value: '%c' in %.64s",
+			       optopt, f);
+	return err_set(err, 0, "unknown flag or missing value: %.64s", f);
+}
+
+static int one_flag(int c, struct run_opts *o, struct vxn_err *err)
+{
+	switch (c) {
+	case OPT_RM: o->rm = true; return 0;
+	case 'd': o->detach = true; return 0;
+	case 'i': o->interactive = true; return 0;
+	case 't': o->tty = true; return 0;
+	case 'e': return push(o->env, &o->nenv, RUNOPTS_MAX_LIST, optarg, "--env", err);
+	case OPT_ENV_FILE: return push(o->env_files, &o->nenv_files, 16, optarg, "--env-file", err);
+	case 'w': o->workdir = optarg; return 0;
+	case 'u': o->user = optarg; return 0;
+	case OPT_NAME: o->name = optarg; return id_validate(optarg, err) ?
+		err_set(err, 0, "invalid container name \"%.64s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+			"are allowed", optarg) : 0;
+	case 'm': return parse_memory(optarg, &o->memory_bytes, err);
+	case OPT_CPUS: return parse_cpus(optarg, &o->cpu_quota, err);
+	case OPT_ENTRYPOINT: o->entrypoint = optarg; o->has_entrypoint = true; return 0;
+	case 'h': o->hostname = optarg; return 0;
+	case 'v': return err_set(err, 0, "-v/--volume: not supported yet by vxn: volumes");
+	case 'p': return err_set(err, 0, "-p/--publish: not supported yet by vxn: published ports");
+	case OPT_NETWORK:
+		if (strcmp(optarg, "none") && strcmp(optarg, "host"))
+			return err_set(err, 0, "--network %.32s: not supported yet by vxn: guests "
+				       "have no network device (none and host are accepted)", optarg);
+		return 0;
+	}
+	return -1;
+}
+
+int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;  /* glibc: a full re-initialisation */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+dite:w:u:m:h:v:p:", run_options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return bad_flag(argc, argv, err);
+		if (one_flag(c, o, err))
+			return -1;
+	}
+	if (optind >= argc)
+		return err_set(err, 0, "\"%s\" requires at least 1 argument", argv[0]);
+	o->image = argv[optind];
+	o->args = argv + optind + 1;
+	o->nargs = (size_t)(argc - optind - 1);
+	return 0;
+}
