@@ -21,6 +21,7 @@
 
 #include <sys/socket.h>
 
+#include "credit.h"
 #include "monitor_exec.h"
 
 /* guest -> host holds the largest frame; host -> guest is small, so that
@@ -282,7 +283,7 @@ static void step(struct rig *r, struct script *s)
 	case 11: side_send(r, s); break;
 	default:
 		credit = take(s, 3);
-		channel_give_credit(r->ch, (uint16_t)take(s, 1), &credit);
+		credit_give(r->ch, (uint16_t)take(s, 1), &credit);
 		r->iface.srv_notify = (uint8_t)take(s, 1);  /* the guest asks for events */
 		r->iface.cli_live = (uint8_t)take(s, 1) != 0xff;
 		break;

@@ -102,7 +102,7 @@ expect_eq "docker logs stdout" "$(docker logs trapped 2>/dev/null)" out1
 expect_eq "docker logs stderr" "$(docker logs trapped 2>&1 >/dev/null)" err1
 # the entrypoint is PID 1 of its PID namespace; an exec shares it
 docker exec plain ps >"$E/ps.out" 2>&1 || fail "docker exec ps: $(cat "$E/ps.out")"
-grep -Eq '^ *1 +root +[0-9:]+ +sleep 1000$' "$E/ps.out" ||
+grep -Eq '^ *1 +root +([0-9:]+ +)?sleep 1000$' "$E/ps.out" ||
   fail "docker exec ps: PID 1 is not sleep 1000: $(cat "$E/ps.out")"
 # Docker's default capabilities, applied as runc applies them (runc gives
 # these for Docker's default set), to PID 1 and to an exec
@@ -133,7 +133,7 @@ docker run -d --init "${R[@]}" --name inited "$IMAGE" sh -c 'echo inited; exec s
   >/dev/null 2>"$E/init.err" || fail "docker run --init: $(cat "$E/init.err")"
 wait_until 300 logs_have inited inited || fail "no logs from inited: $(cat "$E/init.err")"
 docker exec inited ps >"$E/init-ps.out" 2>&1 || fail "docker exec ps (--init): $(cat "$E/init-ps.out")"
-grep -Eq '^ *1 +root +[0-9:]+ +/sbin/docker-init -- ' "$E/init-ps.out" ||
+grep -Eq '^ *1 +root +([0-9:]+ +)?/sbin/docker-init -- ' "$E/init-ps.out" ||
   fail "--init: PID 1 is not docker-init: $(cat "$E/init-ps.out")"
 docker stop -t 20 inited >/dev/null || fail "docker stop inited"
 expect_eq "docker wait, --init and TERM" "$(docker wait inited)" 143
