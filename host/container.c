@@ -571,6 +571,16 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	return plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err);
 }
 
+/* The engine's init for `run --init` (docker-init) is not in the rootfs:
+ * it is copied into the root disk (plan_mounts.c), so look no further. */
+static bool copied_in(const struct vxn_plan *p, const char *path)
+{
+	for (size_t i = 0; path && i < p->ncopy_in; i++)
+		if (strcmp(p->copy_in[i].destination, path) == 0)
+			return true;
+	return false;
+}
+
 static int build(const struct vxn_create_opts *o, struct creation *c, struct phase *ph,
 		 struct vxn_err *err)
 {
@@ -589,7 +599,8 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 	if (monitor_find(c->vxn_path, sizeof(c->vxn_path), c->monitor_path,
 			 sizeof(c->monitor_path), err))
 		return -1;
-	if (exec_check(c->plan.rootfs, &c->plan.launch, err))
+	if (!(c->plan.launch.nargs && copied_in(&c->plan, c->plan.launch.args[0])) &&
+	    exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
 	if (rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))
 		return -1;
