@@ -114,10 +114,12 @@ static int plan_paths(const struct vxn_spec *s, const struct vxn_config *c, cons
 	p->kernel = strdup(kernel ? kernel : c->kernel);
 	p->ramdisk = path_join(state_dir, "ramdisk.cpio");
 	p->disk_image = path_join(state_dir, "root.img");
+	p->share_root = path_join(state_dir, "shares");
 	p->cmdline = strdup(c->kernel_args ? c->kernel_args : "");
 	p->disk_format = strdup(c->disk_format);
 	p->rootfs = s->root_path[0] == '/' ? strdup(s->root_path) : path_join(bundle, s->root_path);
-	if (!p->name || !p->kernel || !p->ramdisk || !p->disk_image || !p->cmdline ||
+	if (!p->name || !p->kernel || !p->ramdisk || !p->disk_image || !p->share_root ||
+	    !p->cmdline ||
 	    !p->disk_format || !p->rootfs)
 		return err_set(err, ENOMEM, "plan");
 	p->disk_readonly = s->root_readonly;
@@ -251,5 +253,12 @@ void plan_free(struct vxn_plan *p)
 		free(p->copy_in[i].destination);
 	}
 	free(p->copy_in);
+	for (size_t i = 0; p->shares && i < p->nshares; i++) {
+		free(p->shares[i].tag);
+		free(p->shares[i].source);
+		free(p->shares[i].export_dir);
+	}
+	free(p->shares);
+	free(p->share_root);
 	memset(p, 0, sizeof *p);
 }

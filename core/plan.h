@@ -22,6 +22,20 @@ struct vxn_copy_in {
 	char *destination;     /* absolute path inside the container */
 };
 
+/* A volume: a host directory or file served to the guest over Xen 9pfs
+ * (one libxl p9 device each, QEMU in dom0 as the backend). The host puts
+ * the source as the only entry (VXN_SHARE_ENTRY) of export_dir, a directory
+ * on a small read-only tmpfs of the container's (host/shares.c), so the
+ * guest sees the source and nothing beside it, and a read-only share is a
+ * read-only mount in dom0. One share per distinct (source, readonly). */
+struct vxn_plan_share {
+	char *tag;             /* "vxn0", "vxn1", ...: the p9 tag and launch share tag */
+	char *source;          /* host path as the spec gives it (absolute) */
+	bool readonly;
+	char *export_dir;      /* STATE_DIR/shares/<tag>: what QEMU serves */
+	size_t mount_index;    /* the first spec mount using it, for error messages */
+};
+
 struct vxn_plan {
 	char *name;            /* "vxn-<id>" */
 	uint64_t memory_kib;
@@ -38,6 +52,9 @@ struct vxn_plan {
 	struct vxn_launch launch;
 	struct vxn_copy_in *copy_in;
 	size_t ncopy_in;
+	char *share_root;      /* STATE_DIR/shares: the tmpfs holding every export_dir */
+	struct vxn_plan_share *shares;
+	size_t nshares;
 	/* "vxn-pool:<tag>:": the names of the warm pool guests this container may
 	 * take (host/pool.c), the tag a hash of everything they are booted
 	 * with: memory, vcpus and their maxima, kernel, base initramfs, command

@@ -1,6 +1,7 @@
 /* plan -> pretty JSON, field order fixed, so golden files diff cleanly.
  * Mount flags and rlimit types are written by name for readable goldens. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "caps.h"
 #include "jsonv.h"
@@ -98,6 +99,11 @@ static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 	jg_kint(g, "rows", l->rows);
 	jg_kint(g, "cols", l->cols);
 	gen_mounts(g, l);
+	jg_key(g, "shares");
+	yajl_gen_array_open(g);
+	for (uint32_t i = 0; i < l->nshares; i++)
+		yajl_gen_string(g, (const unsigned char *)l->shares[i].tag, strlen(l->shares[i].tag));
+	yajl_gen_array_close(g);
 	jg_kstr(g, "root_fstype", l->root_fstype);
 	jg_kbool(g, "root_readonly", l->root_readonly);
 	jg_kbool(g, "pid_namespace", l->pid_namespace);
@@ -113,6 +119,21 @@ static void gen_copy_in(yajl_gen g, const struct vxn_plan *p)
 		yajl_gen_map_open(g);
 		jg_kstr(g, "source", p->copy_in[i].source);
 		jg_kstr(g, "destination", p->copy_in[i].destination);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
+static void gen_shares(yajl_gen g, const struct vxn_plan *p)
+{
+	jg_key(g, "shares");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < p->nshares; i++) {
+		yajl_gen_map_open(g);
+		jg_kstr(g, "tag", p->shares[i].tag);
+		jg_kstr(g, "source", p->shares[i].source);
+		jg_kbool(g, "readonly", p->shares[i].readonly);
+		jg_kstr(g, "export_dir", p->shares[i].export_dir);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -138,6 +159,7 @@ char *plan_to_json(const struct vxn_plan *p)
 	jg_kbool(g, "disk_readonly", p->disk_readonly);
 	gen_launch(g, &p->launch);
 	gen_copy_in(g, p);
+	gen_shares(g, p);
 	yajl_gen_map_close(g);
 	return jg_finish(g);
 }

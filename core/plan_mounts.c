@@ -1,14 +1,18 @@
-/* OCI mounts -> guest mounts and copy-ins.
+/* OCI mounts -> guest mounts, volumes and copy-ins.
  *
- * A guest cannot see the host's filesystem, so a bind mount only survives
- * when its source lies inside the rootfs (it becomes a bind inside the guest).
- * The engines' own per-container files (resolv.conf, hosts, hostname,
- * .containerenv, the init of `run --init`) are copied into the root disk instead; Podman's /dev/shm
- * directory is replaced by the guest's own tmpfs; any other host bind is
- * refused so the user learns it at create, not as an empty directory later.
- * cgroup mounts are skipped: the guest kernel's cgroups are not the limits
- * the engine set (those are the guest's memory and vcpus). Propagation flags
- * are dropped: a guest mount has no peer on the host to propagate to. */
+ * A bind mount whose source lies inside the rootfs becomes a bind inside the
+ * guest. A bind of any other host directory or file becomes a volume: a
+ * share served by dom0 over Xen 9pfs (struct vxn_plan_share) that guest-init
+ * bind-mounts at the destination. The engines' own per-container files
+ * (resolv.conf, hosts, hostname, .containerenv) are shares too when the
+ * container has a volume anyway (its guest has a 9pfs backend then), and are
+ * copied into the root disk otherwise: a container without volumes gets no
+ * QEMU in dom0 and keeps the warm pool and its start-up time. The init of
+ * `run --init` is always copied: a static binary the engine never rewrites.
+ * Podman's /dev/shm directory is replaced by the guest's own tmpfs. cgroup
+ * mounts are skipped: the guest kernel's cgroups are not the limits the
+ * engine set (those are the guest's memory and vcpus). Propagation flags are
+ * dropped: a guest mount has no peer on the host to propagate to. */
 #include "plan_internal.h"
 
 #include <errno.h>
@@ -119,17 +123,30 @@ static bool mount_is_bind(const struct vxn_spec_mount *m)
 	return false;
 }
 
-static bool is_engine_file(const char *dest)
+static bool in_list(const char *dest, const char *const *list, size_t n)
 {
-	/* and the init the engine puts in front of the process for `run --init`
-	 * (Docker's docker-init, Podman's catatonit): a static host binary */
-	static const char *const files[] = { "/etc/resolv.conf", "/etc/hosts", "/etc/hostname",
-					     "/run/.containerenv", "/sbin/docker-init",
-					     "/run/podman-init" };
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		if (strcmp(dest, files[i]) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(dest, list[i]) == 0)
 			return true;
 	return false;
+}
+
+/* Files the engine may rewrite while the container runs. */
+static bool is_engine_file(const char *dest)
+{
+	static const char *const files[] = { "/etc/resolv.conf", "/etc/hosts", "/etc/hostname",
+					     "/run/.containerenv" };
+	return in_list(dest, files, sizeof files / sizeof files[0]);
+}
+
+/* The init the engine puts in front of the process for `run --init`
+ * (Docker's docker-init, Podman's catatonit): a static host binary, copied
+ * in even with volumes, since create checks the process's executable in the
+ * root disk's copy-ins (host/container.c). */
+static bool is_engine_init(const char *dest)
+{
+	static const char *const files[] = { "/sbin/docker-init", "/run/podman-init" };
+	return in_list(dest, files, sizeof files / sizeof files[0]);
 }
 
 static bool has_dotdot(const char *path)
@@ -181,31 +198,81 @@ static int add_guest_mount(struct vxn_plan *p, const char *dest, const char *typ
 	return 0;
 }
 
-/* A bind mount: inside the rootfs -> guest bind; engine file -> copy-in;
- * Podman's /dev/shm -> the guest's own; anything else refused. */
-static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundle,
-		     struct vxn_plan *p, char *data, uint64_t flags, struct vxn_err *err)
+/* The bind's source as an absolute host path (relative ones are the
+ * bundle's), malloc'd; NULL when out of memory. */
+static char *bind_source(const struct vxn_spec_mount *m, const char *bundle)
 {
-	cleanup_free char *abs = NULL;
 	const char *src = m->source ? m->source : "";
-	if (src[0] != '/' && asprintf(&abs, "%s/%s", bundle, src) < 0)
+	char *abs;
+	if (src[0] == '/')
+		return strdup(src);
+	return asprintf(&abs, "%s/%s", bundle, src) < 0 ? NULL : abs;
+}
+
+/* The share serving (src, readonly), added when it is the first mount of it. */
+static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t i,
+		     const struct vxn_plan_share **out, struct vxn_err *err)
+{
+	for (size_t k = 0; k < p->nshares; k++)
+		if (p->shares[k].readonly == readonly && strcmp(p->shares[k].source, src) == 0)
+			return *out = &p->shares[k], 0;
+	if (p->nshares >= VXN_SHARES_MAX)
+		return err_set(err, 0, "mounts[%zu]: more than %u host sources to share with "
+			       "one guest", i, VXN_SHARES_MAX);
+	struct vxn_plan_share *sh = &p->shares[p->nshares];
+	struct vxn_share *ls = &p->launch.shares[p->launch.nshares];
+	sh->readonly = readonly;
+	sh->mount_index = i;
+	sh->source = strdup(src);
+	if (asprintf(&sh->tag, "vxn%zu", p->nshares) < 0)
+		sh->tag = NULL;
+	if (asprintf(&sh->export_dir, "%s/%s", p->share_root, sh->tag ? sh->tag : "") < 0)
+		sh->export_dir = NULL;
+	p->nshares++;
+	ls->tag = sh->tag ? strdup(sh->tag) : NULL;
+	p->launch.nshares++;
+	if (!sh->source || !sh->tag || !sh->export_dir || !ls->tag)
+		return err_set(err, ENOMEM, "mounts");
+	*out = sh;
+	return 0;
+}
+
+static int add_share_mount(struct vxn_plan *p, const struct vxn_spec_mount *m, size_t i,
+			   const char *src, uint64_t flags, char *data, struct vxn_err *err)
+{
+	const struct vxn_plan_share *sh = NULL;
+	if (share_for(p, src, flags & MS_RDONLY, i, &sh, err) < 0)
+		return free(data), -1;
+	log_debug("mounts[%zu] %s: host %s shared as %s%s", i, m->destination, src, sh->tag,
+		  sh->readonly ? " (read-only in dom0)" : "");
+	return add_guest_mount(p, m->destination, VXN_SHARE_TYPE, sh->tag, flags | MS_BIND, data,
+			       err);
+}
+
+/* A bind mount: inside the rootfs -> guest bind; Podman's /dev/shm -> the
+ * guest's own; the engine's init -> copy-in; engine file -> copy-in unless
+ * the container has volumes; anything else -> a share. */
+static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundle,
+		     struct vxn_plan *p, char *data, uint64_t flags, bool volumes,
+		     struct vxn_err *err)
+{
+	cleanup_free char *src = bind_source(m, bundle);
+	if (!src)
 		return free(data), err_set(err, ENOMEM, "mounts");
-	if (abs)
-		src = abs;
 	const char *inside = path_in_rootfs(src, p->rootfs);
 	if (inside)
 		return add_guest_mount(p, m->destination, "bind", inside, flags, data, err);
-	free(data);
-	if (is_engine_file(m->destination)) {
-		log_debug("mounts[%zu] %s: host file copied into the root disk", i, m->destination);
-		return add_copy_in(p, src, m->destination, err);
-	}
 	if (strcmp(m->destination, "/dev/shm") == 0) {
 		log_debug("mounts[%zu] /dev/shm: the guest's own tmpfs replaces the host bind", i);
-		return 0;
+		return free(data), 0;
 	}
-	return err_set(err, 0, "mounts[%zu] %s: bind mounts of host directories are not supported",
-		       i, m->destination);
+	if (is_engine_init(m->destination) || (is_engine_file(m->destination) && !volumes)) {
+		free(data);
+		log_debug("mounts[%zu] %s: host file copied into the root disk", i,
+			  m->destination);
+		return add_copy_in(p, src, m->destination, err);
+	}
+	return add_share_mount(p, m, i, src, flags, data, err);
 }
 
 static bool guest_fstype(const char *type)
@@ -218,14 +285,14 @@ static bool guest_fstype(const char *type)
 }
 
 static int plan_mount(const struct vxn_spec_mount *m, size_t i, const char *bundle,
-		      struct vxn_plan *p, struct vxn_err *err)
+		      struct vxn_plan *p, bool volumes, struct vxn_err *err)
 {
 	uint64_t flags = 0;
 	char *data = NULL;
 	if (mount_options(m, &flags, &data, err) < 0)
 		return -1;
 	if (mount_is_bind(m))
-		return plan_bind(m, i, bundle, p, data, flags, err);
+		return plan_bind(m, i, bundle, p, data, flags, volumes, err);
 	const char *type = m->type;
 	if (type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)) {
 		log_debug("mounts[%zu] %s: cgroup mount skipped: limits are the guest's size", i,
@@ -247,15 +314,31 @@ static int plan_mount(const struct vxn_spec_mount *m, size_t i, const char *bund
 	return add_guest_mount(p, m->destination, type, m->source, flags, data, err);
 }
 
+/* A bind of a host path that is neither inside the rootfs, nor /dev/shm,
+ * nor one of the engine's files: the guest needs a 9pfs backend for it. */
+static bool is_volume(const struct vxn_spec_mount *m, const char *bundle, const char *rootfs)
+{
+	if (!mount_is_bind(m) || strcmp(m->destination, "/dev/shm") == 0 ||
+	    is_engine_file(m->destination) || is_engine_init(m->destination))
+		return false;
+	cleanup_free char *src = bind_source(m, bundle);
+	return !src || !path_in_rootfs(src, rootfs);
+}
+
 int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p,
 		struct vxn_err *err)
 {
 	p->launch.mounts = calloc(s->nmounts + 1, sizeof *p->launch.mounts);
 	p->copy_in = calloc(s->nmounts + 1, sizeof *p->copy_in);
-	if (!p->launch.mounts || !p->copy_in)
+	p->shares = calloc(s->nmounts + 1, sizeof *p->shares);
+	p->launch.shares = calloc(s->nmounts + 1, sizeof *p->launch.shares);
+	if (!p->launch.mounts || !p->copy_in || !p->shares || !p->launch.shares)
 		return err_set(err, ENOMEM, "mounts");
+	bool volumes = false;
 	for (size_t i = 0; i < s->nmounts; i++)
-		if (plan_mount(&s->mounts[i], i, bundle, p, err) < 0)
+		volumes |= is_volume(&s->mounts[i], bundle, p->rootfs);
+	for (size_t i = 0; i < s->nmounts; i++)
+		if (plan_mount(&s->mounts[i], i, bundle, p, volumes, err) < 0)
 			return -1;
 	return 0;
 }

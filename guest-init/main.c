@@ -87,7 +87,8 @@ static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 	if (device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0)
 		fatal(err);
 	root_disk_ms = uptime_ms();
-	if (mount_root(l, err) != 0 || mount_container(l, err) != 0)
+	if (mount_root(l, err) != 0 || mount_shares(l, err) != 0 ||
+	    mount_container(l, err) != 0)
 		fatal(err);
 	if (l->hostname[0] && sethostname(l->hostname, strlen(l->hostname)) != 0) {
 		err_set(err, errno, "sethostname");

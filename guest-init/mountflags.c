@@ -1,5 +1,7 @@
 #include "mountflags.h"
 
+#include "vxn-proto.h"
+
 #include <string.h>
 #include <sys/mount.h>
 
@@ -10,6 +12,8 @@
 
 static enum mount_kind kind_of(const char *type, uint64_t flags)
 {
+	if (strcmp(type, VXN_SHARE_TYPE) == 0)
+		return MOUNT_KIND_SHARE;
 	if (flags & MS_BIND || strcmp(type, "bind") == 0 || strcmp(type, "rbind") == 0)
 		return MOUNT_KIND_BIND;
 	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
@@ -25,7 +29,7 @@ void mount_steps_from(const char *type, uint64_t flags, struct mount_steps *s)
 	s->kind = kind_of(type, flags);
 	if (f & PROPAGATION_BITS)
 		s->propagation = f & (PROPAGATION_BITS | MS_REC);
-	if (s->kind == MOUNT_KIND_BIND) {
+	if (s->kind == MOUNT_KIND_BIND || s->kind == MOUNT_KIND_SHARE) {
 		if (strcmp(type, "rbind") == 0)
 			f |= MS_REC;
 		s->flags = MS_BIND | (f & MS_REC);

@@ -10,7 +10,9 @@
 
 #include "vxn-proto.h"
 
-enum mount_kind { MOUNT_KIND_FS, MOUNT_KIND_BIND, MOUNT_KIND_SKIP };
+/* SHARE: a bind whose source is a volume's entry in its 9pfs share
+ * (VXN_SHARE_TYPE), not a path inside the container's root. */
+enum mount_kind { MOUNT_KIND_FS, MOUNT_KIND_BIND, MOUNT_KIND_SHARE, MOUNT_KIND_SKIP };
 
 struct mount_steps {
 	enum mount_kind kind;

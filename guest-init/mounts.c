@@ -116,6 +116,40 @@ static int mount_root_overlay(const char *fstype, struct vxn_err *err)
 			 ROOT_RW "/work", err);
 }
 
+/* The 9pfs front-end registers a share's tag only once dom0's QEMU has
+ * connected its backend, which may be after guest-init starts: until then
+ * the mount fails with ENOENT or EINVAL. cache=mmap: reads and writes go to
+ * dom0 at once (either side sees the other's writes), shared writable mmap
+ * works. msize: as much per request as the Xen transport takes. */
+#define SHARE_WAIT_MS 20000
+#define SHARE_OPTIONS "trans=xen,version=9p2000.L,cache=mmap,msize=262144"
+
+static int mount_share(const char *tag, struct vxn_err *err)
+{
+	const struct timespec step = { 0, 10 * 1000 * 1000 };
+	char dir[sizeof(VXN_SHARE_DIR) + VXN_SHARE_TAG_MAX + 2];
+
+	snprintf(dir, sizeof dir, VXN_SHARE_DIR "/%s", tag);
+	int r = mkdir_p(dir, 0700);
+	if (r != 0)
+		return err_set(err, -r, "mkdir %s", dir);
+	for (int waited = 0;; waited += 10) {
+		if (mount(tag, dir, "9p", MS_NODEV | MS_NOSUID, SHARE_OPTIONS) == 0)
+			return 0;
+		if ((errno != ENOENT && errno != EINVAL) || waited >= SHARE_WAIT_MS)
+			return err_set(err, errno, "mount volume share %s (9p over Xen)", tag);
+		nanosleep(&step, NULL);
+	}
+}
+
+int mount_shares(const struct vxn_launch *l, struct vxn_err *err)
+{
+	for (uint32_t i = 0; i < l->nshares; i++)
+		if (mount_share(l->shares[i].tag, err) != 0)
+			return -1;
+	return 0;
+}
+
 int mount_root(const struct vxn_launch *l, struct vxn_err *err)
 {
 	const char *fstype = l->root_fstype[0] ? l->root_fstype : "ext4";

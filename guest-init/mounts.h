@@ -19,6 +19,10 @@ int modules_load(struct vxn_err *err);
 int device_wait(const char *path, int timeout_ms, struct vxn_err *err);
 /* Mount VXN_ROOT_DEVICE at GUEST_ROOT as the launch says. */
 int mount_root(const struct vxn_launch *l, struct vxn_err *err);
+/* Mount each of the launch's volume shares (9p over Xen) at
+ * VXN_SHARE_DIR/<tag>, outside the container's root; the launch's mounts of
+ * type VXN_SHARE_TYPE bind from there. */
+int mount_shares(const struct vxn_launch *l, struct vxn_err *err);
 /* Apply the launch's mounts under GUEST_ROOT, then make the device nodes
  * every container expects (/dev/null & co), as runc does. Those the
  * container's process makes itself (mount_by_process) are left out. */

@@ -43,13 +43,29 @@ static int make_bind_target(const char *src, const char *dst)
 	return 0;
 }
 
+/* src: a path inside the container's root, or a volume's entry in its share. */
+static int bind_source(const struct vxn_mount *m, const struct mount_steps *s, char *src,
+		       size_t cap, struct vxn_err *err)
+{
+	if (s->kind == MOUNT_KIND_SHARE) {
+		/* the tag names a directory: only the decoder's [a-z0-9] */
+		if (!vxn_share_tag_ok(m->source))
+			return err_set(err, EINVAL, "volume on %s: bad share tag", m->destination);
+		snprintf(src, cap, VXN_SHARE_DIR "/%s/" VXN_SHARE_ENTRY, m->source);
+		return 0;
+	}
+	if (path_in_root(GUEST_ROOT, m->source, src, cap) != 0)
+		return err_set(err, ENAMETOOLONG, "bind source %s", m->source);
+	return 0;
+}
+
 static int mount_bind(const struct vxn_mount *m, const char *dst,
 		      const struct mount_steps *s, struct vxn_err *err)
 {
 	char src[PATH_MAX];
 
-	if (path_in_root(GUEST_ROOT, m->source, src, sizeof src) != 0)
-		return err_set(err, ENAMETOOLONG, "bind source %s", m->source);
+	if (bind_source(m, s, src, sizeof src, err) != 0)
+		return -1;
 	int r = make_bind_target(src, dst);
 	if (r != 0)
 		return err_set(err, -r, "bind mount %s on %s", m->source, m->destination);
@@ -84,8 +100,8 @@ static int mount_launch_entry(const struct vxn_mount *m, struct vxn_err *err)
 	}
 	if (path_in_root(GUEST_ROOT, m->destination, dst, sizeof dst) != 0)
 		return err_set(err, ENAMETOOLONG, "mount destination %s", m->destination);
-	int r = s.kind == MOUNT_KIND_BIND ? mount_bind(m, dst, &s, err)
-					  : mount_fs(m, dst, &s, err);
+	int r = s.kind == MOUNT_KIND_FS ? mount_fs(m, dst, &s, err)
+					: mount_bind(m, dst, &s, err);
 	if (r != 0)
 		return -1;
 	if (s.propagation && mount(NULL, dst, NULL, s.propagation, NULL) != 0)

@@ -1,6 +1,6 @@
 /* The launch data: the host encodes it, guest-init decodes it.
  *
- * Wire format (version 2), all integers little-endian:
+ * Wire format (version 3), all integers little-endian:
  *   "VXNL" u32 version
  *   list args (non-empty) of str        list env of str
  *   str cwd   u32 uid   u32 gid         list gids of u32
@@ -8,6 +8,7 @@
  *   list rlimits of { u32 type, u64 soft, u64 hard }
  *   u8 terminal (0/1)  u16 rows  u16 cols
  *   list mounts of { str destination, str type, str source, u64 flags, str data }
+ *   list shares of { str tag }
  *   str root_fstype    u8 root_readonly (0/1)    u8 pid_namespace (0/1)
  *   u64 bounding, effective, permitted, inheritable, ambient (capabilities)
  *   u8 no_new_privileges (0/1)
@@ -118,6 +119,9 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 		put_u64(w, m->flags);
 		put_str(w, m->data);
 	}
+	put_u32(w, l->nshares);
+	for (uint32_t i = 0; i < l->nshares; i++)
+		put_str(w, l->shares[i].tag);
 	put_str(w, l->root_fstype);
 	put_u8(w, l->root_readonly ? 1 : 0);
 	put_u8(w, l->pid_namespace ? 1 : 0);
@@ -166,6 +170,33 @@ static bool security_ok(const struct vxn_launch *l)
 	       l->oom_score_adj <= VXN_OOM_SCORE_ADJ_MAX;
 }
 
+bool vxn_share_tag_ok(const char *tag)
+{
+	size_t n = tag ? strlen(tag) : 0;
+
+	if (n == 0 || n > VXN_SHARE_TAG_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((tag[i] >= 'a' && tag[i] <= 'z') || (tag[i] >= '0' && tag[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* Every tag valid and none twice: guest-init mounts one directory per tag. */
+static bool shares_ok(const struct vxn_share *v, uint32_t n)
+{
+	if (n > VXN_SHARES_MAX || (n && !v))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!vxn_share_tag_ok(v[i].tag))
+			return false;
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(v[i].tag, v[j].tag) == 0)
+				return false;
+	}
+	return true;
+}
+
 /* Refuse at encode time what the decoder would refuse, so a bad spec fails
  * on the host with a clear error instead of in the guest. */
 static bool launch_ok(const struct vxn_launch *l)
@@ -182,7 +213,7 @@ static bool launch_ok(const struct vxn_launch *l)
 	if (!security_ok(l))
 		return false;
 	return str_ok(l->cwd) && str_ok(l->hostname) && str_ok(l->root_fstype) &&
-	       mounts_ok(l->mounts, l->nmounts);
+	       mounts_ok(l->mounts, l->nmounts) && shares_ok(l->shares, l->nshares);
 }
 
 int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len)
@@ -361,6 +392,16 @@ static struct vxn_mount *get_mounts(struct reader *r, uint32_t *count)
 	return v;
 }
 
+static struct vxn_share *get_shares(struct reader *r, uint32_t *count)
+{
+	struct vxn_share *v = get_list(r, count, sizeof *v, STR_MIN_BYTES);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++)
+		v[i].tag = get_str(r);
+	if (!r->err && !shares_ok(v, *count))
+		fail(r, -EPROTO);
+	return v;
+}
+
 static void get_header(struct reader *r)
 {
 	const uint8_t *magic = take(r, 4);
@@ -404,6 +445,7 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->rows = get_u16(r);
 	l->cols = get_u16(r);
 	l->mounts = get_mounts(r, &l->nmounts);
+	l->shares = get_shares(r, &l->nshares);
 	l->root_fstype = get_str(r);
 	l->root_readonly = get_bool(r);
 	l->pid_namespace = get_bool(r);
@@ -455,6 +497,9 @@ void vxn_launch_free(struct vxn_launch *l)
 		free(l->mounts[i].data);
 	}
 	free(l->mounts);
+	for (uint32_t i = 0; l->shares && i < l->nshares; i++)
+		free(l->shares[i].tag);
+	free(l->shares);
 	free(l->root_fstype);
 	memset(l, 0, sizeof *l);
 }

@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 2u
+#define VXN_LAUNCH_VERSION 3u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
@@ -61,6 +61,25 @@ struct vxn_caps {
 #define VXN_OOM_SCORE_ADJ_MIN (-1000)
 #define VXN_OOM_SCORE_ADJ_MAX 1000
 
+/* Volumes: a host directory or file that dom0 serves to the guest over Xen
+ * 9pfs (a libxl p9 device, backend QEMU in dom0) under this tag. guest-init
+ * mounts each share at VXN_SHARE_DIR/<tag>, where the host put the source as
+ * the single entry VXN_SHARE_ENTRY; a launch mount of type VXN_SHARE_TYPE
+ * with source <tag> bind-mounts that entry at its destination. Read-only is
+ * the host's doing (a read-only mount in dom0), not the guest's. */
+#define VXN_SHARE_TYPE "vxn-share"
+#define VXN_SHARE_DIR "/vxn/shares"
+#define VXN_SHARE_ENTRY "v"
+#define VXN_SHARE_TAG_MAX 15u        /* tag: 1..15 of [a-z0-9] */
+#define VXN_SHARES_MAX 32u           /* p9 devices per guest */
+
+struct vxn_share {
+	char *tag;
+};
+
+/* 1 when tag is a valid share tag (what the decoder accepts). */
+bool vxn_share_tag_ok(const char *tag);
+
 struct vxn_launch {
 	char **args;
 	uint32_t nargs;
@@ -80,6 +99,8 @@ struct vxn_launch {
 	uint16_t cols;
 	struct vxn_mount *mounts;
 	uint32_t nmounts;
+	struct vxn_share *shares;   /* distinct tags, <= VXN_SHARES_MAX */
+	uint32_t nshares;
 	char *root_fstype;    /* "ext4" or "erofs" */
 	bool root_readonly;   /* mount the root read-only (erofs: + tmpfs overlay) */
 	/* The process is PID 1 of a new PID namespace in the guest (the spec asks

@@ -18,6 +18,9 @@ PACKAGES=(
   linux-source-6.1 make bc flex bison libelf-dev libssl-dev xz-utils
   # the nested Xen lab
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17
+  # the 9pfs backend libxl starts for a guest with volumes (p9 devices):
+  # /usr/libexec/xen-qemu-system-i386; xen-utils only recommends it
+  qemu-system-xen
   linux-image-amd64 busybox-static cpio kmod
   # root disks
   e2fsprogs erofs-utils

@@ -16,6 +16,9 @@ static void check_decoded(const struct vxn_launch *l)
 		must(strlen(l->args[i]) <= VXN_LAUNCH_MAX_STR);
 	must(l->cwd && l->hostname && l->root_fstype);
 	must(l->umask == -1 || (l->umask >= 0 && l->umask <= 0777));
+	must(l->nshares <= VXN_SHARES_MAX);
+	for (uint32_t i = 0; i < l->nshares; i++)
+		must(vxn_share_tag_ok(l->shares[i].tag));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vxn_launch_free(&l);
 	} else {
 		/* a failed decode leaves *l empty: nothing to free, nothing dangling */
-		must(l.args == NULL && l.env == NULL && l.mounts == NULL && l.nargs == 0);
+		must(l.args == NULL && l.env == NULL && l.mounts == NULL && l.shares == NULL &&
+		     l.nargs == 0);
 	}
 	free(p);
 	return 0;

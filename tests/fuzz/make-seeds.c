@@ -61,7 +61,9 @@ static struct vxn_rlimit rlimits[] = { { 7, 1024, 4096 } };
 static struct vxn_mount mounts[] = {
 	{ "/proc", "proc", "proc", 0xe, "" },
 	{ "/dev/shm", "tmpfs", "shm", 0x6, "mode=1777,size=65536k" },
+	{ "/data", VXN_SHARE_TYPE, "vxn0", 0x1001, "" },
 };
+static struct vxn_share shares[] = { { "vxn0" }, { "vxn1" } };
 
 static void launch_seeds(uint8_t **enc, size_t *len)
 {
@@ -69,7 +71,8 @@ static void launch_seeds(uint8_t **enc, size_t *len)
 		.args = args, .nargs = 3, .env = env, .nenv = 2, .cwd = "/tmp",
 		.uid = 1000, .gid = 1000, .gids = gids, .ngids = 2, .umask = 022,
 		.hostname = "box", .rlimits = rlimits, .nrlimits = 1, .terminal = true,
-		.rows = 24, .cols = 80, .mounts = mounts, .nmounts = 2,
+		.rows = 24, .cols = 80, .mounts = mounts, .nmounts = 3,
+		.shares = shares, .nshares = 2,
 		.root_fstype = "ext4", .root_readonly = false,
 	};
 	struct vxn_launch small = { .args = args, .nargs = 1, .env = env, .nenv = 0, .cwd = "/",

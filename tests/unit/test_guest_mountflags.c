@@ -8,6 +8,25 @@
 #include <cmocka.h>
 
 #include "mountflags.h"
+#include "vxn-proto.h"
+
+/* A volume is a bind from its share: read-only and nosuid need the remount
+ * as any bind does (the read-only that counts is dom0's, this one is the
+ * container's view), MS_BIND even when the spec only said "bind" in type. */
+static void test_share_is_a_bind(void **state)
+{
+	(void)state;
+	struct mount_steps s;
+
+	mount_steps_from(VXN_SHARE_TYPE, MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID, &s);
+	assert_int_equal(s.kind, MOUNT_KIND_SHARE);
+	assert_int_equal(s.flags, MS_BIND | MS_REC);
+	assert_int_equal(s.remount, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID);
+	mount_steps_from(VXN_SHARE_TYPE, 0, &s);
+	assert_int_equal(s.kind, MOUNT_KIND_SHARE);
+	assert_int_equal(s.flags, MS_BIND);
+	assert_int_equal(s.remount, 0);
+}
 
 static void test_plain_fs(void **state)
 {
@@ -112,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_plain_fs),
 		cmocka_unit_test(test_by_process_only_in_a_pid_namespace),
 		cmocka_unit_test(test_by_process_beneath_proc),
+		cmocka_unit_test(test_share_is_a_bind),
 		cmocka_unit_test(test_cgroup_skipped),
 		cmocka_unit_test(test_bind_needs_remount_for_ro),
 		cmocka_unit_test(test_propagation_is_separate),

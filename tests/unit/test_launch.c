@@ -22,7 +22,9 @@ static struct vxn_mount mounts[] = {
 	{ "/proc", "proc", "proc", 0xe, "" },
 	{ "/dev/shm", "tmpfs", "shm", 0x6, "mode=1777,size=65536k" },
 	{ "/data", "bind", "/srv/data", 0x1000 | 0x4000, "" },
+	{ "/vol", VXN_SHARE_TYPE, "vxn0", 0x1000 | 0x1, "" },
 };
+static struct vxn_share shares[] = { { "vxn0" }, { "vxn1" } };
 
 static struct vxn_launch full_launch(void)
 {
@@ -36,7 +38,8 @@ static struct vxn_launch full_launch(void)
 		.hostname = "box",
 		.rlimits = rlimits, .nrlimits = 2,
 		.terminal = true, .rows = 24, .cols = 80,
-		.mounts = mounts, .nmounts = 3,
+		.mounts = mounts, .nmounts = 4,
+		.shares = shares, .nshares = 2,
 		.root_fstype = "erofs",
 		.root_readonly = true,
 		.pid_namespace = true,
@@ -64,9 +67,9 @@ enum {
 	OFF_VERSION = 4, OFF_NARGS = 8, OFF_ARG0_LEN = 12, OFF_ARG0 = 16,
 	OFF_NENV = 17, OFF_CWD_LEN = 21, OFF_NGIDS = 34, OFF_UMASK = 38,
 	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
-	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, OFF_PIDNS = 68,
-	OFF_BOUNDING = 69, OFF_AMBIENT = 101, OFF_NNP = 109,
-	OFF_OOM_SET = 110, OFF_OOM = 111, MINIMAL_LEN = 115,
+	OFF_NMOUNTS = 55, OFF_NSHARES = 59, OFF_FSTYPE_LEN = 63, OFF_RO = 71,
+	OFF_PIDNS = 72, OFF_BOUNDING = 73, OFF_AMBIENT = 105, OFF_NNP = 113,
+	OFF_OOM_SET = 114, OFF_OOM = 115, MINIMAL_LEN = 119,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -141,6 +144,9 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 		assert_true(a->mounts[i].flags == b->mounts[i].flags);
 		assert_string_equal(a->mounts[i].data, b->mounts[i].data);
 	}
+	assert_int_equal(a->nshares, b->nshares);
+	for (uint32_t i = 0; i < a->nshares; i++)
+		assert_string_equal(a->shares[i].tag, b->shares[i].tag);
 	assert_string_equal(a->root_fstype, b->root_fstype);
 	assert_int_equal(a->root_readonly, b->root_readonly);
 	assert_int_equal(a->pid_namespace, b->pid_namespace);
@@ -157,7 +163,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x02\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x03\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -260,7 +266,8 @@ static void test_wrong_magic_and_version(void **state)
 	free(buf);
 	expect_patched_u32_refused(OFF_VERSION, 0);
 	expect_patched_u32_refused(OFF_VERSION, 1);  /* before pid_namespace */
-	expect_patched_u32_refused(OFF_VERSION, 3);
+	expect_patched_u32_refused(OFF_VERSION, 2);  /* before shares */
+	expect_patched_u32_refused(OFF_VERSION, 4);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -269,7 +276,7 @@ static void test_huge_counts_and_lengths(void **state)
 	(void)state;
 	const size_t offs[] = { OFF_NARGS, OFF_ARG0_LEN, OFF_NENV, OFF_CWD_LEN,
 				OFF_NGIDS, OFF_HOSTNAME_LEN, OFF_NRLIMITS,
-				OFF_NMOUNTS, OFF_FSTYPE_LEN };
+				OFF_NMOUNTS, OFF_NSHARES, OFF_FSTYPE_LEN };
 	const uint32_t vals[] = { 0xffffffffu, 0x80000000u, VXN_LAUNCH_MAX_LIST + 1,
 				  VXN_LAUNCH_MAX_STR + 1, 1000 };
 
@@ -490,6 +497,49 @@ static void test_total_limit(void **state)
 	free(huge);
 }
 
+/* Share tags name directories in the guest and libxl devices: only short
+ * [a-z0-9] names, each once, at most VXN_SHARES_MAX; refused both ways. */
+static void test_bad_share_tags(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "", "Vxn0", "vxn/0", "..", "vxn 0",
+					   "a234567890123456" };
+	struct vxn_launch in = minimal_launch(), out;
+	struct vxn_share one[2] = { { "ok0" }, { "ok0" } };
+	size_t len;
+	uint8_t *buf;
+
+	in.shares = one;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		one[0].tag = (char *)bad[i];
+		in.nshares = 1;
+		assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+		/* the same tag written by hand past the encoder's check */
+		one[0].tag = "x";
+		buf = encode_ok(&in, &len);
+		size_t n = strlen(bad[i]);
+		uint8_t *hostile = calloc(1, len - 1 + n);
+		memcpy(hostile, buf, OFF_NSHARES + 8);
+		put_le32(hostile + OFF_NSHARES + 4, (uint32_t)n);
+		memcpy(hostile + OFF_NSHARES + 8, bad[i], n);
+		memcpy(hostile + OFF_NSHARES + 8 + n, buf + OFF_NSHARES + 9, len - OFF_NSHARES - 9);
+		assert_int_equal(decode_copy(hostile, len - 1 + n, &out), -EPROTO);
+		free(hostile);
+		free(buf);
+	}
+	one[0].tag = "ok0";
+	in.nshares = 2; /* twice the same tag */
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	one[1].tag = "ok1";
+	buf = encode_ok(&in, &len);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	vxn_launch_free(&out);
+	buf[OFF_NSHARES + 4 + 4 + 3 + 4 + 2] = '0'; /* "ok1" -> "ok0" */
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	expect_patched_u32_refused(OFF_NSHARES, VXN_SHARES_MAX + 1);
+}
+
 static void test_free_is_idempotent(void **state)
 {
 	(void)state;
@@ -518,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_string_limit),
 		cmocka_unit_test(test_list_limit),
 		cmocka_unit_test(test_total_limit),
+		cmocka_unit_test(test_bad_share_tags),
 		cmocka_unit_test(test_free_is_idempotent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
