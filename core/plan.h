@@ -34,6 +34,7 @@ struct vxn_plan_share {
 	bool readonly;
 	char *export_dir;      /* STATE_DIR/shares/<tag>: what QEMU serves */
 	size_t mount_index;    /* the first spec mount using it, for error messages */
+	char *destination;     /* and its destination */
 };
 
 struct vxn_plan {

@@ -211,7 +211,7 @@ static char *bind_source(const struct vxn_spec_mount *m, const char *bundle)
 
 /* The share serving (src, readonly), added when it is the first mount of it. */
 static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t i,
-		     const struct vxn_plan_share **out, struct vxn_err *err)
+		     const char *dest, const struct vxn_plan_share **out, struct vxn_err *err)
 {
 	for (size_t k = 0; k < p->nshares; k++)
 		if (p->shares[k].readonly == readonly && strcmp(p->shares[k].source, src) == 0)
@@ -224,6 +224,7 @@ static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t 
 	sh->readonly = readonly;
 	sh->mount_index = i;
 	sh->source = strdup(src);
+	sh->destination = strdup(dest);
 	if (asprintf(&sh->tag, "vxn%zu", p->nshares) < 0)
 		sh->tag = NULL;
 	if (asprintf(&sh->export_dir, "%s/%s", p->share_root, sh->tag ? sh->tag : "") < 0)
@@ -231,7 +232,7 @@ static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t 
 	p->nshares++;
 	ls->tag = sh->tag ? strdup(sh->tag) : NULL;
 	p->launch.nshares++;
-	if (!sh->source || !sh->tag || !sh->export_dir || !ls->tag)
+	if (!sh->source || !sh->destination || !sh->tag || !sh->export_dir || !ls->tag)
 		return err_set(err, ENOMEM, "mounts");
 	*out = sh;
 	return 0;
@@ -241,7 +242,7 @@ static int add_share_mount(struct vxn_plan *p, const struct vxn_spec_mount *m, s
 			   const char *src, uint64_t flags, char *data, struct vxn_err *err)
 {
 	const struct vxn_plan_share *sh = NULL;
-	if (share_for(p, src, flags & MS_RDONLY, i, &sh, err) < 0)
+	if (share_for(p, src, flags & MS_RDONLY, i, m->destination, &sh, err) < 0)
 		return free(data), -1;
 	log_debug("mounts[%zu] %s: host %s shared as %s%s", i, m->destination, src, sh->tag,
 		  sh->readonly ? " (read-only in dom0)" : "");

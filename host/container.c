@@ -32,12 +32,14 @@
 #include "plan.h"
 #include "ramdisk.h"
 #include "rootdisk.h"
+#include "shares.h"
 #include "spec.h"
 #include "util.h"
 #include "xen.h"
 
 #define STARTED_MARK "started"
 #define DISK_IMAGE "root.img"    /* plan.h: disk_image is STATE_DIR/root.img */
+#define SHARE_ROOT "shares"      /* plan.h: share_root is STATE_DIR/shares */
 #define MONITOR_EXIT_WAIT_MS 60000
 /* the monitor's child that destroys the domain after the container's end
  * holds the lock for as long as libxl takes (seconds; more under emulation) */
@@ -101,9 +103,11 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
+/* FTW_MOUNT: never into another filesystem, such as a volume's share
+ * (shares.h) that could not be unmounted: the user's data is behind it. */
 static void remove_tree(const char *dir)
 {
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* ------------------------------------------------------------ liveness */
@@ -124,12 +128,13 @@ static bool wait_monitor_gone(const struct vxn_state *st, int ms)
 	return true;
 }
 
-/* Domain and loop device a dead monitor may have left: destroy by name. */
+/* Domain, loop device and volume shares a dead monitor may have left:
+ * destroy by name. The domain goes first: its QEMU backend serves the shares. */
 static void cleanup_leftovers(const char *id, const char *state_dir)
 {
 	struct xen_ctx *x = NULL;
 	struct vxn_err err;
-	char name[PATH_MAX], image[PATH_MAX];
+	char name[PATH_MAX], image[PATH_MAX], shares[PATH_MAX];
 	uint32_t domid;
 
 	snprintf(name, sizeof(name), "vxn-%s", id);
@@ -145,6 +150,8 @@ static void cleanup_leftovers(const char *id, const char *state_dir)
 	}
 	file_in(state_dir, DISK_IMAGE, image, sizeof(image));
 	loop_detach_image(image);
+	file_in(state_dir, SHARE_ROOT, shares, sizeof(shares));
+	shares_release(shares);
 }
 
 int container_teardown_domain(uint32_t domid, const char *name, int loop_fd,
@@ -588,6 +595,8 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 
 	if (stat(c->plan.rootfs, &st) || !S_ISDIR(st.st_mode))
 		return err_set(err, 0, "rootfs (\"%s\") does not exist", c->plan.rootfs);
+	if (shares_prepare(&c->plan, err))
+		return -1;
 	if (c->plan.launch.terminal && !o->console_socket)
 		return err_set(err, 0, "process.terminal is set: --console-socket is required "
 			       "(vxn always detaches, like runc create)");
@@ -623,6 +632,7 @@ static void undo_creation(const char *id, struct creation *c)
 	/* a monitor that died in the middle of libxl's create leaves a domain */
 	if (c->forked)
 		cleanup_leftovers(id, c->dir);
+	shares_release(c->plan.share_root);
 	if (c->made_dir)
 		remove_tree(c->dir);
 }

@@ -87,7 +87,11 @@ static int build(struct start *s, struct vxn_err *err)
 
 	if (vxn_launch_encode(&p->launch, &s->launch, &s->launch_len))
 		return err_set(err, EINVAL, "encoding the launch data");
-	if (s->launch_len <= VXN_POOL_LAUNCH_MAX)
+	if (p->nshares)
+		/* Xen 4.17 cannot add a p9 device to a running domain */
+		log_debug("monitor: %zu volume share(s): no pool guest (9pfs devices are set at "
+			  "domain creation only)", p->nshares);
+	else if (s->launch_len <= VXN_POOL_LAUNCH_MAX)
 		r = pool_claim(s->xen, p, &s->domid, err);
 	else
 		log_debug("monitor: launch data of %zu bytes: no pool guest", s->launch_len);

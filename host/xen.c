@@ -110,6 +110,31 @@ static int build_info_from_plan(libxl_ctx *lx, const struct vxn_plan *p,
 	return b->kernel && b->ramdisk && b->cmdline ? 0 : -1;
 }
 
+/* Volumes: one p9 device per share, served by the QEMU that libxl starts
+ * in dom0 for a PV guest with p9 devices (none without: no QEMU at all).
+ * security_model "none" is the only one Xen supports: QEMU, as root, makes
+ * files as the guest asks; shares.h keeps it inside the export. */
+static int p9s_from_plan(const struct vxn_plan *p, libxl_domain_config *dc)
+{
+	if (p->nshares == 0)
+		return 0;
+	dc->p9s = calloc(p->nshares, sizeof(*dc->p9s));
+	if (!dc->p9s)
+		return -1;
+	dc->num_p9s = (int)p->nshares;
+	for (size_t i = 0; i < p->nshares; i++) {
+		libxl_device_p9 *d = &dc->p9s[i];
+		libxl_device_p9_init(d);
+		d->tag = strdup(p->shares[i].tag);
+		d->path = strdup(p->shares[i].export_dir);
+		d->security_model = strdup("none");
+		d->devid = (libxl_devid)i;
+		if (!d->tag || !d->path || !d->security_model)
+			return -1;
+	}
+	return 0;
+}
+
 static int config_from_plan(libxl_ctx *lx, const struct vxn_plan *p, const char *loop_dev,
 			    libxl_domain_config *dc)
 {
@@ -129,6 +154,8 @@ static int config_from_plan(libxl_ctx *lx, const struct vxn_plan *p, const char 
 		if (disk_from_plan(p, loop_dev, &dc->disks[0]))
 			return -1;
 	}
+	if (p9s_from_plan(p, dc))
+		return -1;
 	/* libxl never acts on these itself; the monitor watches the events and
 	 * destroys the domain. They document the intent for xl and friends. */
 	dc->on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
@@ -210,9 +237,9 @@ int xen_create_paused(struct xen_ctx *x, const struct vxn_plan *p, const char *l
 		err_set(err, ENOMEM, "building the domain configuration");
 		goto out;
 	}
-	log_debug("libxl_domain_create_new %s (kernel %s, ramdisk %s, %llu KiB, %u vcpus, xvda %s %s)",
-		  p->name, p->kernel, p->ramdisk, (unsigned long long)p->memory_kib, p->vcpus,
-		  loop_dev ? loop_dev : "none", p->disk_readonly ? "ro" : "rw");
+	log_debug("libxl_domain_create_new %s (kernel %s, ramdisk %s, %llu KiB, %u vcpus, xvda %s %s, "
+		  "%zu p9 shares)", p->name, p->kernel, p->ramdisk, (unsigned long long)p->memory_kib,
+		  p->vcpus, loop_dev ? loop_dev : "none", p->disk_readonly ? "ro" : "rw", p->nshares);
 	if (check_free_memory(x->lx, &dc, err))
 		goto out;
 	xen_log_clear_error();

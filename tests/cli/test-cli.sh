@@ -91,8 +91,11 @@ bundle "$T/badtype" '{"ociVersion":"1.0.2","process":{"args":["sh"],"user":{"uid
 run "wrong type uid" 1 "process.user.uid" -- create -b "$T/badtype" c1
 bundle "$T/rlimit" '{"process":{"args":["sh"],"rlimits":[{"type":"RLIMIT_BOGUS","soft":1,"hard":1}]},"root":{"path":"rootfs"}}'
 run "unknown rlimit" 1 "RLIMIT_BOGUS" -- create -b "$T/rlimit" c1
-bundle "$T/hostbind" '{"process":{"args":["sh"]},"root":{"path":"rootfs"},"mounts":[{"destination":"/data","type":"bind","source":"/srv","options":["rbind"]}]}'
-run "host directory bind" 1 "mounts[0] /data: bind mounts of host directories are not supported" -- create -b "$T/hostbind" c1
+bundle "$T/nosrc" '{"process":{"args":["sh"]},"root":{"path":"rootfs"},"mounts":[{"destination":"/data","type":"bind","source":"/nonexistent-vxn-volume","options":["rbind"]}]}'
+run "volume with a missing source (runc's error)" 1 'error mounting "/nonexistent-vxn-volume" to rootfs at "/data": stat /nonexistent-vxn-volume: no such file or directory' -- create -b "$T/nosrc" c1
+mkfifo "$T/fifo"
+bundle "$T/fifosrc" '{"process":{"args":["sh"]},"root":{"path":"rootfs"},"mounts":[{"destination":"/f","type":"bind","source":"'"$T"'/fifo","options":["bind"]}]}'
+run "volume of a FIFO" 1 "mounts[0] /f: $T/fifo is a FIFO: only directories and regular files" -- create -b "$T/fifosrc" c1
 mkdir -p "$T/huge/rootfs"
 { printf '{"process":{"args":["sh"]},"root":{"path":"rootfs"},"x":"'; head -c 4300000 /dev/zero | tr '\0' a; printf '"}'; } > "$T/huge/config.json"
 run "config.json over 4 MiB" 1 "larger than" -- create -b "$T/huge" c1
