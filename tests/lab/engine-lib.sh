@@ -119,7 +119,8 @@ leftover_processes() {
   for p in /proc/[0-9]*; do
     exe=$(readlink "$p/exe" 2>/dev/null) || continue
     case $exe in
-      */containerd-shim-runc-v2|*/containerd|*/dockerd|*/conmon|*/podman|"$VXN")
+      */containerd-shim-runc-v2|*/containerd|*/dockerd|*/conmon|*/podman|"$VXN"|\
+      */xen-qemu-system-i386)
         echo "${p#/proc/} $exe" ;;
     esac
   done
@@ -179,6 +180,25 @@ engine_final_checks() {
   for r in "$VXN_STATE_DEFAULT" "$@"; do no_state "$r" "$name"; done
   left=$(leftover_processes)
   [ -z "$left" ] || fail "$name: processes left: $left"
+}
+
+# volume_host_dirs: a host directory with a file in it and a single file,
+# for the engines' volume checks ($E/vol, $E/vol-file).
+volume_host_dirs() {
+  mkdir -p "$ENGINE_DIR/vol"
+  echo from-dom0 > "$ENGINE_DIR/vol/in"
+  echo file-from-dom0 > "$ENGINE_DIR/vol-file"
+}
+
+# What each engine's volume container prints (VOLUME_SCRIPT) and what dom0
+# must then see: the guest read both volumes, wrote the directory, and its
+# write to the read-only file failed with EROFS.
+VOLUME_SCRIPT='cat /data/in; echo from-guest > /data/out; cat /f; (echo x >> /f) 2>&1 | grep -o "Read-only file system"'
+volume_check() {
+  expect_eq "$1: output" "$2" "$(printf 'from-dom0\nfile-from-dom0\nRead-only file system')"
+  expect_eq "$1: the guest's write in dom0" "$(cat "$ENGINE_DIR/vol/out" 2>/dev/null)" from-guest
+  expect_eq "$1: the read-only file in dom0" "$(cat "$ENGINE_DIR/vol-file")" file-from-dom0
+  rm -f "$ENGINE_DIR/vol/out"
 }
 
 # A skipped part of a test that otherwise passes (the reason is printed).

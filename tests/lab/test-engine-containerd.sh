@@ -90,6 +90,14 @@ say "ctr task delete: exit $rc $(cat "$E/delete.out")"
 [ $rc -eq 137 ] || [ $rc -eq 0 ] || fail "ctr task delete exited $rc"
 ctr container delete bg || fail "ctr container delete"
 
+# ---- 3. volumes: ctr run --mount type=bind (read-write dir, read-only file)
+volume_host_dirs
+out=$(ctr run --rm --runtime "$RT" \
+  --mount "type=bind,src=$E/vol,dst=/data,options=rbind:rw" \
+  --mount "type=bind,src=$E/vol-file,dst=/f,options=bind:ro" \
+  "$IMAGE" vol sh -c "$VOLUME_SCRIPT" 2>"$E/vol.err")
+volume_check "ctr run --mount type=bind" "$out"
+
 # ---- 4. nothing left
 [ -z "$(ctr task ls -q)" ] || fail "tasks left: $(ctr task ls -q)"
 engine_stop

@@ -160,7 +160,29 @@ expect_eq "docker run from the pool: exit status" "$rc" 6
 expect_eq "pool guests left after docker run" "$(pool list | grep -c ' ready$')" 0
 pool drain || fail "vxn pool drain"
 
-# ---- 5. nothing left
+# ---- 5. volumes: -v HOSTDIR, -v FILE:ro, a named volume kept between
+# containers; the engine's /etc/hosts rewritten in place while it runs
+say "section 5 at $(seconds_since "$T0") s"
+volume_host_dirs
+t0=$(now_us)
+out=$(docker run --rm "${R[@]}" -v "$E/vol:/data" -v "$E/vol-file:/f:ro" -v vxn-named:/named \
+  "$IMAGE" sh -c "$VOLUME_SCRIPT; echo kept > /named/n" 2>"$E/vol.err")
+say "docker run with volumes: $(seconds_since "$t0") s"
+volume_check "docker run -v" "$out"
+expect_eq "named volume in a second container" \
+  "$(docker run --rm "${R[@]}" -v vxn-named:/named "$IMAGE" cat /named/n 2>&1)" kept
+docker volume rm vxn-named >/dev/null || fail "docker volume rm"
+docker run -d "${R[@]}" --name live -v "$E/vol:/data" "$IMAGE" \
+  sh -c 'echo up > /data/up; while :; do sleep 0.2; done' >/dev/null 2>"$E/live.err" ||
+  fail "docker run -d with a volume: $(cat "$E/live.err")"
+wait_nonempty "$E/vol/up" 300 || fail "the live container never wrote its volume"
+hosts=$(docker inspect --format '{{.HostsPath}}' live)
+echo "192.0.2.7 vxn-rewritten" >> "$hosts"   # in place, as Docker updates it
+out=$(docker exec live grep -c vxn-rewritten /etc/hosts 2>&1)
+expect_eq "the engine's /etc/hosts rewritten while the container runs" "$out" 1
+docker rm -f live >/dev/null || fail "docker rm -f live"
+
+# ---- 6. nothing left
 [ -z "$(docker ps -aq)" ] || fail "containers left: $(docker ps -a)"
 engine_stop
 engine_final_checks "after docker" "$MOBY_ROOT"

@@ -90,7 +90,13 @@ expect_eq "podman wait, sleep as PID 1 ignores TERM past -t 1" "$(podman wait pl
 expect_eq "podman wait, TERM ignored past -t 2" "$(podman wait deaf)" 137
 podman rm trapped plain deaf >/dev/null || fail "podman rm"
 
-# ---- 3. nothing left
+# ---- 3. volumes: -v HOSTDIR, -v FILE:ro
+volume_host_dirs
+out=$(podman run --rm "${R[@]}" -v "$E/vol:/data" -v "$E/vol-file:/f:ro" "$IMAGE" \
+  sh -c "$VOLUME_SCRIPT" 2>"$E/vol.err")
+volume_check "podman run -v" "$out"
+
+# ---- 4. nothing left
 [ -z "$(podman ps -aq)" ] || fail "containers left: $(podman ps -a)"
 engine_final_checks "after podman"
 echo "ok"
