@@ -103,11 +103,20 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
-/* FTW_MOUNT: never into another filesystem, such as a volume's share
- * (shares.h) that could not be unmounted: the user's data is behind it. */
+/* Never while the volume shares (shares.h) are still there: shares_release
+ * runs first, and if it could not take them away the user's data is behind
+ * them, so the state directory is left rather than walked. */
 static void remove_tree(const char *dir)
 {
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	char shares[PATH_MAX];
+	struct stat st;
+
+	file_in(dir, SHARE_ROOT, shares, sizeof(shares));
+	if (lstat(shares, &st) == 0) {
+		log_warn("%s is still there: %s not removed", shares, dir);
+		return;
+	}
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ------------------------------------------------------------ liveness */

@@ -14,6 +14,9 @@ kernel=$(conf_value kernel)
 qemu=/usr/libexec/xen-qemu-system-i386
 [ -x "$qemu" ] || skip "no $qemu (qemu-system-xen, tests/deps.sh)"
 
+# libxl gives QEMU 60 s to start; the lab's dom0 reads it from the host over
+# 9p: once before, so that a loaded machine does not time it out.
+"$qemu" --version >/dev/null 2>&1
 name=xltest-p9-$$
 token="p9-$$-$RANDOM$RANDOM"
 work=$LAB_WORK/p9
