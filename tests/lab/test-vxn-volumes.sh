@@ -64,12 +64,12 @@ echo "'$token'-from-guest" > /data/from-guest
 echo "file $(cat /f)"
 echo "'$token'-appended-by-guest" >> /f
 for p in /ro/new /fro; do
-  if echo x >> $p 2>/tmp/e; then echo "WROTE $p"; else echo "refused $p: $(cat /tmp/e)"; fi
+  if (echo x >> $p) 2>/tmp/e; then echo "WROTE $p"; else echo "refused $p: $(cat /tmp/e)"; fi
 done
 mount -o remount,bind,rw /ro && mount -o remount,bind,rw /fro && echo remounted-rw
 grep -E " /(ro|fro) " /proc/mounts
 for p in /ro/new /fro; do
-  if echo x >> $p 2>/tmp/e; then echo "WROTE $p"; else echo "refused $p: $(cat /tmp/e)"; fi
+  if (echo x >> $p) 2>/tmp/e; then echo "WROTE $p"; else echo "refused $p: $(cat /tmp/e)"; fi
 done
 # hostile: escape through symlinks, links to outside files, device nodes, setuid
 ln -s / /data/root-link && echo "'$token'" > /data/root-link/tmp/escape-root
