@@ -161,11 +161,12 @@ expect_eq "pool guests left after docker run" "$(pool list | grep -c ' ready$')"
 pool drain || fail "vxn pool drain"
 
 # ---- 5. volumes: -v HOSTDIR, -v FILE:ro, a named volume kept between
-# containers; the engine's /etc/hosts rewritten in place while it runs
+# containers (the first with --init: docker-init is copied in, not shared);
+# the engine's /etc/hosts rewritten in place while it runs
 say "section 5 at $(seconds_since "$T0") s"
 volume_host_dirs
 t0=$(now_us)
-out=$(docker run --rm "${R[@]}" -v "$E/vol:/data" -v "$E/vol-file:/f:ro" -v vxn-named:/named \
+out=$(docker run --rm --init "${R[@]}" -v "$E/vol:/data" -v "$E/vol-file:/f:ro" -v vxn-named:/named \
   "$IMAGE" sh -c "$VOLUME_SCRIPT; echo kept > /named/n" 2>"$E/vol.err")
 say "docker run with volumes: $(seconds_since "$t0") s"
 volume_check "docker run -v" "$out"
