@@ -46,6 +46,27 @@ json.dump(spec, open(path, "w"), indent=1)
 PY
 }
 
+# privileged BUNDLE: every capability, as `docker run --privileged` gives:
+# the guest below remounts and makes device nodes, and dom0 must hold out
+# against a root that may do anything in its guest
+privileged() {
+  python3 - "$1" <<'PY' || fail "editing config.json"
+import json, sys
+caps = """CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
+LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
+SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
+SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
+CHECKPOINT_RESTORE""".split()
+path = sys.argv[1] + "/config.json"
+spec = json.load(open(path))
+spec["process"]["capabilities"] = {k: ["CAP_" + c for c in caps]
+                                   for k in ("bounding", "effective", "permitted")}
+spec["process"]["noNewPrivileges"] = False
+json.dump(spec, open(path, "w"), indent=1)
+PY
+}
+
 # ---- the fast path: a container without volumes gets no QEMU
 make_bundle "$LAB_WORK/plain" -- /bin/sh -c 'echo plain-ready; sleep 2'
 before=$(qemu_count)
@@ -85,6 +106,7 @@ echo "later $(cat /data/later)"
 echo "file-now $(cat /f)"
 '
 make_bundle "$LAB_WORK/vol" -- /bin/sh -c "$script"
+privileged "$LAB_WORK/vol"
 add_mounts "$LAB_WORK/vol" \
   '{"destination": "/data", "type": "bind", "source": "'"$host/vol"'", "options": ["rbind", "rprivate"]}' \
   '{"destination": "/ro", "type": "bind", "source": "'"$host/ro"'", "options": ["rbind", "ro"]}' \
