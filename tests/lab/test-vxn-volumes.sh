@@ -170,10 +170,12 @@ expect_eq "the volume after delete" "$(cat "$host/vol/from-dom0")" "$token-from-
 # ---- bad input: a missing source
 make_bundle "$LAB_WORK/nosrc" -- /bin/true
 add_mounts "$LAB_WORK/nosrc" '{"destination": "/data", "type": "bind", "source": "/nonexistent-'$token'", "options": ["rbind"]}'
-vxn create --bundle "$LAB_WORK/nosrc" nosrc > "$out/nosrc.out" 2> "$out/nosrc.err"
+# without vxn's --log, which takes the error line off stderr (as runc's does)
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/nosrc" nosrc > "$out/nosrc.out" 2> "$out/nosrc.err"
 rc=$?
 expect_eq "exit status for a missing source" "$rc" 1
 expect_eq "stderr lines" "$(wc -l < "$out/nosrc.err")" 1
+grep -q "^vxn: error: " "$out/nosrc.err" || fail "missing source: not vxn's error line: $(cat "$out/nosrc.err")"
 grep -qF "error mounting \"/nonexistent-$token\" to rootfs at \"/data\": stat /nonexistent-$token: no such file or directory" \
   "$out/nosrc.err" || fail "missing source: $(cat "$out/nosrc.err")"
 [ ! -e "$VXN_ROOT/nosrc" ] || fail "state dir left after a missing source"
