@@ -204,6 +204,11 @@ void vxn_frame_hdr_encode(const struct vxn_frame_hdr *h, uint8_t out[VXN_FRAME_H
  * unknown type, non-zero flags, or len > VXN_FRAME_MAX_PAYLOAD (or larger than
  * that type allows). */
 int vxn_frame_hdr_decode(const uint8_t buf[VXN_FRAME_HDR_BYTES], struct vxn_frame_hdr *h);
+/* One frame, header then payload, into out, which has room bytes free: the
+ * bytes written, or 0 (nothing written) when len is over
+ * VXN_FRAME_MAX_PAYLOAD or the frame does not fit. */
+size_t vxn_frame_put(uint8_t *out, size_t room, uint8_t type, uint16_t stream,
+		     const void *payload, uint32_t len);
 
 /* Fixed-size payloads: encode returns the payload length written into out;
  * decode returns 0 or -EPROTO (wrong length, value out of range). */

@@ -48,13 +48,10 @@ void fake_guest_channel_host_writes(struct channel *ch, const void *p, size_t n)
 void fake_guest_channel_host_frame(struct channel *ch, uint8_t type, uint16_t stream,
 				   const void *p, uint32_t len)
 {
-	uint8_t hdr[VXN_FRAME_HDR_BYTES];
+	size_t n = vxn_frame_put(ch->in + ch->in_len, IN_CAP - ch->in_len, type, stream, p, len);
 
-	vxn_frame_hdr_encode(&(struct vxn_frame_hdr){ .type = type, .stream = stream, .len = len },
-			     hdr);
-	fake_guest_channel_host_writes(ch, hdr, sizeof hdr);
-	if (len)
-		fake_guest_channel_host_writes(ch, p, len);
+	assert_true(n > 0);
+	ch->in_len += n;
 }
 
 void fake_guest_channel_ring_add(struct channel *ch, size_t n)

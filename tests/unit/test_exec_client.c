@@ -116,11 +116,8 @@ static void start(struct session *s)
 static bool mon_send(struct session *s, uint8_t type, const void *p, uint32_t len)
 {
 	static uint8_t m[MSG_MAX];
-
-	vxn_frame_hdr_encode(&(struct vxn_frame_hdr){ .type = type, .stream = 1, .len = len }, m);
-	if (len)
-		memcpy(m + HDR, p, len);
-	ssize_t n = send(s->mon, m, HDR + len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	size_t len_m = vxn_frame_put(m, sizeof m, type, 1, p, len);
+	ssize_t n = send(s->mon, m, len_m, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (n < 0 && errno == EAGAIN)
 		return false;
 	assert_int_equal(n, (ssize_t)(HDR + len));

@@ -48,18 +48,17 @@ static void round_once(struct fixture *f)
  * socket is full, the monitor runs rounds (it may take them). */
 static void client_send(struct fixture *f, uint8_t type, const void *p, uint32_t len)
 {
+	size_t len_msg = vxn_frame_put(msg, sizeof msg, type, 0, p, len);
 	ssize_t n;
 
-	vxn_frame_hdr_encode(&(struct vxn_frame_hdr){ .type = type, .len = len }, msg);
-	if (len)
-		memcpy(msg + HDR, p, len);
+	assert_true(len_msg > 0);
 	for (int tries = 0; tries < 100; tries++) {
-		n = send(f->client, msg, HDR + len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = send(f->client, msg, len_msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n >= 0 || errno != EAGAIN)
 			break;
 		round_once(f);
 	}
-	assert_int_equal(n, (ssize_t)(HDR + len));
+	assert_int_equal(n, (ssize_t)len_msg);
 }
 
 static void rounds(struct fixture *f, int k)
