@@ -24,12 +24,38 @@ static int parse_fixture(const char *name, struct vxn_spec *s, struct vxn_err *e
 	return r;
 }
 
+/* A fixture spec_parse must accept. */
+static void parse_accepted(const char *name, struct vxn_spec *s)
+{
+	struct vxn_err err = { 0 };
+
+	if (parse_fixture(name, s, &err) != 0)
+		fail_msg("%s: refused: %s", name, err.msg);
+}
+
+struct refusal {
+	const char *json;
+	const char *message;   /* a substring the error must contain */
+};
+
+/* Each document refused by spec_parse with its message. */
+static void expect_refused(const struct refusal *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vxn_spec s;
+		struct vxn_err err = { 0 };
+		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
+		if (r != -1 || !strstr(err.msg, cases[i].message))
+			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
+	}
+}
+
 static void test_docker(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("docker.json", &s, &err), 0);
+
+	parse_accepted("docker.json", &s);
 	assert_int_equal(s.nargs, 3);
 	assert_string_equal(s.args[2], "echo hello; exit 3");
 	assert_string_equal(s.root_path, "/var/lib/docker/vfs/dir/4f3c2b1a");
@@ -52,8 +78,8 @@ static void test_podman(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("podman.json", &s, &err), 0);
+
+	parse_accepted("podman.json", &s);
 	assert_true(s.terminal);
 	assert_int_equal(s.uid, 1000);
 	assert_int_equal(s.umask, 022);
@@ -72,8 +98,8 @@ static void test_ctr_minimal(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("ctr.json", &s, &err), 0);
+
+	parse_accepted("ctr.json", &s);
 	assert_string_equal(s.root_path, "rootfs");
 	assert_null(s.hostname);
 	assert_int_equal(s.nmounts, 1);
@@ -84,8 +110,8 @@ static void test_resources(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("resources.json", &s, &err), 0);
+
+	parse_accepted("resources.json", &s);
 	assert_int_equal(s.memory_limit, 100000000);
 	assert_int_equal(s.cpu_quota, 150000);
 	assert_int_equal(s.cpu_period, 100000);
@@ -99,8 +125,8 @@ static void test_console_size(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("annotations.json", &s, &err), 0);
+
+	parse_accepted("annotations.json", &s);
 	assert_int_equal(s.console_rows, 40);
 	assert_int_equal(s.console_cols, 120);
 	assert_null(s.cwd);
@@ -143,10 +169,7 @@ static void test_refused(void **state)
 static void test_inline_refusals(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *json;
-		const char *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{ "{\"process\":{\"args\":[\"\"]},\"root\":{\"path\":\"r\"}}", "process.args[0]: must not be empty" },
 		{ "{\"process\":{\"args\":\"sh\"},\"root\":{\"path\":\"r\"}}", "process.args: must be an array" },
 		{ "{\"root\":{\"path\":\"r\"}}", "process: missing" },
@@ -169,13 +192,7 @@ static void test_inline_refusals(void **state)
 		{ "", "not valid JSON" },
 		{ "{\"process\":", "not valid JSON" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct vxn_spec s;
-		struct vxn_err err = { 0 };
-		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
-		if (r != -1 || !strstr(err.msg, cases[i].message))
-			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
-	}
+	expect_refused(cases, sizeof cases / sizeof cases[0]);
 }
 
 #define PROC_SPEC(extra) "{\"process\":{\"args\":[\"sh\"]" extra "},\"root\":{\"path\":\"r\"}}"
@@ -215,10 +232,7 @@ static void test_privileges(void **state)
 static void test_privileges_refused(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *json;
-		const char *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{ PROC_SPEC(",\"capabilities\":[]"), "process.capabilities: must be an object" },
 		{ PROC_SPEC(",\"capabilities\":{\"effective\":\"CAP_KILL\"}"), "process.capabilities.effective: must be an array" },
 		{ PROC_SPEC(",\"capabilities\":{\"ambient\":[5]}"), "process.capabilities.ambient[0]: must be a string" },
@@ -227,13 +241,7 @@ static void test_privileges_refused(void **state)
 		{ PROC_SPEC(",\"oomScoreAdj\":-1001"), "process.oomScoreAdj: must be from -1000 to 1000" },
 		{ PROC_SPEC(",\"oomScoreAdj\":\"5\""), "process.oomScoreAdj: must be an integer" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct vxn_spec s;
-		struct vxn_err err = { 0 };
-		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
-		if (r != -1 || !strstr(err.msg, cases[i].message))
-			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
-	}
+	expect_refused(cases, sizeof cases / sizeof cases[0]);
 }
 
 static void test_nul_and_huge(void **state)
