@@ -25,6 +25,7 @@
 
 #include "control.h"
 #include "exec_client.h"
+#include "pattern.h"
 #include "vxn-proto.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
@@ -40,11 +41,6 @@ struct session {
 	int out_r;     /* its stdout */
 	int err_r;     /* its stderr */
 };
-
-static uint8_t pattern(size_t i)
-{
-	return (uint8_t)((i * 2654435761u) >> 9);
-}
 
 /* In the child, with the test's ends of its pipes closed (else its stdin
  * would never end). */
@@ -159,10 +155,10 @@ static size_t read_out(struct session *s, size_t *got, int timeout_ms)
 	if (poll(&p, 1, timeout_ms) != 1)
 		return 0;
 	ssize_t n = read(s->out_r, buf, sizeof buf);
-	for (ssize_t i = 0; i < n; i++)
-		assert_int_equal(buf[i], pattern(*got + (size_t)i));
-	if (n > 0)
+	if (n > 0) {
+		pattern_check(buf, *got, (size_t)n);
 		*got += (size_t)n;
+	}
 	return *got - before;
 }
 
@@ -170,8 +166,7 @@ static uint8_t chunk[FRAME];
 
 static void fill(size_t from)
 {
-	for (size_t i = 0; i < FRAME; i++)
-		chunk[i] = pattern(from + i);
+	pattern_fill(chunk, from, FRAME);
 }
 
 /* stdin goes out in order and ends with one STDIN_EOF; EXIT 3 is the
@@ -186,8 +181,7 @@ static void stdin_goes_out_then_eof_and_exit_status(void **state)
 	(void)state;
 	start(&s);
 	assert_true(mon_send(&s, VXN_F_EXEC_STARTED, NULL, 0));
-	for (size_t i = 0; i < sizeof data; i++)
-		data[i] = pattern(i);
+	pattern_fill(data, 0, sizeof data);
 	if (fork() == 0) {  /* a writer that may block: the client reads as it goes */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		ssize_t n = write(s.in_w, data, sizeof data);
@@ -306,8 +300,7 @@ static void held_stdin_does_not_stop_the_output(void **state)
 		assert_true(n >= (ssize_t)HDR);
 		assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
 		assert_int_equal(h.type, VXN_F_STDIN);
-		for (uint32_t i = 0; i < h.len; i++)
-			assert_int_equal(m[HDR + i], pattern(in + i));
+		pattern_check(m + HDR, in, h.len);
 		in += h.len;
 	}
 	mon_exit(&s, 0);

@@ -20,6 +20,7 @@
 
 #include "fake_channel.h"
 #include "monitor_exec.h"
+#include "pattern.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
 #define HDR VXN_FRAME_HDR_BYTES
@@ -104,8 +105,7 @@ static struct seen guest_saw(const struct channel *ch)
 		if (h.type == VXN_F_EXEC_START) {
 			s.starts++;
 		} else if (h.type == VXN_F_STDIN) {
-			for (uint32_t i = 0; i < h.len; i++)
-				assert_int_equal(p[i], (uint8_t)(s.stdin_bytes + i));
+			pattern_check(p, s.stdin_bytes, h.len);
 			s.stdin_bytes += h.len;
 		} else if (h.type == VXN_F_STDIN_EOF) {
 			s.eofs++;
@@ -157,8 +157,7 @@ static uint8_t stdin_chunk[FRAME];
 static void client_stdin(struct fixture *f, int frames, size_t *sent)
 {
 	for (int i = 0; i < frames; i++) {
-		for (size_t j = 0; j < FRAME; j++)
-			stdin_chunk[j] = (uint8_t)(*sent + j);
+		pattern_fill(stdin_chunk, *sent, FRAME);
 		client_send(f, VXN_F_STDIN, stdin_chunk, FRAME);
 		*sent += FRAME;
 	}
