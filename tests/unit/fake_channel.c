@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include "fake_channel.h"
-#include "fake_ring.h"
 
 struct channel {
 	uint8_t out[CHANNEL_OUT_CAP];
@@ -44,10 +43,9 @@ void fake_channel_close_peer(struct channel *ch)
 	ch->closed = true;
 }
 
-int fake_channel_guest_frame(const struct channel *ch, size_t *off, struct vxn_frame_hdr *h,
-			     const uint8_t **p)
+int fake_channel_guest_frame(const struct channel *ch, struct fake_frame *f)
 {
-	return fake_ring_frame(&ch->ring, off, h, p);
+	return fake_ring_frame(&ch->ring, f);
 }
 
 int channel_flush(struct channel *ch, struct vxn_err *err)

@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include "fake_guest_channel.h"
-#include "fake_ring.h"
 
 #define IN_CAP (64u << 20)
 
@@ -64,10 +63,9 @@ void fake_guest_channel_close(struct channel *ch)
 	ch->closed = true;
 }
 
-int fake_guest_channel_host_got(const struct channel *ch, size_t *off, struct vxn_frame_hdr *h,
-				const uint8_t **p)
+int fake_guest_channel_host_got(const struct channel *ch, struct fake_frame *f)
 {
-	return fake_ring_frame(&ch->ring, off, h, p);
+	return fake_ring_frame(&ch->ring, f);
 }
 
 int channel_fd(const struct channel *ch)

@@ -35,17 +35,25 @@ void fake_ring_put(struct fake_ring *r, const void *p, size_t n)
 	r->room -= n;
 }
 
-int fake_ring_frame(const struct fake_ring *r, size_t *off, struct vxn_frame_hdr *h,
-		    const uint8_t **p)
+int fake_ring_frame(const struct fake_ring *r, struct fake_frame *f)
 {
-	if (*off == r->len)
+	if (f->off == r->len)
 		return 0;
-	assert_true(r->len - *off >= VXN_FRAME_HDR_BYTES);
-	assert_int_equal(vxn_frame_hdr_decode(r->bytes + *off, h), 0);
-	assert_true(r->len - *off - VXN_FRAME_HDR_BYTES >= h->len);
-	*p = r->bytes + *off + VXN_FRAME_HDR_BYTES;
-	*off += VXN_FRAME_HDR_BYTES + h->len;
+	assert_true(r->len - f->off >= VXN_FRAME_HDR_BYTES);
+	assert_int_equal(vxn_frame_hdr_decode(r->bytes + f->off, &f->h), 0);
+	assert_true(r->len - f->off - VXN_FRAME_HDR_BYTES >= f->h.len);
+	f->p = r->bytes + f->off + VXN_FRAME_HDR_BYTES;
+	f->off += VXN_FRAME_HDR_BYTES + f->h.len;
 	return 1;
+}
+
+uint32_t fake_frame_credit(const struct fake_frame *f)
+{
+	uint32_t bytes;
+
+	assert_int_equal(f->h.type, VXN_F_CREDIT);
+	assert_int_equal(vxn_credit_decode(f->p, f->h.len, &bytes), 0);
+	return bytes;
 }
 
 size_t fake_ring_frame_room(const struct fake_ring *r)

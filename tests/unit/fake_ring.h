@@ -22,10 +22,18 @@ void fake_ring_init(struct fake_ring *r, size_t room);
 void fake_ring_free(struct fake_ring *r);
 /* n bytes into the ring, which must have room for them. */
 void fake_ring_put(struct fake_ring *r, const void *p, size_t n);
-/* The frames in it one by one: 1 with *h and *p from offset *off (moved on),
- * 0 at the end; a torn or malformed frame fails the test. */
-int fake_ring_frame(const struct fake_ring *r, size_t *off, struct vxn_frame_hdr *h,
-		    const uint8_t **p);
+/* A walk through the frames in a ring, from the first (all zero). */
+struct fake_frame {
+	struct vxn_frame_hdr h;
+	const uint8_t *p;   /* its payload */
+	size_t off;         /* where the next frame starts */
+};
+
+/* The next frame into *f: 1, or 0 at the end; a torn or malformed frame
+ * fails the test. */
+int fake_ring_frame(const struct fake_ring *r, struct fake_frame *f);
+/* The bytes a CREDIT frame gives; any other frame fails the test. */
+uint32_t fake_frame_credit(const struct fake_frame *f);
 /* Payload room for one more frame now, as vchan_ring_frame_room. */
 size_t fake_ring_frame_room(const struct fake_ring *r);
 /* One read(2) of fd into the ring as one frame, as vchan_ring_read_frame

@@ -114,21 +114,17 @@ struct got {
 static struct got host_got(const struct channel *ch)
 {
 	struct got g = { 0 };
-	struct vxn_frame_hdr h;
-	const uint8_t *p;
-	size_t off = 0;
-	uint32_t c;
+	struct fake_frame f = { 0 };
 
-	while (fake_guest_channel_host_got(ch, &off, &h, &p)) {
-		assert_int_equal(h.stream, 0);
-		if (h.type == VXN_F_STDOUT || h.type == VXN_F_STDERR) {
-			size_t *n = h.type == VXN_F_STDOUT ? &g.out : &g.err;
-			pattern_check(p, *n, h.len);
-			*n += h.len;
-			g.frames_bytes += HDR + h.len;
-		} else if (h.type == VXN_F_CREDIT) {
-			assert_int_equal(vxn_credit_decode(p, h.len, &c), 0);
-			g.stdin_credit += c;
+	while (fake_guest_channel_host_got(ch, &f)) {
+		assert_int_equal(f.h.stream, 0);
+		if (f.h.type == VXN_F_STDOUT || f.h.type == VXN_F_STDERR) {
+			size_t *n = f.h.type == VXN_F_STDOUT ? &g.out : &g.err;
+			pattern_check(f.p, *n, f.h.len);
+			*n += f.h.len;
+			g.frames_bytes += HDR + f.h.len;
+		} else if (f.h.type == VXN_F_CREDIT) {
+			g.stdin_credit += fake_frame_credit(&f);
 			g.credits++;
 		} else {
 			g.others++;

@@ -93,30 +93,25 @@ struct seen {
 static struct seen guest_saw(const struct channel *ch)
 {
 	struct seen s = { 0 };
-	struct vxn_frame_hdr h;
 	struct vxn_signal sig;
-	const uint8_t *p;
-	size_t off = 0;
-	uint32_t c;
+	struct fake_frame f = { 0 };
 
-	while (fake_channel_guest_frame(ch, &off, &h, &p)) {
-		if (h.stream != 1)
+	while (fake_channel_guest_frame(ch, &f)) {
+		if (f.h.stream != 1)
 			continue;  /* other streams' frames */
-		if (h.type == VXN_F_EXEC_START) {
+		if (f.h.type == VXN_F_EXEC_START) {
 			s.starts++;
-		} else if (h.type == VXN_F_STDIN) {
-			pattern_check(p, s.stdin_bytes, h.len);
-			s.stdin_bytes += h.len;
-		} else if (h.type == VXN_F_STDIN_EOF) {
+		} else if (f.h.type == VXN_F_STDIN) {
+			pattern_check(f.p, s.stdin_bytes, f.h.len);
+			s.stdin_bytes += f.h.len;
+		} else if (f.h.type == VXN_F_STDIN_EOF) {
 			s.eofs++;
-		} else if (h.type == VXN_F_SIGNAL) {
-			assert_int_equal(vxn_signal_decode(p, h.len, &sig), 0);
+		} else if (f.h.type == VXN_F_SIGNAL) {
+			assert_int_equal(vxn_signal_decode(f.p, f.h.len, &sig), 0);
 			assert_int_equal(sig.signo, 9);
 			s.kills++;
 		} else {
-			assert_int_equal(h.type, VXN_F_CREDIT);
-			assert_int_equal(vxn_credit_decode(p, h.len, &c), 0);
-			s.credit += c;
+			s.credit += fake_frame_credit(&f);
 			s.credits++;
 		}
 	}

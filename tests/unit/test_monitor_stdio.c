@@ -58,26 +58,21 @@ struct seen {
 static struct seen guest_saw(const struct channel *ch)
 {
 	struct seen s = { 0 };
-	struct vxn_frame_hdr h;
-	const uint8_t *p;
-	size_t off = 0;
-	uint32_t c;
+	struct fake_frame f = { 0 };
 
-	while (fake_channel_guest_frame(ch, &off, &h, &p)) {
-		if (h.stream != 0)
+	while (fake_channel_guest_frame(ch, &f)) {
+		if (f.h.stream != 0)
 			continue;  /* exec streams' frames */
 		s.eof_last = false;
-		if (h.type == VXN_F_STDIN) {
+		if (f.h.type == VXN_F_STDIN) {
 			assert_int_equal(s.eofs, 0);
-			pattern_check(p, s.stdin_bytes, h.len);
-			s.stdin_bytes += h.len;
-		} else if (h.type == VXN_F_STDIN_EOF) {
+			pattern_check(f.p, s.stdin_bytes, f.h.len);
+			s.stdin_bytes += f.h.len;
+		} else if (f.h.type == VXN_F_STDIN_EOF) {
 			s.eofs++;
 			s.eof_last = true;
 		} else {
-			assert_int_equal(h.type, VXN_F_CREDIT);
-			assert_int_equal(vxn_credit_decode(p, h.len, &c), 0);
-			s.credit += c;
+			s.credit += fake_frame_credit(&f);
 			s.credits++;
 		}
 	}
