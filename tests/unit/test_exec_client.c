@@ -68,6 +68,20 @@ static void pipe_of(int p[2])
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 }
 
+/* Like the monitor: the client's next message, one whole frame, into m. */
+static struct vxn_frame_hdr mon_recv(struct session *s, uint8_t *m, size_t cap)
+{
+	struct pollfd p = { s->mon, POLLIN, 0 };
+	struct vxn_frame_hdr h;
+
+	assert_int_equal(poll(&p, 1, WAIT_MS), 1);
+	ssize_t n = recv(s->mon, m, cap, 0);
+	assert_true(n >= (ssize_t)HDR);
+	assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
+	assert_int_equal((size_t)n, HDR + h.len);
+	return h;
+}
+
 /* The client started, connected and asked for its process (EXEC_START). */
 static void start(struct session *s)
 {
@@ -99,12 +113,9 @@ static void start(struct session *s)
 	assert_true(s->mon >= 0);
 	assert_string_equal(req, "exec");
 	close(lfd);
-	p = (struct pollfd){ s->mon, POLLIN, 0 };
-	assert_int_equal(poll(&p, 1, WAIT_MS), 1);
-	assert_int_equal(recv(s->mon, m, sizeof m, 0), HDR + 1);
-	struct vxn_frame_hdr h;
-	assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
+	struct vxn_frame_hdr h = mon_recv(s, m, sizeof m);
 	assert_int_equal(h.type, VXN_F_EXEC_START);
+	assert_int_equal(h.len, 1);
 	assert_int_equal(m[HDR], 'L');
 }
 
@@ -190,13 +201,7 @@ static void stdin_goes_out_then_eof_and_exit_status(void **state)
 	close(s.in_w);
 	s.in_w = -1;
 	while (eofs == 0) {
-		struct pollfd p = { s.mon, POLLIN, 0 };
-		assert_int_equal(poll(&p, 1, WAIT_MS), 1);
-		ssize_t n = recv(s.mon, m, sizeof m, 0);
-		struct vxn_frame_hdr h;
-		assert_true(n >= (ssize_t)HDR);
-		assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
-		assert_int_equal((size_t)n, HDR + h.len);
+		struct vxn_frame_hdr h = mon_recv(&s, m, sizeof m);
 		if (h.type == VXN_F_STDIN_EOF) {
 			eofs++;
 			continue;
@@ -293,12 +298,7 @@ static void held_stdin_does_not_stop_the_output(void **state)
 		assert_true(read_out(&s, &got, WAIT_MS) > 0);
 	/* now the monitor reads: stdin comes in order */
 	while (in < (2u << 20)) {
-		struct pollfd p = { s.mon, POLLIN, 0 };
-		assert_int_equal(poll(&p, 1, WAIT_MS), 1);
-		ssize_t n = recv(s.mon, m, sizeof m, 0);
-		struct vxn_frame_hdr h;
-		assert_true(n >= (ssize_t)HDR);
-		assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
+		struct vxn_frame_hdr h = mon_recv(&s, m, sizeof m);
 		assert_int_equal(h.type, VXN_F_STDIN);
 		pattern_check(m + HDR, in, h.len);
 		in += h.len;
