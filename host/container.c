@@ -513,21 +513,10 @@ static int confirm_monitor(struct creation *c, struct vxn_err *err)
 	return 0;
 }
 
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
-}
-
 static int record_state(const char *id, struct creation *c, struct vxn_err *err)
 {
 	char created[64];
+	struct timespec now;
 	struct vxn_state st = {
 		.id = (char *)id, .bundle = c->bundle, .rootfs = c->plan.rootfs,
 		.created = created, .owner = "", .annotations = c->spec.annotations,
@@ -536,7 +525,8 @@ static int record_state(const char *id, struct creation *c, struct vxn_err *err)
 		.domid = c->domid,
 	};
 
-	now_rfc3339(created, sizeof(created));
+	clock_gettime(CLOCK_REALTIME, &now);
+	rfc3339_nano(&now, created, sizeof(created));
 	return state_write(c->dir, &st, err);
 }
 
