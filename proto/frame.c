@@ -64,6 +64,8 @@ static uint32_t frame_max_len(uint8_t type)
 		return VXN_EXIT_BYTES;
 	case VXN_F_ERROR:
 		return VXN_ERROR_MAX;
+	case VXN_F_NET:
+		return VXN_NET_MAX_BYTES;
 	default:
 		return VXN_FRAME_MAX_PAYLOAD;
 	}

@@ -45,6 +45,7 @@ static struct vxn_launch full_launch(void)
 		.no_new_privileges = true,
 		.oom_score_adj_set = true,
 		.oom_score_adj = -1000,
+		.net_wait = true,
 	};
 	return l;
 }
@@ -66,7 +67,7 @@ enum {
 	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
 	OFF_NMOUNTS = 55, OFF_FSTYPE_LEN = 59, OFF_RO = 67, OFF_PIDNS = 68,
 	OFF_BOUNDING = 69, OFF_AMBIENT = 101, OFF_NNP = 109,
-	OFF_OOM_SET = 110, OFF_OOM = 111, MINIMAL_LEN = 115,
+	OFF_OOM_SET = 110, OFF_OOM = 111, OFF_NET_WAIT = 115, MINIMAL_LEN = 116,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -148,6 +149,7 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	assert_int_equal(a->no_new_privileges, b->no_new_privileges);
 	assert_int_equal(a->oom_score_adj_set, b->oom_score_adj_set);
 	assert_int_equal(a->oom_score_adj, b->oom_score_adj);
+	assert_int_equal(a->net_wait, b->net_wait);
 }
 
 static void test_round_trip_full(void **state)
@@ -344,6 +346,8 @@ static void test_bad_bools_and_umask(void **state)
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_true(out.pid_namespace);
 	vxn_launch_free(&out);
+	buf[OFF_NET_WAIT] = 2;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
 	free(buf);
 	expect_patched_u32_refused(OFF_UMASK, 01000);
 	expect_patched_u32_refused(OFF_UMASK, (uint32_t)-2);

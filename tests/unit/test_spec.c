@@ -71,6 +71,16 @@ static void test_docker(void **state)
 	assert_false(s.terminal);
 	assert_null(s.annotations);
 	assert_true(s.new_pid_namespace);
+	/* Docker's network hook, kept to run, and a new network namespace */
+	assert_true(s.docker_setkey_hook);
+	assert_int_equal(s.hooks[VXN_HOOK_PRESTART].n, 1);
+	assert_string_equal(s.hooks[VXN_HOOK_PRESTART].v[0].path, "/proc/1234/exe");
+	assert_int_equal(s.hooks[VXN_HOOK_PRESTART].v[0].nargs, 4);
+	assert_string_equal(s.hooks[VXN_HOOK_PRESTART].v[0].args[2], "0a1b2c3d4e5f");
+	assert_int_equal(s.hooks[VXN_HOOK_PRESTART].v[0].timeout_s, 0);
+	assert_int_equal(s.hooks[VXN_HOOK_POSTSTOP].n, 0);
+	assert_int_equal(s.netns, VXN_NETNS_NEW);
+	assert_null(s.netns_path);
 	spec_free(&s);
 }
 
@@ -183,6 +193,13 @@ static void test_inline_refusals(void **state)
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}", "annotations.a: must be a string" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":{}}}", "hooks.prestart: must be an array" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":[{}]}}", "hooks.prestart[0].path: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"poststart\":[{\"path\":\"rel\"}]}}", "hooks.poststart[0].path: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}", "hooks.poststop[0].timeout: must be positive" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":[{\"path\":\"/x\",\"args\":[1]}]}}", "hooks.prestart[0].args" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"netns\"}]}}", "linux.namespaces[0].path: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"network\"}]}}", "a second network namespace" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"path\":\"/x\"}]}}", "linux.namespaces[0].type: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"cpu\":{\"period\":-5}}}}", "linux.resources.cpu.period" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":{}}}", "linux.namespaces: must be an array" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[\"pid\"]}}", "linux.namespaces[0]: must be an object" },
@@ -242,6 +259,46 @@ static void test_privileges_refused(void **state)
 		{ PROC_SPEC(",\"oomScoreAdj\":\"5\""), "process.oomScoreAdj: must be an integer" },
 	};
 	expect_refused(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void test_hooks_and_netns(void **state)
+{
+	(void)state;
+	static const char json[] = "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},"
+		"\"hooks\":{\"createRuntime\":[{\"path\":\"/bin/a\"},"
+		"{\"path\":\"/bin/b\",\"args\":[\"b\",\"x\"],\"env\":[\"K=V\"],\"timeout\":5}],"
+		"\"poststop\":[{\"path\":\"/bin/c\"}]},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+		"{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"}]}}";
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(spec_parse(json, strlen(json), &s, &err), 0);
+	const struct vxn_hook_list *cr = &s.hooks[VXN_HOOK_CREATE_RUNTIME];
+	assert_int_equal(cr->n, 2);
+	assert_string_equal(cr->v[0].path, "/bin/a");
+	assert_null(cr->v[0].args);
+	assert_int_equal(cr->v[1].nargs, 2);
+	assert_string_equal(cr->v[1].env[0], "K=V");
+	assert_int_equal(cr->v[1].timeout_s, 5);
+	assert_int_equal(s.hooks[VXN_HOOK_POSTSTOP].n, 1);
+	assert_false(s.docker_setkey_hook);
+	assert_int_equal(s.netns, VXN_NETNS_PATH);
+	assert_string_equal(s.netns_path, "/run/netns/cni-1");
+	spec_free(&s);
+}
+
+static void test_no_netns_is_the_hosts(void **state)
+{
+	(void)state;
+	static const char json[] = "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}}";
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(spec_parse(json, strlen(json), &s, &err), 0);
+	assert_int_equal(s.netns, VXN_NETNS_HOST);
+	spec_free(&s);
 }
 
 static void test_nul_and_huge(void **state)
@@ -338,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_privileges_refused), cmocka_unit_test(test_nul_and_huge),
 		cmocka_unit_test(test_deeply_nested),   cmocka_unit_test(test_load),
 		cmocka_unit_test(test_process_alone),
+		cmocka_unit_test(test_hooks_and_netns), cmocka_unit_test(test_no_netns_is_the_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
