@@ -16,7 +16,8 @@ command -v ip >/dev/null && command -v tc >/dev/null || skip "iproute2 (ip, tc) 
 engine_image
 E=$ENGINE_DIR
 MOBY_ROOT=$E/exec/runtime-runc/moby
-docker() { /usr/bin/docker "$@"; }
+# bounded: a hang fails with the logs instead of meeting run-all's timeout
+docker() { timeout 600 /usr/bin/docker "$@"; }
 HTTPD=
 net_cleanup() {
   [ -z "$HTTPD" ] || kill "$HTTPD" 2>/dev/null
@@ -32,7 +33,7 @@ jq -s '.[0] * .[1]' "$E/vxn-daemon.json" - > "$E/daemon.json" <<JSON || fail "da
   "data-root": "$E/data", "exec-root": "$E/exec", "pidfile": "$E/docker.pid",
   "hosts": ["unix://$E/docker.sock"], "storage-driver": "vfs",
   "iptables": false, "ip-forward": false, "ip-masq": false,
-  "bridge": "", "bip": "198.18.0.1/24",
+  "bip": "198.18.0.1/24",
   "default-address-pools": [{"base": "198.18.128.0/17", "size": 24}]
 }
 JSON

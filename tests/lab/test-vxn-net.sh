@@ -80,14 +80,14 @@ nothing_left "after hooks" hooks
 # ---- 2. a failing prestart hook fails create, and nothing is left
 make_bundle "$LAB_WORK/bad" -- /bin/true
 edit "$LAB_WORK/bad" '.hooks = {prestart: [{path: "/bin/false"}]}'
-vxn create --bundle "$LAB_WORK/bad" bad >/dev/null 2>"$out/bad.err" && fail "create with a failing hook succeeded"
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/bad" bad </dev/null >/dev/null 2>"$out/bad.err" && fail "create with a failing hook succeeded"
 grep -q "prestart hook /bin/false failed" "$out/bad.err" || fail "failing hook: $(cat "$out/bad.err")"
 expect_eq "error lines" "$(wc -l <"$out/bad.err")" 1
 nothing_left "after a failing hook" bad
 # ---- and one that hangs past its timeout
 edit "$LAB_WORK/bad" '.hooks = {prestart: [{path: "/bin/sleep", args: ["sleep", "600"], timeout: 2}]}'
 t0=$(now_us)
-vxn create --bundle "$LAB_WORK/bad" bad >/dev/null 2>"$out/hang.err" && fail "create with a hanging hook succeeded"
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/bad" bad </dev/null >/dev/null 2>"$out/hang.err" && fail "create with a hanging hook succeeded"
 grep -q "prestart hook /bin/sleep: timed out after 2 s" "$out/hang.err" || fail "hanging hook: $(cat "$out/hang.err")"
 say "hanging hook refused after $(seconds_since "$t0") s"
 nothing_left "after a hanging hook" bad
@@ -140,7 +140,7 @@ tc -n "$NS" qdisc show dev vxnc0 | grep -q ingress && fail "the veth's ingress q
 # ---- 4. a namespace path that does not exist
 make_bundle "$LAB_WORK/nons" -- /bin/true
 edit "$LAB_WORK/nons" '.linux.namespaces = [{type: "network", path: "/run/netns/vxn-lab-none"}]'
-vxn create --bundle "$LAB_WORK/nons" nons >/dev/null 2>"$out/nons.err" && fail "create in a missing netns succeeded"
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/nons" nons </dev/null >/dev/null 2>"$out/nons.err" && fail "create in a missing netns succeeded"
 grep -q "/run/netns/vxn-lab-none" "$out/nons.err" || fail "missing netns: $(cat "$out/nons.err")"
 nothing_left "after a missing netns" nons
 
