@@ -159,7 +159,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x02\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x03\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -261,8 +261,8 @@ static void test_wrong_magic_and_version(void **state)
 	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
 	free(buf);
 	expect_patched_u32_refused(OFF_VERSION, 0);
-	expect_patched_u32_refused(OFF_VERSION, 1);  /* before pid_namespace */
-	expect_patched_u32_refused(OFF_VERSION, 3);
+	expect_patched_u32_refused(OFF_VERSION, 2);  /* before net_wait */
+	expect_patched_u32_refused(OFF_VERSION, 4);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
