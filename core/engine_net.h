@@ -6,8 +6,8 @@
 #include "spec.h"
 
 /* Refuses a Docker container whose network mode a guest cannot have
- * (container:X) or does not get yet (bridge and user networks), with a
- * message that says why; --network=none, host and non-Docker specs pass. */
+ * (container:X), with a message that says why; warns that names do not
+ * resolve on user-defined networks; everything else passes. */
 int engine_net_check(const struct vxn_spec *s, struct vxn_err *err);
 
 #endif

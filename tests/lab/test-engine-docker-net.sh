@@ -54,9 +54,6 @@ out=$(docker run --rm "$IMAGE" sh -c 'ip addr show dev eth0 | grep -o "inet 198.
   wget -q -T 30 -O - http://198.18.0.1:8080/index.html' 2>"$E/bridge.err")
 rc=$?
 say "docker run on the default bridge: $(seconds_since "$t0") s"
-# core/engine_net.c refuses Docker networks until this test has passed
-grep -q "vxn does not connect guests to Docker networks yet" "$E/bridge.err" &&
-  skip "Docker networks are still refused by core/engine_net.c; lift that to run this test"
 [ "$rc" -eq 0 ] || fail "default bridge: exit $rc: $(cat "$E/bridge.err") $out"
 echo "$out" | grep -qx "inet 198.18.0.[0-9]*" || fail "default bridge: no address in $out"
 expect_eq "default bridge: guest -> host" "$(echo "$out" | tail -n 1)" hello-from-dom0
