@@ -51,7 +51,7 @@ busybox httpd -f -p 198.18.0.1:8080 -h "$LAB_WORK/www" &
 HTTPD=$!
 t0=$(now_us)
 out=$(docker run --rm "$IMAGE" sh -c 'ip addr show dev eth0 | grep -o "inet 198.18.0.[0-9]*";
-  wget -q -T 30 -O - http://198.18.0.1:8080/index.html' 2>"$E/bridge.err")
+  timeout 30 wget -q -O - http://198.18.0.1:8080/index.html' 2>"$E/bridge.err")
 rc=$?
 say "docker run on the default bridge: $(seconds_since "$t0") s"
 [ "$rc" -eq 0 ] || fail "default bridge: exit $rc: $(cat "$E/bridge.err") $out"
@@ -64,7 +64,7 @@ docker run -d --name web --hostname web -p 127.0.0.1:18080:80 "$IMAGE" sh -c "$w
   2>"$E/web.err" || fail "docker run -p: $(cat "$E/web.err")"
 got=
 for ((i = 0; i < 300; i++)); do
-  got=$(busybox wget -q -T 5 -O - http://127.0.0.1:18080/index.html 2>/dev/null) && break
+  got=$(timeout 5 busybox wget -q -O - http://127.0.0.1:18080/index.html 2>/dev/null) && break
   sleep 1
 done
 expect_eq "-p 127.0.0.1:18080:80" "$got" hello-from-web
@@ -80,7 +80,7 @@ docker network create --subnet 198.18.5.0/24 vxn-net >/dev/null || fail "docker 
 docker run -d --name srv --hostname srv --network vxn-net --ip 198.18.5.10 "$IMAGE" sh -c "$web" \
   >/dev/null 2>"$E/srv.err" || fail "docker run srv: $(cat "$E/srv.err")"
 out=$(docker run --rm --network vxn-net "$IMAGE" sh -c 'for i in $(seq 120); do
-  wget -q -T 5 -O - http://198.18.5.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
+  timeout 5 wget -q -O - http://198.18.5.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
 expect_eq "container -> container on a user network" "$out" hello-from-srv
 docker rm -f srv >/dev/null || fail "docker rm -f srv"
 docker network rm vxn-net >/dev/null || fail "docker network rm"

@@ -46,7 +46,7 @@ echo hello-from-dom0 >"$LAB_WORK/www/index.html"
 busybox httpd -f -p 0.0.0.0:8080 -h "$LAB_WORK/www" &
 HTTPD=$!
 out=$(podman run --rm "${R[@]}" "$IMAGE" sh -c 'ip addr show dev eth0 | grep -o "inet 198.18.64.[0-9]*";
-  wget -q -T 30 -O - http://198.18.64.1:8080/index.html' 2>"$E/default.err")
+  timeout 30 wget -q -O - http://198.18.64.1:8080/index.html' 2>"$E/default.err")
 rc=$?
 [ "$rc" -eq 0 ] || fail "default network: exit $rc: $(cat "$E/default.err") $out"
 echo "$out" | grep -qx "inet 198.18.64.[0-9]*" || fail "default network: no address in $out"
@@ -58,7 +58,7 @@ podman run -d "${R[@]}" --name web --hostname web -p 127.0.0.1:18081:80 "$IMAGE"
   >/dev/null 2>"$E/web.err" || fail "podman run -p: $(cat "$E/web.err")"
 got=
 for ((i = 0; i < 300; i++)); do
-  got=$(busybox wget -q -T 5 -O - http://127.0.0.1:18081/index.html 2>/dev/null) && break
+  got=$(timeout 5 busybox wget -q -O - http://127.0.0.1:18081/index.html 2>/dev/null) && break
   sleep 1
 done
 expect_eq "podman -p 127.0.0.1:18081:80" "$got" hello-from-web
@@ -69,7 +69,7 @@ podman network create --subnet 198.18.65.0/24 vxn-net2 >/dev/null || fail "podma
 podman run -d "${R[@]}" --name srv --hostname srv --network vxn-net2 --ip 198.18.65.10 "$IMAGE" \
   sh -c "$web" >/dev/null 2>"$E/srv.err" || fail "podman run srv: $(cat "$E/srv.err")"
 out=$(podman run --rm "${R[@]}" --network vxn-net2 "$IMAGE" sh -c 'for i in $(seq 120); do
-  wget -q -T 5 -O - http://198.18.65.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
+  timeout 5 wget -q -O - http://198.18.65.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
 expect_eq "container -> container on a second network" "$out" hello-from-srv
 podman rm -f srv >/dev/null || fail "podman rm -f srv"
 podman network rm vxn-net2 >/dev/null || fail "podman network rm"

@@ -106,7 +106,7 @@ busybox httpd -f -p 198.51.100.1:8080 -h "$LAB_WORK/www" &
 HTTPD=$!
 make_bundle "$LAB_WORK/get" -- /bin/sh -c 'cat /sys/class/net/eth0/address /sys/class/net/eth0/mtu;
   ip addr show dev eth0 | grep -o "inet [0-9./]*"; ip route | grep -o "default via [0-9.]*";
-  wget -q -T 30 -O - http://198.51.100.1:8080/index.html'
+  timeout 30 wget -q -O - http://198.51.100.1:8080/index.html'
 edit "$LAB_WORK/get" --arg p "/run/netns/$NS" \
   '.linux.namespaces = [(.linux.namespaces[] | select(.type != "network")), {type: "network", path: $p}]'
 t0=$(now_us)
@@ -127,7 +127,7 @@ vxn create --bundle "$LAB_WORK/srv" srv </dev/null >"$out/srv.out" 2>"$out/srv.e
 vxn start srv || fail "start srv"
 got=
 for ((i = 0; i < 300; i++)); do
-  got=$(busybox wget -q -T 5 -O - http://198.51.100.2/index.html 2>/dev/null) && break
+  got=$(timeout 5 busybox wget -q -O - http://198.51.100.2/index.html 2>/dev/null) && break
   sleep 1
 done
 expect_eq "dom0 -> guest" "$got" hello-from-guest
