@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -50,6 +51,25 @@ static int nl_dump(int fd, uint16_t type, uint8_t family, nl_each each, struct n
 	}
 }
 
+/* Netback names a guest's NIC vif<domid>.<devid>; vxn moves it into the
+ * namespace of its container (netwire.c), so one found here means the
+ * namespace is another vxn container's (Docker's --network=container:X). */
+static void note_guest_vif(struct ifinfomsg *ifi, int len, struct netinfo *ni)
+{
+	for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		char name[IF_NAMESIZE] = "";
+		unsigned dom, dev;
+		char end;
+		size_t alen = RTA_PAYLOAD(a);
+		if (a->rta_type != IFLA_IFNAME || alen > IF_NAMESIZE)
+			continue;
+		memcpy(name, RTA_DATA(a), alen);
+		name[IF_NAMESIZE - 1] = '\0';
+		if (sscanf(name, "vif%u.%u%c", &dom, &dev, &end) == 2)
+			memcpy(ni->guest_vif, name, sizeof name);
+	}
+}
+
 static void on_link(struct nlmsghdr *h, struct netinfo *ni)
 {
 	struct ifinfomsg *ifi = NLMSG_DATA(h);
@@ -61,6 +81,7 @@ static void on_link(struct nlmsghdr *h, struct netinfo *ni)
 	if (h->nlmsg_type != RTM_NEWLINK || (ifi->ifi_flags & IFF_LOOPBACK) ||
 	    ifi->ifi_type != ARPHRD_ETHER)
 		return;
+	note_guest_vif(ifi, len, ni);
 	if (ni->nlinks++ > 0)
 		return;
 	ni->ifindex = ifi->ifi_index;

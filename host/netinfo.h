@@ -13,6 +13,8 @@ struct netinfo {
 	unsigned nlinks;         /* Ethernet interfaces (lo and tunnels do not count) */
 	char ifname[IF_NAMESIZE];  /* the first of them */
 	int ifindex;
+	char guest_vif[IF_NAMESIZE];  /* a vxn guest's vifD.N found there: the
+				       * namespace is another container's */
 	struct vxn_net net;      /* has_nic when nlinks == 1 */
 };
 

@@ -138,6 +138,12 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
 		return err_set(err, errno, "the container's network namespace (%s)", path);
 	if (netinfo_read(nsfd, &ni, err))
 		goto out;
+	if (ni.guest_vif[0]) {
+		err_set(err, 0, "the container's network namespace is another vxn container's "
+			"(its guest's %s is there): a Xen guest cannot share another guest's "
+			"network stack; use a network both containers join", ni.guest_vif);
+		goto out;
+	}
 	if (ni.nlinks > 1) {
 		err_set(err, 0, "the container's network namespace has %u Ethernet interfaces: "
 			"vxn connects a guest to one", ni.nlinks);
