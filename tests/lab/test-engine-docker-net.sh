@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Docker's networks on vxn: the default bridge (198.18.0.0/24 here) from the
-# guest to a server on the host's bridge address; -p 127.0.0.1:PORT:80 to
+# guest to a server on the host's bridge address, also from a warm pool
+# guest; -p 127.0.0.1:PORT:80 to
 # busybox httpd in a guest; a user-defined network (198.18.5.0/24),
 # container -> container by IP; --network=none (lo only);
 # --network=container:X refused with the reason. One dockerd with iptables
@@ -57,6 +58,20 @@ say "docker run on the default bridge: $(seconds_since "$t0") s"
 [ "$rc" -eq 0 ] || fail "default bridge: exit $rc: $(cat "$E/bridge.err") $out"
 echo "$out" | grep -qx "inet 198.18.0.[0-9]*" || fail "default bridge: no address in $out"
 expect_eq "default bridge: guest -> host" "$(echo "$out" | tail -n 1)" hello-from-dom0
+
+# ---- 1b. the warm pool: a container on the default bridge takes the pool
+# guest, its NIC added to the running guest when claimed
+pool() { "$VXN" pool "$@"; }
+pool fill 1 || fail "vxn pool fill 1"
+t0=$(now_us)
+out=$(docker run --rm "$IMAGE" sh -c 'timeout 30 wget -q -O - http://198.18.0.1:8080/index.html' \
+  2>"$E/pool.err")
+rc=$?
+say "docker run on the default bridge from the warm pool: $(seconds_since "$t0") s"
+[ "$rc" -eq 0 ] || fail "pool guest on the default bridge: exit $rc: $(cat "$E/pool.err") $out"
+expect_eq "pool guest on the default bridge: guest -> host" "$out" hello-from-dom0
+expect_eq "pool guests left after the run" "$(pool list | grep -c ' ready$')" 0
+pool drain || fail "vxn pool drain"
 
 # ---- 2. -p 127.0.0.1:18080:80 to httpd in a guest
 web='mkdir -p /www; echo "hello-from-$(hostname)" >/www/index.html; exec httpd -f -p 80 -h /www'
