@@ -18,6 +18,7 @@
 
 #include "jsonv.h"
 #include "log.h"
+#include "state.h"
 
 #define OUTPUT_MAX 4096
 
@@ -34,13 +35,7 @@ char *hook_state_json(const struct hook_state *st)
 	if (st->pid > 0)
 		jg_kint(g, "pid", st->pid);
 	jg_kstr(g, "bundle", st->bundle);
-	if (st->nannotations) {
-		jg_key(g, "annotations");
-		yajl_gen_map_open(g);
-		for (size_t i = 0; i < st->nannotations; i++)
-			jg_kstr(g, st->annotations[i].key, st->annotations[i].value);
-		yajl_gen_map_close(g);
-	}
+	state_gen_annotations(g, st->annotations, st->nannotations);
 	yajl_gen_map_close(g);
 	return jg_finish(g);
 }
