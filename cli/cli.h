@@ -9,6 +9,14 @@
 #include "container.h"
 #include "error.h"
 
+/* Set by the build (meson.build); these only keep a stray compile working. */
+#ifndef VXN_VERSION
+#define VXN_VERSION "unknown"
+#endif
+#ifndef VXN_XEN_VERSION
+#define VXN_XEN_VERSION "unknown"
+#endif
+
 #define CLI_ERR (-1)
 #define CLI_USAGE (-2)
 

@@ -11,13 +11,6 @@
 #include "jsonv.h"
 #include "plan.h"
 
-#ifndef VXN_VERSION
-#define VXN_VERSION "unknown"
-#endif
-#ifndef VXN_XEN_VERSION
-#define VXN_XEN_VERSION "unknown"
-#endif
-
 static void gen_disabled(yajl_gen g, const char *key)
 {
 	jg_key(g, key);

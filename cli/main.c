@@ -8,13 +8,6 @@
 #include "cli.h"
 #include "log.h"
 
-#ifndef VXN_VERSION
-#define VXN_VERSION "unknown"
-#endif
-#ifndef VXN_XEN_VERSION
-#define VXN_XEN_VERSION "unknown"
-#endif
-
 static const struct cli_verb verbs[] = {
 	{ "create", cmd_create,
 	  "--bundle|-b BUNDLE [--pid-file FILE] [--console-socket SOCKET] [--no-pivot] "

@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 static bool id_char_ok(char c, bool first)
@@ -145,4 +147,15 @@ int write_all(int fd, const void *p, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+void rfc3339_nano(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	if ((size_t)snprintf(buf, len, "%s.%09ldZ", base, ts->tv_nsec) >= len && len)
+		buf[0] = '\0';
 }

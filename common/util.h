@@ -24,6 +24,12 @@ int parse_decimal(const char *v, uint64_t *out);
 int rlimit_parse(const char *name);
 const char *rlimit_name(int type);
 
+/* ts as RFC 3339 in UTC with nanoseconds ("2026-01-02T03:04:05.000000006Z"),
+ * as runc and Docker write a container's created time; "" when len is too
+ * small for it. */
+struct timespec;
+void rfc3339_nano(const struct timespec *ts, char *buf, size_t len);
+
 /* Write all len bytes to fd (retrying after EINTR): 0, or -1 with errno. */
 int write_all(int fd, const void *p, size_t len);
 

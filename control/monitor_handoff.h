@@ -28,6 +28,8 @@ struct monitor_handoff {
 	uint8_t terminal;        /* process.terminal */
 	uint8_t log_json;        /* --log-format json */
 	uint8_t debug;           /* --debug */
+	uint8_t net_wait;        /* send the guest create's NET frame (monitor.h) */
+	uint8_t pad[3];
 	uint16_t rows, cols;     /* the terminal's first size, 0: none */
 	int64_t t0_sec, t0_nsec; /* when the monitor began (CLOCK_MONOTONIC) */
 	int64_t exec_sec, exec_nsec; /* when it exec'd vxn-monitor */
@@ -56,6 +58,10 @@ struct monitor_ready {
 #define MONITOR_CONSOLE_LOG "console.log"
 #define MONITOR_EXIT_STATUS "exit-status"
 #define MONITOR_ERROR "error"
+/* Written by create before its confirmation when the container has a network
+ * namespace: the NET frame's payload (struct vxn_net), which the monitor
+ * queues for the guest after the launch data. */
+#define MONITOR_NET_FILE "net"
 
 /* Copies src into a field of the record; -1 with err when it does not fit. */
 int handoff_set(char *field, size_t cap, const char *src, const char *what,

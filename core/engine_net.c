@@ -3,12 +3,15 @@
  * Docker adds the prestart hook `libnetwork-setkey` to every spec that has a
  * new network namespace: --network=none and bridge or user-defined networks
  * alike (--network=host has neither). Inside that call dockerd moves a veth
- * into the namespace of the pid in the state JSON. A guest has no such
- * namespace on the host, so vxn skips the hook: right for none, but a
- * bridge-networked container would run without the network Docker reports.
- * The mode is not in config.json; it is in hostconfig.json, which Docker
- * writes at `docker create` into the directory whose hosts file it binds to
- * /etc/hosts. Any mode but none is refused by name. */
+ * into the namespace of the pid in the state JSON, vxn's monitor, and vxn
+ * hands that veth to the guest (netwire.c). What the guest cannot have:
+ * another container's namespace (--network=container:X: that one's veth is
+ * its guest's already) is refused; on user-defined networks Docker's
+ * embedded DNS server listens on 127.0.0.11 inside the namespace, which the
+ * guest's own loopback never reaches, so names of other containers do not
+ * resolve (a warning says so). The mode is not in config.json; it is in
+ * hostconfig.json, which Docker writes at `docker create` into the
+ * directory whose hosts file it binds to /etc/hosts. */
 #include "engine_net.h"
 
 #include <errno.h>
@@ -82,20 +85,30 @@ static char *docker_network_mode(const char *dir)
 	return mode;
 }
 
+static bool builtin_mode(const char *mode)
+{
+	return strcmp(mode, "none") == 0 || strcmp(mode, "bridge") == 0 ||
+	       strcmp(mode, "default") == 0 || strcmp(mode, "host") == 0;
+}
+
 int engine_net_check(const struct vxn_spec *s, struct vxn_err *err)
 {
 	char dir[PATH_MAX];
+	int r = 0;
 
 	if (!s->docker_setkey_hook || !docker_container_dir(s, dir, sizeof dir))
 		return 0;
 	char *mode = docker_network_mode(dir);
-	if (!mode || strcmp(mode, "none") == 0) {
-		free(mode);
+	if (!mode)
 		return 0;
-	}
-	err_set(err, 0, "docker network '%.64s': vxn cannot connect a Xen guest to Docker networks "
-		"(libnetwork-setkey wires a network namespace on the host, and a guest has none); "
-		"use --network=none or --network=host", mode);
+	if (strncmp(mode, "container:", 10) == 0)
+		r = err_set(err, 0, "docker network mode 'container:': a vxn container is a Xen "
+			    "guest with its own network stack, which cannot share another "
+			    "container's; use a network both containers join");
+	else if (!builtin_mode(mode))
+		log_warn("docker network '%.64s': containers reach each other by IP; names do "
+			 "not resolve (Docker's DNS at 127.0.0.11 is inside the network namespace, "
+			 "which the guest's loopback does not reach)", mode);
 	free(mode);
-	return -1;
+	return r;
 }

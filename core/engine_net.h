@@ -1,13 +1,13 @@
-/* Networks an engine wires from the host side, which a guest cannot join. */
+/* Docker network modes a guest cannot join. */
 #ifndef VXN_ENGINE_NET_H
 #define VXN_ENGINE_NET_H
 
 #include "error.h"
 #include "spec.h"
 
-/* Refuses a Docker container whose network mode needs Docker's
- * libnetwork-setkey prestart hook (bridge and user-defined networks), with a
- * message that says so; --network=none, host and non-Docker specs pass. */
+/* Refuses a Docker container whose network mode a guest cannot have
+ * (container:X), with a message that says why; warns that names do not
+ * resolve on user-defined networks; everything else passes. */
 int engine_net_check(const struct vxn_spec *s, struct vxn_err *err);
 
 #endif

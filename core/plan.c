@@ -166,6 +166,9 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 	l->rows = s->console_rows;
 	l->cols = s->console_cols;
 	l->root_readonly = s->root_readonly;
+	/* a network namespace of its own: the guest gets its network (or just
+	 * lo) from the NET frame that create sends once the hooks have run */
+	l->net_wait = s->netns != VXN_NETNS_HOST;
 	return 0;
 }
 

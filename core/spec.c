@@ -18,19 +18,20 @@
  *     selinuxLabel                |   its processes hold no host privilege
  *   linux.namespaces              | types checked; "pid" without a path makes
  *                                 |   the process PID 1 of a new PID namespace
- *                                 |   in the guest (as runc); a path names a
- *                                 |   host namespace a guest cannot join:
- *                                 |   ignored like the other types
+ *                                 |   in the guest (as runc); a pid path names
+ *                                 |   a host namespace a guest cannot join:
+ *                                 |   ignored like the other types but
+ *                                 |   "network": the pid-file process's netns
+ *                                 |   (a path: joined; none: a new one), whose
+ *                                 |   interfaces the guest takes over
  *   uid/gid                       | ignored: a guest has its own kernel and so
  *     mappings, seccomp, devices, |   every namespace, its own devices and no
  *     cgroupsPath, maskedPaths,   |   path to the host's /proc or /sys
  *     readonlyPaths, sysctl,      |
  *     rootfsPropagation, other    |
  *     linux.resources             |
- *   hooks.*                       | skipped (debug log): they expect a host
- *                                 |   pid and netns; with --network=none
- *                                 |   Docker's prestart hook is not needed;
- *                                 |   other Docker networks: engine_net.c
+ *   hooks.*                       | kept: run on the host at runc's points
+ *                                 |   (hooks.c; spec_hooks.c parses them)
  *   vm                            | ignored: kernel and initramfs come from
  *                                 |   vxn.conf and org.xenproject.vxn.kernel
  *   process.user.username only    | refused: no uid to run as
@@ -373,6 +374,22 @@ static bool namespace_type_known(const char *t)
 	return false;
 }
 
+/* The network namespace is the pid-file process's (vxn's monitor): absent,
+ * the host's; without a path, a new one (Docker's prestart hook wires it);
+ * with a path, that one (Podman, CRI). The guest takes its interfaces over. */
+static int keep_network_namespace(struct vxn_spec *s, const char *pt, const char *pp,
+				  char **path, struct vxn_err *err)
+{
+	if (s->netns != VXN_NETNS_HOST)
+		return err_set(err, 0, "%s: a second network namespace", pt);
+	if (*path && (*path)[0] != '/')
+		return err_set(err, 0, "%s: must be an absolute path", pp);
+	s->netns = *path ? VXN_NETNS_PATH : VXN_NETNS_NEW;
+	s->netns_path = *path;
+	*path = NULL;
+	return 0;
+}
+
 static int parse_namespace(yajl_val ns, size_t i, struct vxn_spec *s, struct vxn_err *err)
 {
 	char p[PATH_BUF], pt[PATH_BUF], pp[PATH_BUF];
@@ -388,6 +405,8 @@ static int parse_namespace(yajl_val ns, size_t i, struct vxn_spec *s, struct vxn
 		return -1;
 	if (!namespace_type_known(type))
 		return err_set(err, 0, "%s: unknown namespace type '%.32s'", pt, type);
+	if (strcmp(type, "network") == 0)
+		return keep_network_namespace(s, pt, pp, &path, err);
 	if (strcmp(type, "pid") == 0 && !path)
 		s->new_pid_namespace = true;
 	else if (strcmp(type, "pid") == 0)
@@ -404,39 +423,6 @@ static int parse_namespaces(yajl_val doc, struct vxn_spec *s, struct vxn_err *er
 	for (size_t i = 0; nss && i < nss->u.array.len; i++)
 		if (parse_namespace(nss->u.array.values[i], i, s, err) < 0)
 			return -1;
-	return 0;
-}
-
-/* Docker's network hook: args[0] is libnetwork-setkey (engine_net.c). */
-static bool is_docker_setkey(yajl_val hook)
-{
-	yajl_val args = jv_get(hook, "args");
-	return YAJL_IS_ARRAY(args) && args->u.array.len > 0 &&
-	       YAJL_IS_STRING(args->u.array.values[0]) &&
-	       strcmp(args->u.array.values[0]->u.string, "libnetwork-setkey") == 0;
-}
-
-static int skip_hooks(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
-{
-	static const char *const kinds[] = { "prestart", "createRuntime", "createContainer",
-					     "startContainer", "poststart", "poststop" };
-	yajl_val hooks = jv_get(doc, "hooks");
-	if (jv_object(hooks, "hooks", err) < 0)
-		return -1;
-	for (size_t k = 0; hooks && k < sizeof kinds / sizeof kinds[0]; k++) {
-		yajl_val list = jv_get(hooks, kinds[k]);
-		char p[PATH_BUF];
-		snprintf(p, sizeof p, "hooks.%s", kinds[k]);
-		if (jv_array(list, p, err) < 0)
-			return -1;
-		for (size_t i = 0; list && i < list->u.array.len; i++) {
-			yajl_val path = jv_get(list->u.array.values[i], "path");
-			log_debug("%s[%zu] %s: skipped: a Xen guest has no host pid or netns for it",
-				  p, i, YAJL_IS_STRING(path) ? path->u.string : "(no path)");
-			if (k == 0 && is_docker_setkey(list->u.array.values[i]))
-				s->docker_setkey_hook = true;
-		}
-	}
 	return 0;
 }
 
@@ -460,7 +446,7 @@ static int spec_from_tree(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	    parse_mounts(doc, s, err) < 0 || parse_annotations(doc, s, err) < 0 ||
 	    parse_resources(doc, s, err) < 0 || parse_namespaces(doc, s, err) < 0)
 		return -1;
-	return skip_hooks(doc, s, err);
+	return spec_parse_hooks(doc, s, err);
 }
 
 static void spec_init(struct vxn_spec *s)
@@ -564,6 +550,8 @@ void spec_free(struct vxn_spec *s)
 		free(s->annotations[i].value);
 	}
 	free(s->annotations);
+	spec_hooks_free(s);
+	free(s->netns_path);
 	memset(s, 0, sizeof *s);
 	s->umask = -1;
 	s->memory_limit = -1;

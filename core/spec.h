@@ -30,6 +30,34 @@ struct vxn_annotation {
 	char *value;
 };
 
+/* OCI hooks, in runc's order of kinds. */
+enum vxn_hook_kind {
+	VXN_HOOK_PRESTART, VXN_HOOK_CREATE_RUNTIME, VXN_HOOK_CREATE_CONTAINER,
+	VXN_HOOK_START_CONTAINER, VXN_HOOK_POSTSTART, VXN_HOOK_POSTSTOP, VXN_HOOK_KINDS
+};
+extern const char *const spec_hook_kinds[VXN_HOOK_KINDS];  /* their JSON names */
+
+struct vxn_hook {
+	char *path;           /* absolute */
+	char **args;          /* may be NULL: then argv is { path } */
+	size_t nargs;
+	char **env;
+	size_t nenv;
+	unsigned timeout_s;   /* 0: none */
+};
+
+struct vxn_hook_list {
+	struct vxn_hook *v;
+	size_t n;
+};
+
+/* Where the container's network namespace comes from. */
+enum vxn_netns {
+	VXN_NETNS_HOST,       /* none in linux.namespaces: the host's */
+	VXN_NETNS_NEW,        /* type network without a path: vxn makes one */
+	VXN_NETNS_PATH,       /* with a path: that one is joined */
+};
+
 struct vxn_spec {
 	char *oci_version;
 	char *root_path;      /* as written: absolute, or relative to the bundle */
@@ -67,6 +95,9 @@ struct vxn_spec {
 	/* linux.namespaces asks for a new PID namespace: type "pid" without a
 	 * path (a path names a namespace of the host, which a guest cannot join) */
 	bool new_pid_namespace;
+	struct vxn_hook_list hooks[VXN_HOOK_KINDS];
+	enum vxn_netns netns;
+	char *netns_path;     /* VXN_NETNS_PATH only */
 };
 
 int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
@@ -78,6 +109,10 @@ int spec_load(const char *bundle, struct vxn_spec *s, struct vxn_err *err);
 int spec_parse_process(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
 int spec_load_process(const char *path, struct vxn_spec *s, struct vxn_err *err);
 void spec_free(struct vxn_spec *s);
+/* spec_hooks.c, for spec.c: hooks.*. */
+#include <yajl/yajl_tree.h>
+int spec_parse_hooks(yajl_val doc, struct vxn_spec *s, struct vxn_err *err);
+void spec_hooks_free(struct vxn_spec *s);
 /* NULL if absent. */
 const char *spec_annotation(const struct vxn_spec *s, const char *key);
 

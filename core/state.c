@@ -201,6 +201,17 @@ void state_free(struct vxn_state *st)
 	memset(st, 0, sizeof *st);
 }
 
+void state_gen_annotations(yajl_gen g, const struct vxn_annotation *a, size_t n)
+{
+	if (n == 0)
+		return;
+	jg_key(g, "annotations");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < n; i++)
+		jg_kstr(g, a[i].key, a[i].value);
+	yajl_gen_map_close(g);
+}
+
 char *state_to_oci_json(const struct vxn_state *st, const char *status, int pid)
 {
 	yajl_gen g = jg_new(true);
@@ -215,13 +226,7 @@ char *state_to_oci_json(const struct vxn_state *st, const char *status, int pid)
 	jg_kstr(g, "rootfs", st->rootfs ? st->rootfs : "");
 	jg_kstr(g, "created", st->created ? st->created : "");
 	jg_kstr(g, "owner", st->owner ? st->owner : "");
-	if (st->nannotations > 0) {
-		jg_key(g, "annotations");
-		yajl_gen_map_open(g);
-		for (size_t i = 0; i < st->nannotations; i++)
-			jg_kstr(g, st->annotations[i].key, st->annotations[i].value);
-		yajl_gen_map_close(g);
-	}
+	state_gen_annotations(g, st->annotations, st->nannotations);
 	yajl_gen_map_close(g);
 	return jg_finish(g);
 }

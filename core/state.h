@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "error.h"
 #include "spec.h"
 
@@ -28,6 +30,10 @@ struct vxn_state {
 int state_write(const char *state_dir, const struct vxn_state *st, struct vxn_err *err);
 int state_read(const char *state_dir, struct vxn_state *st, struct vxn_err *err);
 void state_free(struct vxn_state *st);
+
+/* "annotations": {...} into an open map of g, nothing when n is 0: the
+ * state's and the hooks' state JSON alike. */
+void state_gen_annotations(yajl_gen g, const struct vxn_annotation *a, size_t n);
 
 /* runc's `state` JSON for this container (malloc'd): ociVersion, id, pid, status,
  * bundle, rootfs, created, owner, annotations. pid 0 is written as 0 (stopped). */

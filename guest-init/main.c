@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "launch-read.h"
 #include "mounts.h"
+#include "net.h"
 #include "pool.h"
 #include "relay.h"
 
@@ -108,6 +109,24 @@ static void pid_namespace_enter(const struct vxn_launch *l, struct vxn_err *err)
 	}
 }
 
+/* A network namespace of its own: the host sends what the engine made in
+ * it once the hooks ran (create); otherwise loopback alone, as runc's
+ * containers always have it. */
+static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
+{
+	struct vxn_net net;
+
+	if (!l->net_wait) {
+		if (net_loopback_up(err) != 0)
+			fatal(err);
+		return;
+	}
+	if (net_receive(&relay, &net, err) != 0 || net_configure(&net, err) != 0)
+		fatal(err);
+	console_say("network: %s at %llu ms uptime", net.has_nic ? "eth0 up" : "lo only",
+		    (unsigned long long)uptime_ms());
+}
+
 static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn_err *err)
 {
 	struct exec_report rep;
@@ -144,6 +163,7 @@ int main(void)
 	if ((pooled ? pool_receive_launch(&relay, &launch, &err)
 		    : launch_read(VXN_LAUNCH_PATH, &launch, &err)) != 0)
 		fatal(&err);
+	prepare_net(&launch, &err);
 	prepare_root(&launch, &err);
 	start_process(&launch, &proc, &err);
 	if (relay_run(&relay, &proc, &result, &err) != 0)

@@ -23,10 +23,12 @@
 #include "control.h"
 #include "exec_check.h"
 #include "files.h"
+#include "hooks.h"
 #include "log.h"
 #include "loop.h"
 #include "monitor_handoff.h"
 #include "monitor_start.h"
+#include "netwire.h"
 #include "phase.h"
 #include "pool.h"
 #include "plan.h"
@@ -161,6 +163,7 @@ static void cleanup_leftovers(const char *id, const char *state_dir)
 	loop_detach_image(image);
 	file_in(state_dir, SHARE_ROOT, shares, sizeof(shares));
 	shares_release(shares);
+	netwire_release(state_dir);
 }
 
 int container_teardown_domain(uint32_t domid, const char *name, int loop_fd,
@@ -248,6 +251,39 @@ int container_status(const struct vxn_globals *g, const char *id, struct vxn_sta
 	return 0;
 }
 
+/* ------------------------------------------------------------ hooks */
+
+/* poststart and poststop: runc warns about a failing one and goes on. The
+ * spec is read again from the bundle (gone already: nothing to run). */
+static void run_late_hooks(const struct vxn_state *st, enum vxn_hook_kind kind,
+			   const char *status)
+{
+	struct vxn_spec s;
+	struct vxn_err err;
+
+	if (!st->bundle || spec_load(st->bundle, &s, &err)) {
+		log_debug("%s hooks: no spec: %s", spec_hook_kinds[kind],
+			  st->bundle ? err.msg : "no bundle");
+		return;
+	}
+	struct hook_state hs = { s.oci_version, st->id, status,
+				 kind == VXN_HOOK_POSTSTOP ? 0 : st->monitor_pid, st->bundle,
+				 s.annotations, s.nannotations };
+	if (hooks_run(&s, kind, &hs, &err))
+		log_warn("%s", err.msg);
+	spec_free(&s);
+}
+
+/* createContainer and startContainer run inside the container's namespaces
+ * under runc: a guest has no host namespaces to run them in. */
+static void note_guest_hooks(const struct vxn_spec *s)
+{
+	for (int k = VXN_HOOK_CREATE_CONTAINER; k <= VXN_HOOK_START_CONTAINER; k++)
+		if (s->hooks[k].n)
+			log_warn("hooks.%s: not run: they belong inside the container, and a "
+				 "vxn container is a Xen guest", spec_hook_kinds[k]);
+}
+
 /* ------------------------------------------------------------ start, kill */
 
 int container_start(const struct vxn_globals *g, const char *id, struct vxn_err *err)
@@ -284,6 +320,7 @@ int container_start(const struct vxn_globals *g, const char *id, struct vxn_err 
 		goto out;
 	}
 	phase_end(&ph, "unpause");
+	run_late_hooks(&st, VXN_HOOK_POSTSTART, "running");
 	r = 0;
 out:
 	xen_close(x);
@@ -413,6 +450,7 @@ int container_delete(const struct vxn_globals *g, const char *id, bool force,
 	}
 	if (stop_monitor(dir, &st))
 		log_warn("monitor of %s is still alive", id);
+	run_late_hooks(&st, VXN_HOOK_POSTSTOP, "stopped");
 	state_free(&st);
 	remove_container(id, dir, MONITOR_LOCK_WAIT_MS);
 	phase_end(&ph, "delete");
@@ -501,7 +539,9 @@ static int fork_monitor(const struct vxn_globals *g, const char *id,
 					  .pid_file = o->pid_file, .ready_fd = p[1],
 					  .console_socket = o->console_socket,
 					  .lock_fd = c->lock_fd, .vxn_path = c->vxn_path,
-					  .monitor_path = c->monitor_path };
+					  .monitor_path = c->monitor_path,
+					  .netns = (int)c->spec.netns,
+					  .netns_path = c->spec.netns_path };
 		close(p[0]);
 		monitor_start(&a);
 	}
@@ -529,21 +569,10 @@ static int confirm_monitor(struct creation *c, struct vxn_err *err)
 	return 0;
 }
 
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
-}
-
 static int record_state(const char *id, struct creation *c, struct vxn_err *err)
 {
 	char created[64];
+	struct timespec now;
 	struct vxn_state st = {
 		.id = (char *)id, .bundle = c->bundle, .rootfs = c->plan.rootfs,
 		.created = created, .owner = "", .annotations = c->spec.annotations,
@@ -552,7 +581,8 @@ static int record_state(const char *id, struct creation *c, struct vxn_err *err)
 		.domid = c->domid,
 	};
 
-	now_rfc3339(created, sizeof(created));
+	clock_gettime(CLOCK_REALTIME, &now);
+	rfc3339_nano(&now, created, sizeof(created));
 	return state_write(c->dir, &st, err);
 }
 
@@ -629,6 +659,25 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 	return 0;
 }
 
+/* runc's points: prestart (deprecated, what Docker uses) then createRuntime,
+ * once the pid-file process exists in the container's network namespace;
+ * a failing one fails create. Then the guest joins what they made. */
+static int connect_container(const char *id, struct creation *c, struct vxn_err *err)
+{
+	struct hook_state hs = { c->spec.oci_version, id, "creating", c->monitor, c->bundle,
+				 c->spec.annotations, c->spec.nannotations };
+
+	note_guest_hooks(&c->spec);
+	if (hooks_run(&c->spec, VXN_HOOK_PRESTART, &hs, err) ||
+	    hooks_run(&c->spec, VXN_HOOK_CREATE_RUNTIME, &hs, err))
+		return -1;
+	if (c->spec.netns == VXN_NETNS_HOST)
+		return 0;
+	return netwire_connect(c->domid, c->monitor,
+			       c->spec.netns == VXN_NETNS_PATH ? c->spec.netns_path : NULL, c->dir,
+			       err);
+}
+
 static void undo_creation(const char *id, struct creation *c)
 {
 	rootdisk_abort(&c->plan, &c->disk);
@@ -672,6 +721,10 @@ int container_create(const struct vxn_globals *g, const char *id,
 	if (r == 0) {
 		r = wait_ready(&c, c.monitor_sock, err);
 		phase_end(&ph, "monitor-ready");
+	}
+	if (r == 0) {
+		r = connect_container(id, &c, err);
+		phase_end(&ph, "hooks-net");
 	}
 	if (r == 0) {
 		r = record_state(id, &c, err);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "monitor_handoff.h"
 #include "phase.h"
 #include "pool.h"
+#include "spec.h"
 #include "xen.h"
 
 #ifndef VXN_LIBEXEC_DIR
@@ -158,6 +160,7 @@ static int fill_handoff(const struct start *s, struct monitor_handoff *h, struct
 	h->cols = l->cols;
 	h->log_json = a->g->log_path && a->g->log_json;
 	h->debug = a->g->debug;
+	h->net_wait = l->net_wait;
 	h->t0_sec = s->t0.tv_sec;
 	h->t0_nsec = s->t0.tv_nsec;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -217,6 +220,24 @@ static _Noreturn void start_failed(struct start *s, const struct vxn_err *err)
 	_exit(1);
 }
 
+/* The pid-file process lives in the container's network namespace, as
+ * runc's container process does: Docker's prestart hook wires the netns of
+ * the state's pid, and the namespace lives as long as this process. */
+static int enter_netns(const struct monitor_args *a, struct vxn_err *err)
+{
+	if (a->netns == VXN_NETNS_NEW)
+		return unshare(CLONE_NEWNET) ? err_set(err, errno, "a new network namespace") : 0;
+	if (a->netns != VXN_NETNS_PATH)
+		return 0;
+	int fd = open(a->netns_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "network namespace %s", a->netns_path);
+	int r = setns(fd, CLONE_NEWNET);
+	int e = errno;
+	close(fd);
+	return r ? err_set(err, e, "joining the network namespace %s", a->netns_path) : 0;
+}
+
 _Noreturn void monitor_start(const struct monitor_args *a)
 {
 	struct start s = { .a = a, .loop_fd = -1 };
@@ -225,6 +246,8 @@ _Noreturn void monitor_start(const struct monitor_args *a)
 	clock_gettime(CLOCK_MONOTONIC, &s.t0);
 	process_setup(a);
 	phase_begin(&s.ph);
+	if (enter_netns(a, &err))
+		start_failed(&s, &err);
 	if (loop_attach(a->plan->disk_image, a->plan->disk_readonly, &s.loop_fd, s.loop_path, &err))
 		start_failed(&s, &err);
 	phase_end(&s.ph, "loop-attach");

@@ -26,6 +26,8 @@ struct monitor_args {
 	int lock_fd;            /* the state dir's flock (see container.c), held until exit */
 	const char *vxn_path;   /* this vxn, which vxn-monitor runs for the teardown */
 	const char *monitor_path;  /* vxn-monitor (monitor_find) */
+	int netns;              /* enum vxn_netns: the namespace this process lives in */
+	const char *netns_path; /* VXN_NETNS_PATH */
 };
 
 /* vxn-monitor beside this vxn (a build tree), else where it is installed

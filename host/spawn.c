@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,7 +28,8 @@ static int tool_path(const char *name, char *path, size_t len)
 	return -1;
 }
 
-static void child_exec(const char *path, char *const argv[], int out_fd, pid_t parent)
+static void child_exec(const char *path, char *const argv[], int out_fd, pid_t parent,
+		       int netns_fd)
 {
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
 	int null;
@@ -36,6 +38,8 @@ static void child_exec(const char *path, char *const argv[], int out_fd, pid_t p
 	 * following delete --force finds nothing still writing */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 		_exit(127);
+	if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET))
+		_exit(126);
 	null = open("/dev/null", O_RDONLY);
 
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
@@ -75,7 +79,8 @@ static const char *last_line(char *buf, size_t len)
 	return nl ? nl + 1 : buf;
 }
 
-int spawn_tool_start(char *const argv[], struct spawn_job *job, struct vxn_err *err)
+static int start_in(char *const argv[], int netns_fd, struct spawn_job *job,
+		    struct vxn_err *err)
 {
 	char path[PATH_MAX];
 	int pipefd[2];
@@ -96,10 +101,24 @@ int spawn_tool_start(char *const argv[], struct spawn_job *job, struct vxn_err *
 		return err_set(err, errno, "fork");
 	}
 	if (job->pid == 0)
-		child_exec(path, argv, pipefd[1], parent);
+		child_exec(path, argv, pipefd[1], parent, netns_fd);
 	close(pipefd[1]);
 	job->out_fd = pipefd[0];
 	return 0;
+}
+
+int spawn_tool_start(char *const argv[], struct spawn_job *job, struct vxn_err *err)
+{
+	return start_in(argv, -1, job, err);
+}
+
+int spawn_tool_in_netns(char *const argv[], int netns_fd, struct vxn_err *err)
+{
+	struct spawn_job job;
+
+	if (start_in(argv, netns_fd, &job, err))
+		return -1;
+	return spawn_tool_wait(&job, err);
 }
 
 int spawn_tool_wait(struct spawn_job *job, struct vxn_err *err)

@@ -11,6 +11,8 @@
  * must never reach the container's stdio. The output goes to the debug log;
  * on failure the error carries its last line. */
 int spawn_tool(char *const argv[], struct vxn_err *err);
+/* The same inside the network namespace open at netns_fd (ip, tc). */
+int spawn_tool_in_netns(char *const argv[], int netns_fd, struct vxn_err *err);
 
 /* The same in two halves, for work that can go on meanwhile: start returns
  * once the tool runs; wait collects it (and its error) exactly once. */

@@ -287,6 +287,58 @@ out:
 	return r;
 }
 
+/* ------------------------------------------------------------ network */
+
+int xen_add_nic(struct xen_ctx *x, uint32_t domid, const uint8_t mac[6], unsigned mtu,
+		int *devid, struct vxn_err *err)
+{
+	libxl_device_nic n;
+	int rc, r = -1;
+
+	libxl_device_nic_init(&n);
+	memcpy(n.mac, mac, 6);
+	n.mtu = (int)mtu;
+	n.devid = -1;
+	/* vxn moves the vif into the container's netns and writes
+	 * hotplug-status itself (netwire.c): no vif-bridge, no bridge */
+	n.script = strdup(HOTPLUG_NOOP);
+	if (!n.script) {
+		err_set(err, ENOMEM, "building the NIC configuration");
+		goto out;
+	}
+	xen_log_clear_error();
+	rc = libxl_device_nic_add(x->lx, domid, &n, NULL);
+	log_debug("libxl_device_nic_add %u mtu %u: rc %d, devid %d", domid, mtu, rc, n.devid);
+	if (rc) {
+		lx_fail(err, rc, "adding the network interface");
+		goto out;
+	}
+	*devid = n.devid;
+	r = 0;
+out:
+	libxl_device_nic_dispose(&n);
+	return r;
+}
+
+/* The backend path is dom0's own (backend domid 0, as xen_add_nic asks),
+ * not read from the guest-writable frontend directory. */
+int xen_nic_connect(uint32_t domid, int devid, struct vxn_err *err)
+{
+	char path[128];
+	struct xs_handle *xs = xs_open(0);
+	int r = 0;
+
+	if (!xs)
+		return err_set(err, errno, "connecting to xenstore");
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%d/hotplug-status", domid,
+		 devid);
+	if (!xs_write(xs, XBT_NULL, path, "connected", 9))
+		r = err_set(err, errno, "writing %s", path);
+	log_debug("xenstore: %s = connected: %d", path, r);
+	xs_close(xs);
+	return r;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 int xen_unpause(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)

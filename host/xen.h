@@ -50,6 +50,14 @@ int xen_create_paused(struct xen_ctx *ctx, const struct vxn_plan *plan, const ch
  * the same backend as at create; the guest sees it once it runs. */
 int xen_attach_disk(struct xen_ctx *ctx, uint32_t domid, const struct vxn_plan *plan,
 		    const char *loop_dev, struct vxn_err *err);
+/* Hot-plug a NIC (netfront MAC mac, MTU mtu) into the domain, paused or
+ * running; its backend device in dom0 is vif<domid>.<*devid>. Netback
+ * connects only once xen_nic_connect says its wiring is done. */
+int xen_add_nic(struct xen_ctx *ctx, uint32_t domid, const uint8_t mac[6], unsigned mtu,
+		int *devid, struct vxn_err *err);
+/* What a vif hotplug script would write at the end: hotplug-status =
+ * connected under the NIC's backend path. */
+int xen_nic_connect(uint32_t domid, int devid, struct vxn_err *err);
 /* libxl renames only while the name is still old_name (in one xenstore
  * transaction): two callers cannot both win the same domain. */
 int xen_rename(struct xen_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name,

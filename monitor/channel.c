@@ -227,14 +227,12 @@ size_t channel_out_pending(const struct channel *ch)
 int channel_send(struct channel *ch, uint8_t type, uint16_t stream, const void *payload,
 		 uint32_t len, struct vxn_err *err)
 {
-	struct vxn_frame_hdr h = { .type = type, .flags = 0, .stream = stream, .len = len };
+	size_t n = vxn_frame_put(ch->out + ch->out_len, channel_out_space(ch), type, stream,
+				 payload, len);
 
-	if (len > VXN_FRAME_MAX_PAYLOAD || channel_out_space(ch) < VXN_FRAME_HDR_BYTES + len)
+	if (n == 0)
 		return err_set(err, ENOBUFS, "channel: outgoing buffer full");
-	vxn_frame_hdr_encode(&h, ch->out + ch->out_len);
-	if (len)
-		memcpy(ch->out + ch->out_len + VXN_FRAME_HDR_BYTES, payload, len);
-	ch->out_len += VXN_FRAME_HDR_BYTES + len;
+	ch->out_len += n;
 	return channel_flush(ch, err);
 }
 

@@ -149,6 +149,31 @@ out:
 	return r;
 }
 
+/* The container's network, as create read it from the namespace (create's
+ * own file, checked once more before it goes to the guest): after the
+ * launch data, before anything else, so guest-init has it before the
+ * process starts. */
+static int send_net(struct monitor *m, struct vxn_err *err)
+{
+	uint8_t buf[VXN_NET_MAX_BYTES + 1];
+	char path[PATH_MAX];
+	struct vxn_net net;
+	int fd = -1;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", m->h->state_dir, MONITOR_NET_FILE) <
+	    sizeof(path))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "%s", path);
+	ssize_t n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n < 0 || vxn_net_decode(buf, (size_t)n, &net))
+		return err_set(err, EPROTO, "%s: not a network description", path);
+	int r = channel_send(m->ch, VXN_F_NET, 0, buf, (uint32_t)n, err);
+	phase_end(&m->ph, "net-sent");
+	return r;
+}
+
 static int monitor_setup(struct monitor *m, struct vxn_err *err)
 {
 	if (watch_domain(m, err))
@@ -275,6 +300,8 @@ _Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch)
 	}
 	/* the last report: create returns only once the guest is ready to start */
 	int armed = h->pooled ? arm_pool_guest(&m, launch, &err) : 0;
+	if (!armed && h->net_wait)
+		armed = send_net(&m, &err);
 	if (armed)
 		log_debug("monitor: %s", err.msg);
 	if (!monitor_tell_create(h->ready_fd, m.dom.domid, armed ? &err : NULL) || armed)

@@ -228,17 +228,13 @@ static struct exec_link *link_of(struct exec_links *x, uint16_t stream)
  * went beyond its window. */
 static bool link_queue(struct exec_link *l, const struct vxn_frame_hdr *h, const uint8_t *p)
 {
-	size_t len = VXN_FRAME_HDR_BYTES + h->len;
-
 	/* a window of output, and room for the small frames around it */
 	if (!l->q && !(l->q = malloc(LINK_QUEUE_CAP)))
 		return false;
-	if (len > LINK_QUEUE_CAP - l->q_len)
-		return false;
-	vxn_frame_hdr_encode(h, l->q + l->q_len);
-	memcpy(l->q + l->q_len + VXN_FRAME_HDR_BYTES, p, h->len);
-	l->q_len += len;
-	return true;
+	size_t n = vxn_frame_put(l->q + l->q_len, LINK_QUEUE_CAP - l->q_len, h->type, h->stream,
+				 p, h->len);
+	l->q_len += n;
+	return n > 0;
 }
 
 static bool guest_stream_type_ok(uint8_t type)

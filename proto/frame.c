@@ -64,6 +64,8 @@ static uint32_t frame_max_len(uint8_t type)
 		return VXN_EXIT_BYTES;
 	case VXN_F_ERROR:
 		return VXN_ERROR_MAX;
+	case VXN_F_NET:
+		return VXN_NET_MAX_BYTES;
 	default:
 		return VXN_FRAME_MAX_PAYLOAD;
 	}
@@ -75,6 +77,19 @@ void vxn_frame_hdr_encode(const struct vxn_frame_hdr *h, uint8_t out[VXN_FRAME_H
 	out[1] = h->flags;
 	le16_put(out + 2, h->stream);
 	le32_put(out + 4, h->len);
+}
+
+size_t vxn_frame_put(uint8_t *out, size_t room, uint8_t type, uint16_t stream,
+		     const void *payload, uint32_t len)
+{
+	struct vxn_frame_hdr h = { .type = type, .flags = 0, .stream = stream, .len = len };
+
+	if (len > VXN_FRAME_MAX_PAYLOAD || room < VXN_FRAME_HDR_BYTES + len)
+		return 0;
+	vxn_frame_hdr_encode(&h, out);
+	if (len)
+		memcpy(out + VXN_FRAME_HDR_BYTES, payload, len);
+	return VXN_FRAME_HDR_BYTES + len;
 }
 
 int vxn_frame_hdr_decode(const uint8_t buf[VXN_FRAME_HDR_BYTES], struct vxn_frame_hdr *h)

@@ -13,6 +13,7 @@
  *   u64 bounding, effective, permitted, inheritable, ambient (capabilities)
  *   u8 no_new_privileges (0/1)
  *   u8 oom_score_adj_set (0/1)  i32 oom_score_adj (-1000..1000, 0 when not set)
+ *   u8 net_wait (0/1)
  * where str is u32 length + bytes (no NUL) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
@@ -133,6 +134,7 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 	put_u8(w, l->no_new_privileges ? 1 : 0);
 	put_u8(w, l->oom_score_adj_set ? 1 : 0);
 	put_u32(w, (uint32_t)l->oom_score_adj);
+	put_u8(w, l->net_wait ? 1 : 0);
 }
 
 static bool str_ok(const char *s)
@@ -450,6 +452,7 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->root_readonly = get_bool(r);
 	l->pid_namespace = get_bool(r);
 	get_security(r, l);
+	l->net_wait = get_bool(r);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);
 }

@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 3u
+#define VXN_LAUNCH_VERSION 4u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
@@ -115,6 +115,8 @@ struct vxn_launch {
 	bool no_new_privileges;
 	bool oom_score_adj_set;
 	int32_t oom_score_adj;  /* VXN_OOM_SCORE_ADJ_MIN..MAX; 0 unless set */
+	bool net_wait;        /* the container has a network namespace: wait for
+			       * its NET frame (struct vxn_net) before the process */
 };
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */
@@ -173,7 +175,9 @@ enum vxn_frame_type {
 	VXN_F_LAUNCH = 17,        /* host -> guest, warm pool only: the next bytes of the
 				   * launch data (vxn_launch_encode), before any other frame */
 	VXN_F_LAUNCH_END = 18,    /* host -> guest: the launch data is complete (empty) */
-	VXN_F_TYPE_MAX = 18,
+	VXN_F_NET = 19,           /* host -> guest, stream 0, once, before the process
+				   * starts (launch net_wait): struct vxn_net */
+	VXN_F_TYPE_MAX = 19,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
@@ -225,6 +229,11 @@ void vxn_frame_hdr_encode(const struct vxn_frame_hdr *h, uint8_t out[VXN_FRAME_H
  * unknown type, non-zero flags, or len > VXN_FRAME_MAX_PAYLOAD (or larger than
  * that type allows). */
 int vxn_frame_hdr_decode(const uint8_t buf[VXN_FRAME_HDR_BYTES], struct vxn_frame_hdr *h);
+/* One frame, header then payload, into out, which has room bytes free: the
+ * bytes written, or 0 (nothing written) when len is over
+ * VXN_FRAME_MAX_PAYLOAD or the frame does not fit. */
+size_t vxn_frame_put(uint8_t *out, size_t room, uint8_t type, uint16_t stream,
+		     const void *payload, uint32_t len);
 
 /* Fixed-size payloads: encode returns the payload length written into out;
  * decode returns 0 or -EPROTO (wrong length, value out of range). */
@@ -271,6 +280,46 @@ struct vxn_guest_stats {
 size_t vxn_guest_stats_encode(const struct vxn_guest_stats *s,
 			      uint8_t out[VXN_GUEST_STATS_BYTES]);
 int vxn_guest_stats_decode(const uint8_t *p, size_t len, struct vxn_guest_stats *s);
+
+/* The container's network as its namespace on the host had it (the veth the
+ * engine made): the guest gives its eth0 the veth's MAC, MTU, addresses and
+ * routes. No NIC (--network=none): lo only. Addresses are in network byte
+ * order; an IPv4 one uses the first 4 of the 16 bytes, the rest are zero. */
+#define VXN_NET_MAX_ADDRS 16u
+#define VXN_NET_MAX_ROUTES 32u
+#define VXN_NET_MTU_MIN 68u
+#define VXN_NET_MTU_MAX 65535u
+struct vxn_net_addr {
+	uint8_t family;        /* 4 or 6 */
+	uint8_t prefix;        /* 0..32 or 0..128 */
+	uint8_t addr[16];
+};
+struct vxn_net_route {
+	uint8_t family;        /* 4 or 6 */
+	uint8_t dst_len;       /* 0 (default route) .. 32/128 */
+	bool has_gateway;      /* else the destination is on the link */
+	uint8_t dst[16];
+	uint8_t gateway[16];
+};
+struct vxn_net {
+	bool has_nic;
+	uint8_t mac[6];        /* unicast */
+	uint32_t mtu;          /* VXN_NET_MTU_MIN..VXN_NET_MTU_MAX */
+	uint32_t naddrs;       /* <= VXN_NET_MAX_ADDRS */
+	struct vxn_net_addr addrs[VXN_NET_MAX_ADDRS];
+	uint32_t nroutes;      /* <= VXN_NET_MAX_ROUTES */
+	struct vxn_net_route routes[VXN_NET_MAX_ROUTES];
+};
+#define VXN_NET_ADDR_BYTES 18u
+#define VXN_NET_ROUTE_BYTES 35u
+#define VXN_NET_MAX_BYTES (13u + VXN_NET_MAX_ADDRS * VXN_NET_ADDR_BYTES + \
+			   VXN_NET_MAX_ROUTES * VXN_NET_ROUTE_BYTES)
+/* encode: the length written into out (cap >= VXN_NET_MAX_BYTES), or 0 when
+ * *n breaks a rule the decoder enforces. decode: 0 or -EPROTO (wrong length,
+ * a count, family, prefix or MTU out of range, a multicast MAC, bytes past an
+ * IPv4 address that are not zero, a gateway flag that is not 0/1). */
+size_t vxn_net_encode(const struct vxn_net *n, uint8_t *out, size_t cap);
+int vxn_net_decode(const uint8_t *p, size_t len, struct vxn_net *n);
 
 /* Wait status of the container's process, as the host reports it: exit N -> N,
  * signal S -> 128 + S. */

@@ -83,17 +83,12 @@ static int pull_archive(struct vdkr_ctx *c, const char *arg, bool oci, bool quie
 
 int cmd_pull(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 {
-	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, { 0 } };
 	struct image_ref ref;
 	char canon[REF_MAX];
-	bool quiet = false;
-	int o;
+	bool quiet;
 
-	while ((o = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
-		if (o != 'q')
-			return vdkr_bad_flag(argc, argv, err);
-		quiet = true;
-	}
+	if (vdkr_quiet_flag(argc, argv, &quiet, err))
+		return -1;
 	if (argc - optind != 1)
 		return err_set(err, 0, "\"pull\" requires exactly 1 argument");
 	const char *arg = argv[optind];
@@ -174,17 +169,12 @@ static void print_image(struct store *s, const struct imgindex_entry *e, bool qu
 
 int cmd_images(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 {
-	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, { 0 } };
 	struct store s;
 	struct imgindex ix;
-	bool quiet = false;
-	int o;
+	bool quiet;
 
-	while ((o = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
-		if (o != 'q')
-			return vdkr_bad_flag(argc, argv, err);
-		quiet = true;
-	}
+	if (vdkr_quiet_flag(argc, argv, &quiet, err))
+		return -1;
 	if (store_open(&s, c->root, LOCK_SH, err))
 		return -1;
 	if (store_index(&s, &ix, err)) {

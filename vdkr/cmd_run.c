@@ -39,19 +39,6 @@ struct run {
 	struct image_info info;
 };
 
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	if ((size_t)snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec) >= len)
-		buf[0] = '\0';
-}
-
 /* The container's bundle: umoci's config.json for the image (edited later),
  * its root the image's shared unpacked rootfs. */
 static int make_bundle(struct run *r, struct vxn_err *err)
@@ -321,6 +308,8 @@ static void reap_detached(struct vdkr_ctx *c, const struct ctr *t)
 
 static int setup(struct run *r, int argc, char **argv, struct vxn_err *err)
 {
+	struct timespec now;
+
 	if (runopts_parse(argc, argv, &r->o, err) ||
 	    image_canonical(r->o.image, &r->ref, r->canon, sizeof(r->canon), err) ||
 	    ctr_new_id(r->t.id, err))
@@ -332,7 +321,8 @@ static int setup(struct run *r, int argc, char **argv, struct vxn_err *err)
 		snprintf(r->t.name, sizeof(r->t.name), "%.12s", r->t.id);
 	snprintf(r->t.image, sizeof(r->t.image), "%s", r->canon);
 	r->t.rm = r->o.rm;
-	now_rfc3339(r->t.created, sizeof(r->t.created));
+	clock_gettime(CLOCK_REALTIME, &now);
+	rfc3339_nano(&now, r->t.created, sizeof(r->t.created));
 	if (ctr_path(r->c, r->t.id, "bundle", r->bundle, sizeof(r->bundle)))
 		return err_set(err, ENAMETOOLONG, "state directory");
 	return ctr_create(r->c, &r->t, err);

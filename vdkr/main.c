@@ -49,6 +49,20 @@ int vdkr_bad_flag(int argc, char **argv, struct vxn_err *err)
 	return err_set(err, 0, "%s: unknown flag or missing value: %.64s", argv[0], f);
 }
 
+int vdkr_quiet_flag(int argc, char **argv, bool *quiet, struct vxn_err *err)
+{
+	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' }, { 0 } };
+	int o;
+
+	*quiet = false;
+	while ((o = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+		if (o != 'q')
+			return vdkr_bad_flag(argc, argv, err);
+		*quiet = true;
+	}
+	return 0;
+}
+
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f, "usage: %s [--root DIR] [--log FILE] [--debug] COMMAND [ARGS...]\n\n"

@@ -42,5 +42,8 @@ int cmd_vmemres(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err);
 
 /* getopt's '?' as a one-line error naming the flag. */
 int vdkr_bad_flag(int argc, char **argv, struct vxn_err *err);
+/* The flags of a command whose only one is -q/--quiet: 0 with *quiet set,
+ * or -1 with err set; optind is then at the first argument. */
+int vdkr_quiet_flag(int argc, char **argv, bool *quiet, struct vxn_err *err);
 
 #endif

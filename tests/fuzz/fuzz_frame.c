@@ -109,6 +109,20 @@ static void text_payloads(const uint8_t *p, size_t n)
 	}
 }
 
+/* NET: the network description the monitor reads back from the state
+ * directory and guest-init applies; what decodes re-encodes the same. */
+static void net_payload(const uint8_t *p, size_t n)
+{
+	static uint8_t again[VXN_NET_MAX_BYTES];
+	struct vxn_net net;
+
+	if (vxn_net_decode(p, n, &net) != 0)
+		return;
+	must(net.naddrs <= VXN_NET_MAX_ADDRS && net.nroutes <= VXN_NET_MAX_ROUTES);
+	must(!net.has_nic || (net.mtu >= VXN_NET_MTU_MIN && net.mtu <= VXN_NET_MTU_MAX));
+	must(vxn_net_encode(&net, again, sizeof again) == n && !memcmp(again, p, n));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -118,11 +132,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	memcpy(p, data + 1, n);
-	switch (data[0] % 4) {
+	switch (data[0] & 7) {
 	case 0: header(p, n); break;
-	case 1: fixed_payloads(data[0] >> 2, p, n); break;
+	case 1: fixed_payloads(data[0] >> 3, p, n); break;
 	case 2: credit_sequence(p, n); break;
-	default: text_payloads(p, n); break;
+	case 3: text_payloads(p, n); break;
+	case 4: net_payload(p, n); break;
+	default: break;
 	}
 	free(p);
 	return 0;

@@ -2,6 +2,7 @@
  * of it (host/container_exec.c): the process part of the launch data
  * (core/plan.c) encoded for an EXEC_START frame, which guest-init decodes. */
 #include "fuzz.h"
+#include "fuzz_spec_input.h"
 #include "plan.h"
 #include "spec.h"
 
@@ -26,19 +27,5 @@ static void launch_it(const struct vxn_spec *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *json = fuzz_copy(data, size);
-	struct vxn_spec s;
-	struct vxn_err err;
-
-	if (!json)
-		return 0;
-	if (spec_parse_process(json, size, &s, &err) == 0) {
-		must(s.nargs >= 1 && s.args[0]);
-		launch_it(&s);
-		spec_free(&s);
-	} else {
-		must(err.msg[0] != '\0');
-	}
-	free(json);
-	return 0;
+	return fuzz_spec_input(data, size, spec_parse_process, launch_it);
 }

@@ -3,6 +3,7 @@
  * launch data guest-init will decode. Whatever spec_parse accepts must
  * become either a clear error or launch data that encodes and decodes. */
 #include "fuzz.h"
+#include "fuzz_spec_input.h"
 #include "plan.h"
 #include "spec.h"
 
@@ -37,19 +38,5 @@ static void plan_it(const struct vxn_spec *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *json = fuzz_copy(data, size);
-	struct vxn_spec s;
-	struct vxn_err err;
-
-	if (!json)
-		return 0;
-	if (spec_parse(json, size, &s, &err) == 0) {
-		must(s.nargs >= 1 && s.args[0]);
-		plan_it(&s);
-		spec_free(&s);
-	} else {
-		must(err.msg[0] != '\0');
-	}
-	free(json);
-	return 0;
+	return fuzz_spec_input(data, size, spec_parse, plan_it);
 }

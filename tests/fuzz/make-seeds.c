@@ -35,23 +35,27 @@ static void put(const char *harness, const char *name, const void *p, size_t n)
 /* fuzz_frame: a mode byte (frame.c's switch), then the bytes. */
 static void frame_seeds(void)
 {
-	uint8_t b[1 + VXN_GUEST_STATS_BYTES + 64];
+	static uint8_t b[1 + VXN_NET_MAX_BYTES];
 	struct vxn_frame_hdr h = { .type = VXN_F_STDOUT, .stream = 3, .len = 512 };
 	struct vxn_guest_stats st = { 262144, 131072, 200000, 12, 2 };
 	struct vxn_exit e = { VXN_EXIT_SIGNAL, 15 };
 	struct vxn_signal sig = { 9, true };
 	struct vxn_winsize w = { 24, 80 };
 	static const char ps[] = "1 root /bin/sh -c sleep 100\n27 nobody sleep 100\n";
+	struct vxn_net net = { .has_nic = true, .mac = { 0x02, 0x42, 0xc6, 0x12, 0, 2 }, .mtu = 1500,
+			       .naddrs = 1, .addrs = { { 4, 24, { 198, 18, 0, 2 } } },
+			       .nroutes = 1, .routes = { { 4, 0, true, { 0 }, { 198, 18, 0, 1 } } } };
 
 	b[0] = 0, vxn_frame_hdr_encode(&h, b + 1), put("frame", "header-stdout", b, 9);
 	b[0] = 1, put("frame", "winsize", b, 1 + vxn_winsize_encode(&w, b + 1));
-	b[0] = 1 | 1 << 2, put("frame", "signal", b, 1 + vxn_signal_encode(&sig, b + 1));
-	b[0] = 1 | 2 << 2, put("frame", "exit", b, 1 + vxn_exit_encode(&e, b + 1));
-	b[0] = 1 | 3 << 2, put("frame", "stats", b, 1 + vxn_guest_stats_encode(&st, b + 1));
-	b[0] = 1 | 4 << 2, put("frame", "credit", b, 1 + vxn_credit_encode(65536, b + 1));
+	b[0] = 1 | 1 << 3, put("frame", "signal", b, 1 + vxn_signal_encode(&sig, b + 1));
+	b[0] = 1 | 2 << 3, put("frame", "exit", b, 1 + vxn_exit_encode(&e, b + 1));
+	b[0] = 1 | 3 << 3, put("frame", "stats", b, 1 + vxn_guest_stats_encode(&st, b + 1));
+	b[0] = 1 | 4 << 3, put("frame", "credit", b, 1 + vxn_credit_encode(65536, b + 1));
 	b[0] = 2, vxn_credit_encode(VXN_STREAM_WINDOW, b + 1), vxn_credit_encode(4096, b + 5);
 	put("frame", "credits", b, 9);
 	b[0] = 3, memcpy(b + 1, ps, sizeof ps - 1), put("frame", "ps-text", b, sizeof ps);
+	b[0] = 4, put("frame", "net", b, 1 + vxn_net_encode(&net, b + 1, VXN_NET_MAX_BYTES));
 }
 
 static char *args[] = { "/bin/sh", "-c", "echo hi; exit 3", NULL };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Docker driving vxn (`docker run --runtime=vxn`, and as the default runtime,
 # configs/engines/docker-daemon-default.json): output, exit codes, -e/-w/-u/--hostname, --network=host,
-# a bridge network refused with a clear error, -d + docker exec + docker logs
+# -d + docker exec + docker logs
 # (stdout and stderr apart) + docker stop (trapped TERM -> its code; a plain
 # sleep, PID 1 of its namespace as under runc, ignores TERM: -t 1 -> 137; TERM
 # ignored past -t 2 -> 137) + docker wait, ps and exec inside the container's
@@ -58,18 +58,7 @@ out=$(docker run --rm "${R[@]}" -e FOO=bar -w /tmp -u 1000:1000 --hostname hx "$
 rc=$?
 expect_eq "-e -w -u --hostname" "$out" "bar /tmp 1000:1000 hx hx"
 expect_eq "exit status through docker run" "$rc" 3
-# bridge networks need Docker's hook in a host netns: refused, by name
-if docker network create -d bridge vxn-br >/dev/null 2>"$E/net.err"; then
-  docker run --rm --runtime=vxn --network=vxn-br "$IMAGE" true >/dev/null 2>"$E/bridge.err" &&
-    fail "docker run on a bridge network succeeded"
-  say "bridge network: $(tail -n 1 "$E/bridge.err")"
-  grep -q "vxn cannot connect a Xen guest to Docker networks" "$E/bridge.err" ||
-    fail "bridge network: no clear error: $(cat "$E/bridge.err")"
-  docker rm -f $(docker ps -aq) >/dev/null 2>&1
-  docker network rm vxn-br >/dev/null || fail "docker network rm"
-else
-  skip_part "bridge network error: docker network create failed: $(cat "$E/net.err")"
-fi
+# Docker's networks: test-engine-docker-net.sh
 
 # ---- 2. detached (started together): logs, exec, stop, wait; plain runs
 # with --network=host

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "channel.h"
+#include "fake_ring.h"
 
 struct channel *fake_channel_new(size_t ring_room);
 void fake_channel_free(struct channel *ch);
@@ -21,11 +22,7 @@ void fake_channel_free(struct channel *ch);
 void fake_channel_ring_add(struct channel *ch, size_t n);
 /* The guest closes its end. */
 void fake_channel_close_peer(struct channel *ch);
-/* Everything that reached the ring, in order. */
-const uint8_t *fake_channel_guest_bytes(const struct channel *ch, size_t *len);
-/* The frames in it one by one: 1 with *h and *p from offset *off (moved on),
- * 0 at the end; a torn or malformed frame fails the test. */
-int fake_channel_guest_frame(const struct channel *ch, size_t *off, struct vxn_frame_hdr *h,
-			     const uint8_t **p);
+/* The frames that reached the ring, one by one: fake_ring_frame. */
+int fake_channel_guest_frame(const struct channel *ch, struct fake_frame *f);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "channel.h"
+#include "fake_ring.h"
 
 struct channel *fake_guest_channel_new(size_t ring_room);
 void fake_guest_channel_free(struct channel *ch);
@@ -24,9 +25,7 @@ void fake_guest_channel_host_frame(struct channel *ch, uint8_t type, uint16_t st
 /* The host read n more bytes from the ring. */
 void fake_guest_channel_ring_add(struct channel *ch, size_t n);
 void fake_guest_channel_close(struct channel *ch);
-/* The frames the host got, one by one: 1 with *h and *p from *off (moved
- * on), 0 at the end; a torn or malformed frame fails the test. */
-int fake_guest_channel_host_got(const struct channel *ch, size_t *off, struct vxn_frame_hdr *h,
-				const uint8_t **p);
+/* The frames the host got, one by one: fake_ring_frame. */
+int fake_guest_channel_host_got(const struct channel *ch, struct fake_frame *f);
 
 #endif

@@ -1,6 +1,7 @@
-/* engine_net.c: Docker's bridge and user networks are refused by name (the
- * mode read from hostconfig.json next to the bound hosts file); none, host,
- * unknown modes and specs without Docker's hook pass. */
+/* engine_net.c: the Docker network modes a guest cannot join (the
+ * mode read from hostconfig.json next to the bound hosts file): container:X
+ * is refused; none, bridge, user networks, unknown modes and specs without
+ * Docker's hook pass. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,23 +72,32 @@ static void test_hook_seen(void **state)
 	assert_true(e->spec.docker_setkey_hook);
 }
 
-static void test_bridge_refused(void **state)
+static void test_bridge_passes(void **state)
 {
 	struct env *e = *state;
 	struct vxn_err err = { 0 };
 	write_hostconfig(e, "{\"NetworkMode\":\"bridge\",\"Privileged\":false}");
-	assert_int_equal(engine_net_check(&e->spec, &err), -1);
-	assert_non_null(strstr(err.msg, "docker network 'bridge'"));
-	assert_non_null(strstr(err.msg, "--network=none or --network=host"));
+	assert_int_equal(engine_net_check(&e->spec, &err), 0);
+	write_hostconfig(e, "{\"NetworkMode\":\"default\"}");
+	assert_int_equal(engine_net_check(&e->spec, &err), 0);
 }
 
-static void test_user_network_refused(void **state)
+static void test_user_network_passes(void **state)
 {
 	struct env *e = *state;
 	struct vxn_err err = { 0 };
 	write_hostconfig(e, "{\"NetworkMode\":\"mynet\"}");
+	assert_int_equal(engine_net_check(&e->spec, &err), 0);
+}
+
+static void test_container_mode_refused(void **state)
+{
+	struct env *e = *state;
+	struct vxn_err err = { 0 };
+	write_hostconfig(e, "{\"NetworkMode\":\"container:0a1b2c3d\"}");
 	assert_int_equal(engine_net_check(&e->spec, &err), -1);
-	assert_non_null(strstr(err.msg, "'mynet'"));
+	assert_non_null(strstr(err.msg, "'container:'"));
+	assert_non_null(strstr(err.msg, "cannot share another container's"));
 }
 
 static void test_none_passes(void **state)
@@ -140,8 +150,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hook_seen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bridge_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_network_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bridge_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_network_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_container_mode_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_none_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_hook_passes, setup, teardown),

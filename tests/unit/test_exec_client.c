@@ -25,6 +25,7 @@
 
 #include "control.h"
 #include "exec_client.h"
+#include "pattern.h"
 #include "vxn-proto.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
@@ -40,11 +41,6 @@ struct session {
 	int out_r;     /* its stdout */
 	int err_r;     /* its stderr */
 };
-
-static uint8_t pattern(size_t i)
-{
-	return (uint8_t)((i * 2654435761u) >> 9);
-}
 
 /* In the child, with the test's ends of its pipes closed (else its stdin
  * would never end). */
@@ -70,6 +66,20 @@ static _Noreturn void client(struct session *s, const int in[2], const int out[2
 static void pipe_of(int p[2])
 {
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+}
+
+/* Like the monitor: the client's next message, one whole frame, into m. */
+static struct vxn_frame_hdr mon_recv(struct session *s, uint8_t *m, size_t cap)
+{
+	struct pollfd p = { s->mon, POLLIN, 0 };
+	struct vxn_frame_hdr h;
+
+	assert_int_equal(poll(&p, 1, WAIT_MS), 1);
+	ssize_t n = recv(s->mon, m, cap, 0);
+	assert_true(n >= (ssize_t)HDR);
+	assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
+	assert_int_equal((size_t)n, HDR + h.len);
+	return h;
 }
 
 /* The client started, connected and asked for its process (EXEC_START). */
@@ -103,12 +113,9 @@ static void start(struct session *s)
 	assert_true(s->mon >= 0);
 	assert_string_equal(req, "exec");
 	close(lfd);
-	p = (struct pollfd){ s->mon, POLLIN, 0 };
-	assert_int_equal(poll(&p, 1, WAIT_MS), 1);
-	assert_int_equal(recv(s->mon, m, sizeof m, 0), HDR + 1);
-	struct vxn_frame_hdr h;
-	assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
+	struct vxn_frame_hdr h = mon_recv(s, m, sizeof m);
 	assert_int_equal(h.type, VXN_F_EXEC_START);
+	assert_int_equal(h.len, 1);
 	assert_int_equal(m[HDR], 'L');
 }
 
@@ -116,11 +123,8 @@ static void start(struct session *s)
 static bool mon_send(struct session *s, uint8_t type, const void *p, uint32_t len)
 {
 	static uint8_t m[MSG_MAX];
-
-	vxn_frame_hdr_encode(&(struct vxn_frame_hdr){ .type = type, .stream = 1, .len = len }, m);
-	if (len)
-		memcpy(m + HDR, p, len);
-	ssize_t n = send(s->mon, m, HDR + len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	size_t len_m = vxn_frame_put(m, sizeof m, type, 1, p, len);
+	ssize_t n = send(s->mon, m, len_m, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (n < 0 && errno == EAGAIN)
 		return false;
 	assert_int_equal(n, (ssize_t)(HDR + len));
@@ -162,10 +166,10 @@ static size_t read_out(struct session *s, size_t *got, int timeout_ms)
 	if (poll(&p, 1, timeout_ms) != 1)
 		return 0;
 	ssize_t n = read(s->out_r, buf, sizeof buf);
-	for (ssize_t i = 0; i < n; i++)
-		assert_int_equal(buf[i], pattern(*got + (size_t)i));
-	if (n > 0)
+	if (n > 0) {
+		pattern_check(buf, *got, (size_t)n);
 		*got += (size_t)n;
+	}
 	return *got - before;
 }
 
@@ -173,8 +177,7 @@ static uint8_t chunk[FRAME];
 
 static void fill(size_t from)
 {
-	for (size_t i = 0; i < FRAME; i++)
-		chunk[i] = pattern(from + i);
+	pattern_fill(chunk, from, FRAME);
 }
 
 /* stdin goes out in order and ends with one STDIN_EOF; EXIT 3 is the
@@ -189,8 +192,7 @@ static void stdin_goes_out_then_eof_and_exit_status(void **state)
 	(void)state;
 	start(&s);
 	assert_true(mon_send(&s, VXN_F_EXEC_STARTED, NULL, 0));
-	for (size_t i = 0; i < sizeof data; i++)
-		data[i] = pattern(i);
+	pattern_fill(data, 0, sizeof data);
 	if (fork() == 0) {  /* a writer that may block: the client reads as it goes */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		ssize_t n = write(s.in_w, data, sizeof data);
@@ -199,13 +201,7 @@ static void stdin_goes_out_then_eof_and_exit_status(void **state)
 	close(s.in_w);
 	s.in_w = -1;
 	while (eofs == 0) {
-		struct pollfd p = { s.mon, POLLIN, 0 };
-		assert_int_equal(poll(&p, 1, WAIT_MS), 1);
-		ssize_t n = recv(s.mon, m, sizeof m, 0);
-		struct vxn_frame_hdr h;
-		assert_true(n >= (ssize_t)HDR);
-		assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
-		assert_int_equal((size_t)n, HDR + h.len);
+		struct vxn_frame_hdr h = mon_recv(&s, m, sizeof m);
 		if (h.type == VXN_F_STDIN_EOF) {
 			eofs++;
 			continue;
@@ -302,15 +298,9 @@ static void held_stdin_does_not_stop_the_output(void **state)
 		assert_true(read_out(&s, &got, WAIT_MS) > 0);
 	/* now the monitor reads: stdin comes in order */
 	while (in < (2u << 20)) {
-		struct pollfd p = { s.mon, POLLIN, 0 };
-		assert_int_equal(poll(&p, 1, WAIT_MS), 1);
-		ssize_t n = recv(s.mon, m, sizeof m, 0);
-		struct vxn_frame_hdr h;
-		assert_true(n >= (ssize_t)HDR);
-		assert_int_equal(vxn_frame_hdr_decode(m, &h), 0);
+		struct vxn_frame_hdr h = mon_recv(&s, m, sizeof m);
 		assert_int_equal(h.type, VXN_F_STDIN);
-		for (uint32_t i = 0; i < h.len; i++)
-			assert_int_equal(m[HDR + i], pattern(in + i));
+		pattern_check(m + HDR, in, h.len);
 		in += h.len;
 	}
 	mon_exit(&s, 0);

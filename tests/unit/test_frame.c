@@ -32,6 +32,25 @@ static void test_hdr_layout(void **state)
 	assert_memory_equal(buf, "\x03\x00\x02\x01\x04\x30\x00\x00", 8);
 }
 
+/* A whole frame into a buffer: written only when it fits. */
+static void test_frame_put(void **state)
+{
+	(void)state;
+	static uint8_t buf[VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD + 1];
+	struct vxn_frame_hdr h;
+
+	assert_int_equal(vxn_frame_put(buf, sizeof buf, VXN_F_STDIN, 3, "abc", 3), 11);
+	assert_memory_equal(buf, "\x01\x00\x03\x00\x03\x00\x00\x00" "abc", 11);
+	assert_int_equal(vxn_frame_put(buf, 8, VXN_F_STDIN_EOF, 0, NULL, 0), 8);
+	assert_int_equal(vxn_frame_hdr_decode(buf, &h), 0);
+	assert_int_equal(h.type, VXN_F_STDIN_EOF);
+	memset(buf, 0xee, sizeof buf);
+	assert_int_equal(vxn_frame_put(buf, 10, VXN_F_STDIN, 0, "abc", 3), 0);
+	assert_int_equal(vxn_frame_put(buf, sizeof buf, VXN_F_STDIN, 0, buf,
+				       VXN_FRAME_MAX_PAYLOAD + 1), 0);
+	assert_int_equal(buf[0], 0xee);
+}
+
 static void test_hdr_type_range(void **state)
 {
 	(void)state;
@@ -357,6 +376,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hdr_layout),
+		cmocka_unit_test(test_frame_put),
 		cmocka_unit_test(test_hdr_type_range),
 		cmocka_unit_test(test_hdr_flags_must_be_zero),
 		cmocka_unit_test(test_hdr_len_per_type),

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,6 +19,7 @@
 #include "cpus.h"
 #include "exec.h"
 #include "fake_guest_channel.h"
+#include "pattern.h"
 #include "relay.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
@@ -57,21 +57,15 @@ struct proc_pipes {
 	int stderr_w;
 };
 
-static void pipe_of(int p[2], unsigned size)
-{
-	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
-	assert_true(fcntl(p[1], F_SETPIPE_SZ, size) >= (int)size);
-}
-
 /* The relay with stream 0's process on pipes; the host's ring has room. */
 static struct channel *relay_up(struct proc_pipes *pp, size_t ring_room, unsigned stdin_size)
 {
 	struct channel *ch = fake_guest_channel_new(ring_room);
 	int in[2], out[2], err[2];
 
-	pipe_of(in, stdin_size);
-	pipe_of(out, PIPE_BYTES);
-	pipe_of(err, PIPE_BYTES);
+	pipe_sized(in, O_NONBLOCK | O_CLOEXEC, stdin_size);
+	pipe_sized(out, O_NONBLOCK | O_CLOEXEC, PIPE_BYTES);
+	pipe_sized(err, O_NONBLOCK | O_CLOEXEC, PIPE_BYTES);
 	relay_init(&r, ch, -1);
 	relay_start(&r, &(struct proc){ .pid = NO_PID, .in_fd = in[1], .out_fd = out[0],
 					.err_fd = err[0] });
@@ -102,25 +96,11 @@ static void rounds(int k)
 	assert_int_equal(relay_pump(&r, &err), 0);
 }
 
-static int pending(int fd)
-{
-	int n = 0;
-
-	assert_int_equal(ioctl(fd, FIONREAD, &n), 0);
-	return n;
-}
-
-static uint8_t pattern(size_t i)
-{
-	return (uint8_t)((i * 2654435761u) >> 11);
-}
-
 static void process_writes(int fd, size_t from, size_t n)
 {
 	static uint8_t buf[PIPE_BYTES];
 
-	for (size_t i = 0; i < n; i++)
-		buf[i] = pattern(from + i);
+	pattern_fill(buf, from, n);
 	assert_int_equal(write(fd, buf, n), (ssize_t)n);
 }
 
@@ -134,22 +114,17 @@ struct got {
 static struct got host_got(const struct channel *ch)
 {
 	struct got g = { 0 };
-	struct vxn_frame_hdr h;
-	const uint8_t *p;
-	size_t off = 0;
-	uint32_t c;
+	struct fake_frame f = { 0 };
 
-	while (fake_guest_channel_host_got(ch, &off, &h, &p)) {
-		assert_int_equal(h.stream, 0);
-		if (h.type == VXN_F_STDOUT || h.type == VXN_F_STDERR) {
-			size_t *n = h.type == VXN_F_STDOUT ? &g.out : &g.err;
-			for (uint32_t i = 0; i < h.len; i++)
-				assert_int_equal(p[i], pattern(*n + i));
-			*n += h.len;
-			g.frames_bytes += HDR + h.len;
-		} else if (h.type == VXN_F_CREDIT) {
-			assert_int_equal(vxn_credit_decode(p, h.len, &c), 0);
-			g.stdin_credit += c;
+	while (fake_guest_channel_host_got(ch, &f)) {
+		assert_int_equal(f.h.stream, 0);
+		if (f.h.type == VXN_F_STDOUT || f.h.type == VXN_F_STDERR) {
+			size_t *n = f.h.type == VXN_F_STDOUT ? &g.out : &g.err;
+			pattern_check(f.p, *n, f.h.len);
+			*n += f.h.len;
+			g.frames_bytes += HDR + f.h.len;
+		} else if (f.h.type == VXN_F_CREDIT) {
+			g.stdin_credit += fake_frame_credit(&f);
 			g.credits++;
 		} else {
 			g.others++;
@@ -182,17 +157,17 @@ static void output_stops_at_the_window_and_resumes_with_credit(void **state)
 	assert_true(g.frames_bytes > VXN_STREAM_WINDOW - HDR - FRAME);
 	assert_true(r.s[0].credit <= HDR);  /* not enough for a byte: not read */
 	process_writes(pp.stdout_w, PIPE_BYTES, 2 * FRAME);  /* it writes on */
-	int left = pending(r.s[0].proc.out_fd);
+	int left = fd_pending(r.s[0].proc.out_fd);
 	assert_int_equal((size_t)left, PIPE_BYTES + 2 * FRAME - g.out);
 	rounds(5);
-	assert_int_equal(pending(r.s[0].proc.out_fd), left);  /* stalled */
+	assert_int_equal(fd_pending(r.s[0].proc.out_fd), left);  /* stalled */
 	assert_int_equal(host_got(ch).out, g.out);
 
 	uint32_t spare = r.s[0].credit;
 	host_credit(ch, HDR + FRAME - spare);  /* a whole frame, exactly */
 	rounds(5);
 	assert_int_equal(host_got(ch).out, g.out + FRAME);
-	assert_int_equal(pending(r.s[0].proc.out_fd), left - (int)FRAME);
+	assert_int_equal(fd_pending(r.s[0].proc.out_fd), left - (int)FRAME);
 	assert_int_equal(r.s[0].credit, 0);
 	relay_down(ch, &pp);
 }
@@ -255,23 +230,22 @@ static void stdin_is_credited_as_the_process_reads(void **state)
 
 	(void)state;
 	for (size_t f = 0; f < 4; f++) {
-		for (size_t i = 0; i < FRAME; i++)
-			chunk[i] = pattern(f * FRAME + i);
+		pattern_fill(chunk, f * FRAME, FRAME);
 		fake_guest_channel_host_frame(ch, VXN_F_STDIN, 0, chunk, FRAME);
 	}
 	fake_guest_channel_host_frame(ch, VXN_F_STDIN_EOF, 0, NULL, 0);
 	rounds(5);
 	assert_int_equal(host_got(ch).stdin_credit, 0);  /* a page read: less than a frame */
-	assert_int_equal(pending(pp.stdin_r), 4096);
+	assert_int_equal(fd_pending(pp.stdin_r), 4096);
 
 	size_t got = 0;
 	bool eof = false;
 	for (int i = 0; i < 1000 && !eof; i++) {
 		ssize_t n = read(pp.stdin_r, buf, sizeof buf);
-		for (ssize_t k = 0; k < n; k++)
-			assert_int_equal(buf[k], pattern(got + (size_t)k));
-		if (n > 0)
+		if (n > 0) {
+			pattern_check(buf, got, (size_t)n);
 			got += (size_t)n;
+		}
 		eof = n == 0;
 		rounds(1);
 	}
@@ -297,15 +271,15 @@ static void host_closing_mid_frame_ends_the_relay(void **state)
 	memset(frame + HDR, 'a', 100);
 	fake_guest_channel_host_writes(ch, frame, HDR + 50);
 	rounds(2);
-	assert_int_equal(pending(pp.stdin_r), 0);
+	assert_int_equal(fd_pending(pp.stdin_r), 0);
 	fake_guest_channel_host_writes(ch, frame + HDR + 50, 50);
 	rounds(1);
-	assert_int_equal(pending(pp.stdin_r), 100);
+	assert_int_equal(fd_pending(pp.stdin_r), 100);
 
 	fake_guest_channel_host_writes(ch, frame, HDR + 50);
 	fake_guest_channel_close(ch);
 	assert_int_equal(relay_pump(&r, &err), -1);
-	assert_int_equal(pending(pp.stdin_r), 100);
+	assert_int_equal(fd_pending(pp.stdin_r), 100);
 	relay_down(ch, &pp);
 }
 

@@ -48,6 +48,7 @@ static struct vxn_launch full_launch(void)
 		.no_new_privileges = true,
 		.oom_score_adj_set = true,
 		.oom_score_adj = -1000,
+		.net_wait = true,
 	};
 	return l;
 }
@@ -69,7 +70,7 @@ enum {
 	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
 	OFF_NMOUNTS = 55, OFF_NSHARES = 59, OFF_FSTYPE_LEN = 63, OFF_RO = 71,
 	OFF_PIDNS = 72, OFF_BOUNDING = 73, OFF_AMBIENT = 105, OFF_NNP = 113,
-	OFF_OOM_SET = 114, OFF_OOM = 115, MINIMAL_LEN = 119,
+	OFF_OOM_SET = 114, OFF_OOM = 115, OFF_NET_WAIT = 119, MINIMAL_LEN = 120,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -154,6 +155,7 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	assert_int_equal(a->no_new_privileges, b->no_new_privileges);
 	assert_int_equal(a->oom_score_adj_set, b->oom_score_adj_set);
 	assert_int_equal(a->oom_score_adj, b->oom_score_adj);
+	assert_int_equal(a->net_wait, b->net_wait);
 }
 
 static void test_round_trip_full(void **state)
@@ -163,7 +165,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x03\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x04\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -267,7 +269,8 @@ static void test_wrong_magic_and_version(void **state)
 	expect_patched_u32_refused(OFF_VERSION, 0);
 	expect_patched_u32_refused(OFF_VERSION, 1);  /* before pid_namespace */
 	expect_patched_u32_refused(OFF_VERSION, 2);  /* before shares */
-	expect_patched_u32_refused(OFF_VERSION, 4);
+	expect_patched_u32_refused(OFF_VERSION, 3);  /* before net_wait */
+	expect_patched_u32_refused(OFF_VERSION, 5);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -351,6 +354,8 @@ static void test_bad_bools_and_umask(void **state)
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_true(out.pid_namespace);
 	vxn_launch_free(&out);
+	buf[OFF_NET_WAIT] = 2;
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
 	free(buf);
 	expect_patched_u32_refused(OFF_UMASK, 01000);
 	expect_patched_u32_refused(OFF_UMASK, (uint32_t)-2);

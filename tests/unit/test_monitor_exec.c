@@ -20,6 +20,7 @@
 
 #include "fake_channel.h"
 #include "monitor_exec.h"
+#include "pattern.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
 #define HDR VXN_FRAME_HDR_BYTES
@@ -48,18 +49,17 @@ static void round_once(struct fixture *f)
  * socket is full, the monitor runs rounds (it may take them). */
 static void client_send(struct fixture *f, uint8_t type, const void *p, uint32_t len)
 {
+	size_t len_msg = vxn_frame_put(msg, sizeof msg, type, 0, p, len);
 	ssize_t n;
 
-	vxn_frame_hdr_encode(&(struct vxn_frame_hdr){ .type = type, .len = len }, msg);
-	if (len)
-		memcpy(msg + HDR, p, len);
+	assert_true(len_msg > 0);
 	for (int tries = 0; tries < 100; tries++) {
-		n = send(f->client, msg, HDR + len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = send(f->client, msg, len_msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n >= 0 || errno != EAGAIN)
 			break;
 		round_once(f);
 	}
-	assert_int_equal(n, (ssize_t)(HDR + len));
+	assert_int_equal(n, (ssize_t)len_msg);
 }
 
 static void rounds(struct fixture *f, int k)
@@ -93,31 +93,25 @@ struct seen {
 static struct seen guest_saw(const struct channel *ch)
 {
 	struct seen s = { 0 };
-	struct vxn_frame_hdr h;
 	struct vxn_signal sig;
-	const uint8_t *p;
-	size_t off = 0;
-	uint32_t c;
+	struct fake_frame f = { 0 };
 
-	while (fake_channel_guest_frame(ch, &off, &h, &p)) {
-		if (h.stream != 1)
+	while (fake_channel_guest_frame(ch, &f)) {
+		if (f.h.stream != 1)
 			continue;  /* other streams' frames */
-		if (h.type == VXN_F_EXEC_START) {
+		if (f.h.type == VXN_F_EXEC_START) {
 			s.starts++;
-		} else if (h.type == VXN_F_STDIN) {
-			for (uint32_t i = 0; i < h.len; i++)
-				assert_int_equal(p[i], (uint8_t)(s.stdin_bytes + i));
-			s.stdin_bytes += h.len;
-		} else if (h.type == VXN_F_STDIN_EOF) {
+		} else if (f.h.type == VXN_F_STDIN) {
+			pattern_check(f.p, s.stdin_bytes, f.h.len);
+			s.stdin_bytes += f.h.len;
+		} else if (f.h.type == VXN_F_STDIN_EOF) {
 			s.eofs++;
-		} else if (h.type == VXN_F_SIGNAL) {
-			assert_int_equal(vxn_signal_decode(p, h.len, &sig), 0);
+		} else if (f.h.type == VXN_F_SIGNAL) {
+			assert_int_equal(vxn_signal_decode(f.p, f.h.len, &sig), 0);
 			assert_int_equal(sig.signo, 9);
 			s.kills++;
 		} else {
-			assert_int_equal(h.type, VXN_F_CREDIT);
-			assert_int_equal(vxn_credit_decode(p, h.len, &c), 0);
-			s.credit += c;
+			s.credit += fake_frame_credit(&f);
 			s.credits++;
 		}
 	}
@@ -158,8 +152,7 @@ static uint8_t stdin_chunk[FRAME];
 static void client_stdin(struct fixture *f, int frames, size_t *sent)
 {
 	for (int i = 0; i < frames; i++) {
-		for (size_t j = 0; j < FRAME; j++)
-			stdin_chunk[j] = (uint8_t)(*sent + j);
+		pattern_fill(stdin_chunk, *sent, FRAME);
 		client_send(f, VXN_F_STDIN, stdin_chunk, FRAME);
 		*sent += FRAME;
 	}

@@ -11,22 +11,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fake_channel.h"
 #include "monitor_stdio.h"
+#include "pattern.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
 #define HDR VXN_FRAME_HDR_BYTES
 #define PIPE_BYTES (1u << 20)
-
-static uint8_t pattern(size_t i)
-{
-	return (uint8_t)((i * 2654435761u) >> 13);
-}
 
 /* A pipe holding n pattern bytes (its write end closed when eof): the read
  * end, non-blocking as the monitor's stdin is polled. */
@@ -36,10 +31,8 @@ static int stdin_pipe(size_t n, bool eof, int *writer)
 	int p[2];
 
 	assert_true(n <= PIPE_BYTES);
-	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
-	assert_true(fcntl(p[1], F_SETPIPE_SZ, PIPE_BYTES) >= (int)PIPE_BYTES);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = pattern(i);
+	pipe_sized(p, O_NONBLOCK, PIPE_BYTES);
+	pattern_fill(buf, 0, n);
 	assert_int_equal(write(p[1], buf, n), (ssize_t)n);
 	if (eof) {
 		close(p[1]);
@@ -65,39 +58,25 @@ struct seen {
 static struct seen guest_saw(const struct channel *ch)
 {
 	struct seen s = { 0 };
-	struct vxn_frame_hdr h;
-	const uint8_t *p;
-	size_t off = 0;
-	uint32_t c;
+	struct fake_frame f = { 0 };
 
-	while (fake_channel_guest_frame(ch, &off, &h, &p)) {
-		if (h.stream != 0)
+	while (fake_channel_guest_frame(ch, &f)) {
+		if (f.h.stream != 0)
 			continue;  /* exec streams' frames */
 		s.eof_last = false;
-		if (h.type == VXN_F_STDIN) {
+		if (f.h.type == VXN_F_STDIN) {
 			assert_int_equal(s.eofs, 0);
-			for (uint32_t i = 0; i < h.len; i++)
-				assert_int_equal(p[i], pattern(s.stdin_bytes + i));
-			s.stdin_bytes += h.len;
-		} else if (h.type == VXN_F_STDIN_EOF) {
+			pattern_check(f.p, s.stdin_bytes, f.h.len);
+			s.stdin_bytes += f.h.len;
+		} else if (f.h.type == VXN_F_STDIN_EOF) {
 			s.eofs++;
 			s.eof_last = true;
 		} else {
-			assert_int_equal(h.type, VXN_F_CREDIT);
-			assert_int_equal(vxn_credit_decode(p, h.len, &c), 0);
-			s.credit += c;
+			s.credit += fake_frame_credit(&f);
 			s.credits++;
 		}
 	}
 	return s;
-}
-
-static int pending(int fd)
-{
-	int n = 0;
-
-	assert_int_equal(ioctl(fd, FIONREAD, &n), 0);
-	return n;
 }
 
 /* Relays stdin for as long as the monitor would poll it (stdin readable). */
@@ -105,7 +84,7 @@ static int relay_while_wanted(struct mon_stdio *s, struct channel *ch)
 {
 	int rounds = 0;
 
-	while (stdio_stdin_wanted(s, ch, true) && pending(s->in_fd) > 0 && rounds < 1000) {
+	while (stdio_stdin_wanted(s, ch, true) && fd_pending(s->in_fd) > 0 && rounds < 1000) {
 		stdio_relay_stdin(s, ch);
 		rounds++;
 	}
@@ -148,13 +127,13 @@ static void stdin_stops_at_the_window_and_resumes_with_credit(void **state)
 	assert_int_equal(guest_saw(ch).stdin_bytes, VXN_STDIN_WINDOW);
 	assert_int_equal(s.in_credit, 0);
 	assert_false(stdio_stdin_wanted(&s, ch, true));
-	assert_int_equal(pending(s.in_fd), 2 * FRAME);  /* left in the pipe */
+	assert_int_equal(fd_pending(s.in_fd), 2 * FRAME);  /* left in the pipe */
 
 	credit(&s, FRAME, true);  /* exactly one frame */
 	assert_true(stdio_stdin_wanted(&s, ch, true));
 	relay_while_wanted(&s, ch);
 	assert_int_equal(guest_saw(ch).stdin_bytes, VXN_STDIN_WINDOW + FRAME);
-	assert_int_equal(pending(s.in_fd), FRAME);
+	assert_int_equal(fd_pending(s.in_fd), FRAME);
 	assert_true(s.in_open);
 	stdio_down(&s);
 	fake_channel_free(ch);
@@ -173,14 +152,14 @@ static void stdin_waits_for_a_full_ring(void **state)
 	assert_int_equal(guest_saw(ch).stdin_bytes, 0);
 	assert_int_equal(channel_out_pending(ch), CHANNEL_OUT_CAP);
 	assert_false(stdio_stdin_wanted(&s, ch, true));  /* no room for a fifth */
-	assert_int_equal(pending(s.in_fd), FRAME);
+	assert_int_equal(fd_pending(s.in_fd), FRAME);
 
 	fake_channel_ring_add(ch, 4u << 20);  /* the guest reads, and gives a frame back */
 	assert_int_equal(channel_flush(ch, NULL), 0);
 	credit(&s, FRAME, true);
 	relay_while_wanted(&s, ch);
 	assert_int_equal(guest_saw(ch).stdin_bytes, 5 * FRAME);
-	assert_int_equal(pending(s.in_fd), 0);
+	assert_int_equal(fd_pending(s.in_fd), 0);
 	stdio_down(&s);
 	fake_channel_free(ch);
 }
@@ -244,7 +223,7 @@ static void stdin_bytes_are_kept_when_the_channel_fills_after_poll(void **state)
 	/* every byte is in the channel or still in stdin */
 	fake_channel_ring_add(ch, channel_out_pending(ch));
 	assert_int_equal(channel_flush(ch, NULL), 0);
-	assert_int_equal(guest_saw(ch).stdin_bytes + (size_t)pending(s.in_fd), 4 * FRAME);
+	assert_int_equal(guest_saw(ch).stdin_bytes + (size_t)fd_pending(s.in_fd), 4 * FRAME);
 
 	/* the guest reads on and gives credit back: all of stdin arrives, in
 	 * order, then one EOF */
@@ -336,7 +315,7 @@ static void closed_guest_gets_no_more_than_its_window(void **state)
 	assert_int_equal(guest_saw(ch).stdin_bytes, FRAME);
 	assert_true(channel_out_pending(ch) <= 3 * (HDR + FRAME));
 	assert_int_equal(FRAME + channel_out_pending(ch) / (HDR + FRAME) * FRAME +
-			 (size_t)pending(s.in_fd), 8 * FRAME);
+			 (size_t)fd_pending(s.in_fd), 8 * FRAME);
 	stdio_down(&s);
 	fake_channel_free(ch);
 }

@@ -24,12 +24,38 @@ static int parse_fixture(const char *name, struct vxn_spec *s, struct vxn_err *e
 	return r;
 }
 
+/* A fixture spec_parse must accept. */
+static void parse_accepted(const char *name, struct vxn_spec *s)
+{
+	struct vxn_err err = { 0 };
+
+	if (parse_fixture(name, s, &err) != 0)
+		fail_msg("%s: refused: %s", name, err.msg);
+}
+
+struct refusal {
+	const char *json;
+	const char *message;   /* a substring the error must contain */
+};
+
+/* Each document refused by spec_parse with its message. */
+static void expect_refused(const struct refusal *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vxn_spec s;
+		struct vxn_err err = { 0 };
+		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
+		if (r != -1 || !strstr(err.msg, cases[i].message))
+			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
+	}
+}
+
 static void test_docker(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("docker.json", &s, &err), 0);
+
+	parse_accepted("docker.json", &s);
 	assert_int_equal(s.nargs, 3);
 	assert_string_equal(s.args[2], "echo hello; exit 3");
 	assert_string_equal(s.root_path, "/var/lib/docker/vfs/dir/4f3c2b1a");
@@ -45,6 +71,16 @@ static void test_docker(void **state)
 	assert_false(s.terminal);
 	assert_null(s.annotations);
 	assert_true(s.new_pid_namespace);
+	/* Docker's network hook, kept to run, and a new network namespace */
+	assert_true(s.docker_setkey_hook);
+	assert_int_equal(s.hooks[VXN_HOOK_PRESTART].n, 1);
+	assert_string_equal(s.hooks[VXN_HOOK_PRESTART].v[0].path, "/proc/1234/exe");
+	assert_int_equal(s.hooks[VXN_HOOK_PRESTART].v[0].nargs, 4);
+	assert_string_equal(s.hooks[VXN_HOOK_PRESTART].v[0].args[2], "0a1b2c3d4e5f");
+	assert_int_equal(s.hooks[VXN_HOOK_PRESTART].v[0].timeout_s, 0);
+	assert_int_equal(s.hooks[VXN_HOOK_POSTSTOP].n, 0);
+	assert_int_equal(s.netns, VXN_NETNS_NEW);
+	assert_null(s.netns_path);
 	spec_free(&s);
 }
 
@@ -52,8 +88,8 @@ static void test_podman(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("podman.json", &s, &err), 0);
+
+	parse_accepted("podman.json", &s);
 	assert_true(s.terminal);
 	assert_int_equal(s.uid, 1000);
 	assert_int_equal(s.umask, 022);
@@ -72,8 +108,8 @@ static void test_ctr_minimal(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("ctr.json", &s, &err), 0);
+
+	parse_accepted("ctr.json", &s);
 	assert_string_equal(s.root_path, "rootfs");
 	assert_null(s.hostname);
 	assert_int_equal(s.nmounts, 1);
@@ -84,8 +120,8 @@ static void test_resources(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("resources.json", &s, &err), 0);
+
+	parse_accepted("resources.json", &s);
 	assert_int_equal(s.memory_limit, 100000000);
 	assert_int_equal(s.cpu_quota, 150000);
 	assert_int_equal(s.cpu_period, 100000);
@@ -99,8 +135,8 @@ static void test_console_size(void **state)
 {
 	(void)state;
 	struct vxn_spec s;
-	struct vxn_err err = { 0 };
-	assert_int_equal(parse_fixture("annotations.json", &s, &err), 0);
+
+	parse_accepted("annotations.json", &s);
 	assert_int_equal(s.console_rows, 40);
 	assert_int_equal(s.console_cols, 120);
 	assert_null(s.cwd);
@@ -143,10 +179,7 @@ static void test_refused(void **state)
 static void test_inline_refusals(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *json;
-		const char *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{ "{\"process\":{\"args\":[\"\"]},\"root\":{\"path\":\"r\"}}", "process.args[0]: must not be empty" },
 		{ "{\"process\":{\"args\":\"sh\"},\"root\":{\"path\":\"r\"}}", "process.args: must be an array" },
 		{ "{\"root\":{\"path\":\"r\"}}", "process: missing" },
@@ -160,6 +193,13 @@ static void test_inline_refusals(void **state)
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}", "annotations.a: must be a string" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":{}}}", "hooks.prestart: must be an array" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":[{}]}}", "hooks.prestart[0].path: missing" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"poststart\":[{\"path\":\"rel\"}]}}", "hooks.poststart[0].path: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}", "hooks.poststop[0].timeout: must be positive" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"hooks\":{\"prestart\":[{\"path\":\"/x\",\"args\":[1]}]}}", "hooks.prestart[0].args" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"netns\"}]}}", "linux.namespaces[0].path: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"network\"},{\"type\":\"network\"}]}}", "a second network namespace" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"path\":\"/x\"}]}}", "linux.namespaces[0].type: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"cpu\":{\"period\":-5}}}}", "linux.resources.cpu.period" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":{}}}", "linux.namespaces: must be an array" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[\"pid\"]}}", "linux.namespaces[0]: must be an object" },
@@ -169,13 +209,7 @@ static void test_inline_refusals(void **state)
 		{ "", "not valid JSON" },
 		{ "{\"process\":", "not valid JSON" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct vxn_spec s;
-		struct vxn_err err = { 0 };
-		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
-		if (r != -1 || !strstr(err.msg, cases[i].message))
-			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
-	}
+	expect_refused(cases, sizeof cases / sizeof cases[0]);
 }
 
 #define PROC_SPEC(extra) "{\"process\":{\"args\":[\"sh\"]" extra "},\"root\":{\"path\":\"r\"}}"
@@ -215,10 +249,7 @@ static void test_privileges(void **state)
 static void test_privileges_refused(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *json;
-		const char *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{ PROC_SPEC(",\"capabilities\":[]"), "process.capabilities: must be an object" },
 		{ PROC_SPEC(",\"capabilities\":{\"effective\":\"CAP_KILL\"}"), "process.capabilities.effective: must be an array" },
 		{ PROC_SPEC(",\"capabilities\":{\"ambient\":[5]}"), "process.capabilities.ambient[0]: must be a string" },
@@ -227,13 +258,47 @@ static void test_privileges_refused(void **state)
 		{ PROC_SPEC(",\"oomScoreAdj\":-1001"), "process.oomScoreAdj: must be from -1000 to 1000" },
 		{ PROC_SPEC(",\"oomScoreAdj\":\"5\""), "process.oomScoreAdj: must be an integer" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct vxn_spec s;
-		struct vxn_err err = { 0 };
-		int r = spec_parse(cases[i].json, strlen(cases[i].json), &s, &err);
-		if (r != -1 || !strstr(err.msg, cases[i].message))
-			fail_msg("case %zu: got %d '%s', want '%s'", i, r, err.msg, cases[i].message);
-	}
+	expect_refused(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void test_hooks_and_netns(void **state)
+{
+	(void)state;
+	static const char json[] = "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},"
+		"\"hooks\":{\"createRuntime\":[{\"path\":\"/bin/a\"},"
+		"{\"path\":\"/bin/b\",\"args\":[\"b\",\"x\"],\"env\":[\"K=V\"],\"timeout\":5}],"
+		"\"poststop\":[{\"path\":\"/bin/c\"}]},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+		"{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"}]}}";
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(spec_parse(json, strlen(json), &s, &err), 0);
+	const struct vxn_hook_list *cr = &s.hooks[VXN_HOOK_CREATE_RUNTIME];
+	assert_int_equal(cr->n, 2);
+	assert_string_equal(cr->v[0].path, "/bin/a");
+	assert_null(cr->v[0].args);
+	assert_int_equal(cr->v[1].nargs, 2);
+	assert_string_equal(cr->v[1].env[0], "K=V");
+	assert_int_equal(cr->v[1].timeout_s, 5);
+	assert_int_equal(s.hooks[VXN_HOOK_POSTSTOP].n, 1);
+	assert_false(s.docker_setkey_hook);
+	assert_int_equal(s.netns, VXN_NETNS_PATH);
+	assert_string_equal(s.netns_path, "/run/netns/cni-1");
+	spec_free(&s);
+}
+
+static void test_no_netns_is_the_hosts(void **state)
+{
+	(void)state;
+	static const char json[] = "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}}";
+	struct vxn_spec s;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(spec_parse(json, strlen(json), &s, &err), 0);
+	assert_int_equal(s.netns, VXN_NETNS_HOST);
+	spec_free(&s);
 }
 
 static void test_nul_and_huge(void **state)
@@ -330,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_privileges_refused), cmocka_unit_test(test_nul_and_huge),
 		cmocka_unit_test(test_deeply_nested),   cmocka_unit_test(test_load),
 		cmocka_unit_test(test_process_alone),
+		cmocka_unit_test(test_hooks_and_netns), cmocka_unit_test(test_no_netns_is_the_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "util.h"
@@ -100,6 +101,18 @@ static void test_parse_decimal(void **state)
 	assert_int_equal(v, 7);
 }
 
+static void test_rfc3339_nano(void **state)
+{
+	(void)state;
+	struct timespec ts = { .tv_sec = 1767323045, .tv_nsec = 6 };
+	char buf[64], small[30];
+
+	rfc3339_nano(&ts, buf, sizeof buf);
+	assert_string_equal(buf, "2026-01-02T03:04:05.000000006Z");
+	rfc3339_nano(&ts, small, sizeof small);
+	assert_string_equal(small, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_signal_good), cmocka_unit_test(test_signal_bad),
 		cmocka_unit_test(test_rlimit_names),
 		cmocka_unit_test(test_parse_decimal),
+		cmocka_unit_test(test_rfc3339_nano),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,203 @@
+/* eth0 and lo, configured from the host's NET frame with ioctls (flags,
+ * MTU) and rtnetlink (addresses, routes): no ip binary in the guest.
+ * IPv6 entries are skipped while the guest kernel has no IPv6. */
+#include "net.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "console.h"
+
+#define NET_WAIT_MS 10000     /* the monitor queued it before we ran */
+#define NIC_WAIT_MS 10000     /* netfront probes while the kernel boots */
+#define GUEST_IF "eth0"
+
+/* 1 with *net filled, 0 for more, -1 on anything else first. */
+static int take_net_frame(struct byteq *in, struct vxn_net *net, struct vxn_err *err)
+{
+	struct vxn_frame_hdr h;
+	const uint8_t *p;
+	int k = frame_peek(in, &h, &p);
+
+	if (k < 0)
+		return err_set(err, EPROTO, "bad frame from the host");
+	if (k == 0)
+		return 0;
+	if (h.stream != 0 || h.type != VXN_F_NET)
+		return err_set(err, EPROTO, "frame type %u before the network", h.type);
+	if (vxn_net_decode(p, h.len, net))
+		return err_set(err, EPROTO, "network description from the host");
+	byteq_drop(in, VXN_FRAME_HDR_BYTES + h.len);
+	return 1;
+}
+
+int net_receive(struct relay *r, struct vxn_net *net, struct vxn_err *err)
+{
+	uint64_t deadline = uptime_ms() + NET_WAIT_MS;
+
+	for (;;) {
+		if (channel_recv(r->ch, &r->in) < 0)
+			return err_set(err, 0, "host channel closed before the network");
+		int k = take_net_frame(&r->in, net, err);
+		if (k)
+			return k < 0 ? -1 : 0;
+		uint64_t now = uptime_ms();
+		if (now >= deadline)
+			return err_set(err, ETIMEDOUT, "waiting for the network description");
+		struct pollfd pfd = { channel_fd(r->ch), POLLIN, 0 };
+		if (poll(&pfd, 1, (int)(deadline - now)) > 0)
+			channel_event(r->ch);
+	}
+}
+
+static int link_set(int fd, const char *name, unsigned mtu, struct vxn_err *err)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	if (mtu) {
+		ifr.ifr_mtu = (int)mtu;
+		if (ioctl(fd, SIOCSIFMTU, &ifr))
+			return err_set(err, errno, "%s: mtu %u", name, mtu);
+	}
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		return err_set(err, errno, "%s", name);
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr) ? err_set(err, errno, "%s: up", name) : 0;
+}
+
+int net_loopback_up(struct vxn_err *err)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return err_set(err, errno, "socket");
+	int r = link_set(fd, "lo", 0, err);
+	close(fd);
+	return r;
+}
+
+struct nlreq {
+	struct nlmsghdr h;
+	union {
+		struct ifaddrmsg a;
+		struct rtmsg r;
+	} u;
+	char attrs[64];
+};
+
+static void add_attr(struct nlreq *q, uint16_t type, const void *data, size_t len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->h.nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	q->h.nlmsg_len = NLMSG_ALIGN(q->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* Sends one request and reads its ack: 0 or -errno. */
+static int nl_talk(int fd, struct nlreq *q)
+{
+	char buf[1024];
+
+	if (send(fd, q, q->h.nlmsg_len, 0) != (ssize_t)q->h.nlmsg_len)
+		return -errno;
+	ssize_t n = recv(fd, buf, sizeof buf, 0);
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) || h->nlmsg_type != NLMSG_ERROR)
+		return -EPROTO;
+	return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+}
+
+static int add_address(int fd, int ifindex, const struct vxn_net_addr *a)
+{
+	struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
+				  .nlmsg_type = RTM_NEWADDR,
+				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
+
+	q.u.a = (struct ifaddrmsg){ .ifa_family = AF_INET, .ifa_prefixlen = a->prefix,
+				    .ifa_index = (unsigned)ifindex };
+	add_attr(&q, IFA_LOCAL, a->addr, 4);
+	add_attr(&q, IFA_ADDRESS, a->addr, 4);
+	return nl_talk(fd, &q);
+}
+
+static int add_route(int fd, int ifindex, const struct vxn_net_route *r)
+{
+	struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+				  .nlmsg_type = RTM_NEWROUTE,
+				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
+	uint32_t oif = (uint32_t)ifindex;
+
+	q.u.r = (struct rtmsg){ .rtm_family = AF_INET, .rtm_dst_len = r->dst_len,
+				.rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+				.rtm_scope = r->has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+				.rtm_type = RTN_UNICAST };
+	if (r->dst_len)
+		add_attr(&q, RTA_DST, r->dst, 4);
+	if (r->has_gateway)
+		add_attr(&q, RTA_GATEWAY, r->gateway, 4);
+	add_attr(&q, RTA_OIF, &oif, sizeof oif);
+	return nl_talk(fd, &q);
+}
+
+/* Addresses first: a gateway must be on a link the kernel knows. Routes to
+ * the link itself before the ones through a gateway. */
+static int add_all(int ifindex, const struct vxn_net *net, struct vxn_err *err)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), e = 0;
+
+	if (fd < 0)
+		return err_set(err, errno, "netlink");
+	for (uint32_t i = 0; i < net->naddrs && !e; i++)
+		if (net->addrs[i].family == 4 && (e = add_address(fd, ifindex, &net->addrs[i])))
+			err_set(err, -e, "eth0: address %u", i);
+	for (int pass = 0; pass < 2 && !e; pass++)
+		for (uint32_t i = 0; i < net->nroutes && !e; i++) {
+			const struct vxn_net_route *r = &net->routes[i];
+			if (r->family != 4 || r->has_gateway != (pass == 1))
+				continue;
+			e = add_route(fd, ifindex, r);
+			if (e == -EEXIST)
+				e = 0;
+			else if (e)
+				err_set(err, -e, "eth0: route %u", i);
+		}
+	close(fd);
+	return e ? -1 : 0;
+}
+
+int net_configure(const struct vxn_net *net, struct vxn_err *err)
+{
+	char path[64];
+
+	if (net_loopback_up(err))
+		return -1;
+	if (!net->has_nic)
+		return 0;
+	snprintf(path, sizeof path, "/sys/class/net/%s", GUEST_IF);
+	for (uint64_t end = uptime_ms() + NIC_WAIT_MS; access(path, F_OK);) {
+		if (uptime_ms() >= end)
+			return err_set(err, ENODEV, "no %s: the network device did not appear", GUEST_IF);
+		usleep(10 * 1000);
+	}
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(err, errno, "socket");
+	int r = link_set(fd, GUEST_IF, net->mtu, err);
+	close(fd);
+	unsigned ifindex = if_nametoindex(GUEST_IF);
+	if (r || !ifindex)
+		return r ? -1 : err_set(err, errno, "%s", GUEST_IF);
+	return add_all((int)ifindex, net, err);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Docker's networks on vxn: the default bridge (198.18.0.0/24 here) from the
+# guest to a server on the host's bridge address, also from a warm pool
+# guest; -p 127.0.0.1:PORT:80 to
+# busybox httpd in a guest; a user-defined network (198.18.5.0/24),
+# container -> container by IP; --network=none (lo only);
+# --network=container:X refused with the reason. One dockerd with iptables
+# off (-p goes through docker-proxy), all state in a private tmpfs;
+# afterwards nothing is left: no domain, no vif, no loop device, no state.
+set -u
+export LC_ALL=C
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/lib.sh"
+. "$here/engine-lib.sh"
+engine_init docker-net /usr/sbin/dockerd /usr/bin/docker /usr/bin/containerd
+command -v ip >/dev/null && command -v tc >/dev/null || skip "iproute2 (ip, tc) not installed"
+engine_image
+E=$ENGINE_DIR
+MOBY_ROOT=$E/exec/runtime-runc/moby
+# bounded: a hang fails with the logs instead of meeting run-all's timeout
+docker() { timeout 600 /usr/bin/docker "$@"; }
+HTTPD=
+net_cleanup() {
+  [ -z "$HTTPD" ] || kill "$HTTPD" 2>/dev/null
+  engine_cleanup
+  ip link del docker0 2>/dev/null
+}
+trap net_cleanup EXIT
+ip link set lo up  # docker-proxy listens on 127.0.0.1
+
+engine_config daemon-default.json > "$E/vxn-daemon.json"
+jq -s '.[0] * .[1]' "$E/vxn-daemon.json" - > "$E/daemon.json" <<JSON || fail "daemon.json"
+{
+  "data-root": "$E/data", "exec-root": "$E/exec", "pidfile": "$E/docker.pid",
+  "hosts": ["unix://$E/docker.sock"], "storage-driver": "vfs",
+  "iptables": false, "ip-forward": false, "ip-masq": false,
+  "bip": "198.18.0.1/24",
+  "default-address-pools": [{"base": "198.18.128.0/17", "size": 24}]
+}
+JSON
+engine_daemon "$E/dockerd.log" /usr/sbin/dockerd --config-file "$E/daemon.json"
+export DOCKER_HOST=unix://$E/docker.sock
+wait_until 120 docker version || fail "dockerd did not answer within 120 s"
+docker load -i "$ENGINE_IMAGE" >/dev/null || fail "docker load"
+gw=$(docker network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}')
+expect_eq "the default bridge's gateway" "$gw" 198.18.0.1
+
+# ---- 1. the default bridge: guest -> a server on the host's bridge address
+mkdir -p "$LAB_WORK/www"
+echo hello-from-dom0 >"$LAB_WORK/www/index.html"
+busybox httpd -f -p 198.18.0.1:8080 -h "$LAB_WORK/www" &
+HTTPD=$!
+t0=$(now_us)
+out=$(docker run --rm "$IMAGE" sh -c 'ip addr show dev eth0 | grep -o "inet 198.18.0.[0-9]*";
+  timeout 30 wget -q -O - http://198.18.0.1:8080/index.html' 2>"$E/bridge.err")
+rc=$?
+say "docker run on the default bridge: $(seconds_since "$t0") s"
+[ "$rc" -eq 0 ] || fail "default bridge: exit $rc: $(cat "$E/bridge.err") $out"
+echo "$out" | grep -qx "inet 198.18.0.[0-9]*" || fail "default bridge: no address in $out"
+expect_eq "default bridge: guest -> host" "$(echo "$out" | tail -n 1)" hello-from-dom0
+
+# ---- 1b. the warm pool: a container on the default bridge takes the pool
+# guest, its NIC added to the running guest when claimed
+pool() { "$VXN" pool "$@"; }
+pool fill 1 || fail "vxn pool fill 1"
+t0=$(now_us)
+out=$(docker run --rm "$IMAGE" sh -c 'timeout 30 wget -q -O - http://198.18.0.1:8080/index.html' \
+  2>"$E/pool.err")
+rc=$?
+say "docker run on the default bridge from the warm pool: $(seconds_since "$t0") s"
+[ "$rc" -eq 0 ] || fail "pool guest on the default bridge: exit $rc: $(cat "$E/pool.err") $out"
+expect_eq "pool guest on the default bridge: guest -> host" "$out" hello-from-dom0
+expect_eq "pool guests left after the run" "$(pool list | grep -c ' ready$')" 0
+pool drain || fail "vxn pool drain"
+
+# ---- 2. -p 127.0.0.1:18080:80 to httpd in a guest
+web='mkdir -p /www; echo "hello-from-$(hostname)" >/www/index.html; exec httpd -f -p 80 -h /www'
+docker run -d --name web --hostname web -p 127.0.0.1:18080:80 "$IMAGE" sh -c "$web" >/dev/null \
+  2>"$E/web.err" || fail "docker run -p: $(cat "$E/web.err")"
+got=
+for ((i = 0; i < 300; i++)); do
+  got=$(timeout 5 busybox wget -q -O - http://127.0.0.1:18080/index.html 2>/dev/null) && break
+  sleep 1
+done
+expect_eq "-p 127.0.0.1:18080:80" "$got" hello-from-web
+# ---- --network=container:X: refused, saying why
+docker run --rm --network=container:web "$IMAGE" true >/dev/null 2>"$E/cont.err" &&
+  fail "--network=container: succeeded"
+grep -q "cannot share another" "$E/cont.err" ||
+  fail "--network=container: no clear error: $(cat "$E/cont.err")"
+docker rm -f web >/dev/null || fail "docker rm -f web"
+
+# ---- 3. a user-defined network: container -> container by IP
+docker network create --subnet 198.18.5.0/24 vxn-net >/dev/null || fail "docker network create"
+docker run -d --name srv --hostname srv --network vxn-net --ip 198.18.5.10 "$IMAGE" sh -c "$web" \
+  >/dev/null 2>"$E/srv.err" || fail "docker run srv: $(cat "$E/srv.err")"
+out=$(docker run --rm --network vxn-net "$IMAGE" sh -c 'for i in $(seq 120); do
+  timeout 5 wget -q -O - http://198.18.5.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
+expect_eq "container -> container on a user network" "$out" hello-from-srv
+docker rm -f srv >/dev/null || fail "docker rm -f srv"
+docker network rm vxn-net >/dev/null || fail "docker network rm"
+
+# ---- 4. --network=none: lo only
+out=$(docker run --rm --network=none "$IMAGE" ls /sys/class/net 2>"$E/none.err")
+expect_eq "--network=none" "$out" lo
+
+# ---- 5. nothing left
+[ -z "$(docker ps -aq)" ] || fail "containers left: $(docker ps -a)"
+engine_stop
+engine_final_checks "after docker networks" "$MOBY_ROOT"
+left=$(ls /sys/class/net | grep '^vif')
+[ -z "$left" ] || fail "vifs left: $left"
+echo "ok"
