@@ -74,9 +74,10 @@ static void drop_mount_at(yajl_val mounts, const char *dest)
 
 static int edit_mounts(yajl_val root, const struct bundle_edit *e)
 {
-	yajl_val mounts = e->nvolumes ? jt_child_array(root, "mounts") : NULL;
-
-	if (e->nvolumes && !mounts)
+	if (e->nvolumes == 0)
+		return 0;
+	yajl_val mounts = jt_child_array(root, "mounts");
+	if (!mounts)
 		return -1;
 	for (size_t i = 0; i < e->nvolumes; i++)
 		drop_mount_at(mounts, e->volumes[i].destination);
