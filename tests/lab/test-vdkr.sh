@@ -193,6 +193,7 @@ out=$(vdkr run --rm -v "$V/rw:/data" --volume "$V/ro/:/ro:ro" -v "$V/single:/etc
 rc=$?
 say "vdkr run -v (3 volumes): $(seconds_since "$t0") s"
 printf '%s\n' "$out" | sed 's/^/# guest: /'
+sed 's/^/# guest stderr: /' "$W/vol-run.err"
 [ $rc -eq 0 ] || { cat "$W/vol-run.err"; fail "vdkr run -v exited $rc"; }
 expect_eq "-v: the guest read the host's file" "$(sed -n 1p <<<"$out")" from-host
 expect_eq "-v: the host sees the guest's file" "$(cat "$V/rw/guest-file" 2>&1)" from-guest
