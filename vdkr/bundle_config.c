@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jsonv.h"
 #include "jtree.h"
@@ -44,6 +45,48 @@ static int edit_resources(yajl_val root, const struct bundle_edit *e)
 	return r ? -1 : 0;
 }
 
+/* docker's shape for -v: {"destination", "type": "bind", "source",
+ * "options": ["rbind", "ro"|"rw"]}. */
+static yajl_val bind_mount(const struct run_volume *v)
+{
+	char *opts[] = { "rbind", v->readonly ? "ro" : "rw" };
+	yajl_val m = jt_object();
+
+	if (jt_set(m, "destination", jt_string(v->destination)) |
+	    jt_set(m, "type", jt_string("bind")) | jt_set(m, "source", jt_string(v->source)) |
+	    jt_set(m, "options", jt_strings(opts, 2))) {
+		yajl_tree_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* umoci's mount at dest (/dev/shm, say) gives way to a volume there, as
+ * docker's defaults do. */
+static void drop_mount_at(yajl_val mounts, const char *dest)
+{
+	for (size_t i = mounts->u.array.len; i-- > 0;) {
+		const char *d = YAJL_GET_STRING(jv_get(mounts->u.array.values[i], "destination"));
+		if (d && !strcmp(d, dest))
+			jt_remove(mounts, i);
+	}
+}
+
+static int edit_mounts(yajl_val root, const struct bundle_edit *e)
+{
+	if (e->nvolumes == 0)
+		return 0;
+	yajl_val mounts = jt_child_array(root, "mounts");
+	if (!mounts)
+		return -1;
+	for (size_t i = 0; i < e->nvolumes; i++)
+		drop_mount_at(mounts, e->volumes[i].destination);
+	for (size_t i = 0; i < e->nvolumes; i++)
+		if (jt_append(mounts, bind_mount(&e->volumes[i])))
+			return -1;
+	return 0;
+}
+
 int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e, char **out,
 		       struct vxn_err *err)
 {
@@ -58,7 +101,7 @@ int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e
 	if (!process || edit_process(process, e) ||
 	    (e->hostname && jt_set(root, "hostname", jt_string(e->hostname))) ||
 	    (e->root_path && jt_set(jt_child(root, "root"), "path", jt_string(e->root_path))) ||
-	    edit_resources(root, e)) {
+	    edit_resources(root, e) || edit_mounts(root, e)) {
 		err_set(err, ENOMEM, "config.json");
 		goto out;
 	}

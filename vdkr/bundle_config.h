@@ -1,7 +1,8 @@
 /* umoci's config.json (made from the image config) adjusted for `run`'s
  * flags: process args, env, cwd, user, terminal; hostname; memory and CPU
- * limits, which vxn turns into the guest's size. Every other field stays as
- * umoci wrote it. Pure: text in, text out. */
+ * limits, which vxn turns into the guest's size; -v's binds, which vxn
+ * serves to the guest (9pfs). Every other field stays as umoci wrote it.
+ * Pure: text in, text out. */
 #ifndef VDKR_BUNDLE_CONFIG_H
 #define VDKR_BUNDLE_CONFIG_H
 
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "runopts.h"
 
 #define BUNDLE_CONFIG_MAX (4u << 20)
 
@@ -27,6 +29,8 @@ struct bundle_edit {
 	const char *hostname;   /* NULL: leave */
 	uint64_t memory_bytes;  /* 0: leave */
 	uint64_t cpu_quota, cpu_period;  /* 0: leave */
+	const struct run_volume *volumes;  /* appended to mounts */
+	size_t nvolumes;
 };
 
 int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e, char **out,

@@ -163,7 +163,7 @@ static int edit_config(struct run *r, struct vxn_err *err)
 		.root_path = r->t.rootfs, .cwd = r->o.workdir, .terminal = r->o.tty,
 		.hostname = r->o.hostname ? r->o.hostname : r->t.name,
 		.memory_bytes = r->o.memory_bytes, .cpu_quota = r->o.cpu_quota,
-		.cpu_period = CPU_PERIOD,
+		.cpu_period = CPU_PERIOD, .volumes = r->o.volumes, .nvolumes = r->o.nvolumes,
 	};
 	if (r->o.tty)
 		pty_get_size(0, &e.rows, &e.cols);
@@ -306,11 +306,32 @@ static void reap_detached(struct vdkr_ctx *c, const struct ctr *t)
 	_exit(0);
 }
 
+/* docker creates a missing SRC; vdkr refuses it, as `docker run --mount`
+ * does, rather than leave a directory behind for a typo. Directories and
+ * regular files only: vxn can serve nothing else to a guest. */
+static int check_volume_sources(const struct run_opts *o, struct vxn_err *err)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		const char *src = o->volumes[i].source;
+		if (stat(src, &st))
+			return errno == ENOENT ?
+				err_set(err, 0, "invalid mount config for type \"bind\": bind source "
+					"path does not exist: %.200s", src) :
+				err_set(err, errno, "-v: %.200s", src);
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			return err_set(err, 0, "-v: %.200s: not a directory or a regular file (vxn "
+				       "can serve only those to a guest)", src);
+	}
+	return 0;
+}
+
 static int setup(struct run *r, int argc, char **argv, struct vxn_err *err)
 {
 	struct timespec now;
 
-	if (runopts_parse(argc, argv, &r->o, err) ||
+	if (runopts_parse(argc, argv, &r->o, err) || check_volume_sources(&r->o, err) ||
 	    image_canonical(r->o.image, &r->ref, r->canon, sizeof(r->canon), err) ||
 	    ctr_new_id(r->t.id, err))
 		return -1;
@@ -359,44 +380,53 @@ static int record(struct run *r, struct vxn_err *err)
 	return ctr_save(r->c, &r->t, err);
 }
 
-int cmd_run(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
+static int run_container(struct run *r, int argc, char **argv, struct vxn_err *err)
 {
-	struct run r = { .c = c };
+	struct vdkr_ctx *c = r->c;
 	char console[PATH_MAX];
 	pid_t monitor = 0;
 	int status = VDKR_EXIT_ERR, lfd = -1, master = -1;
 
-	if (setup(&r, argc, argv, err))
+	if (setup(r, argc, argv, err))
 		return -1;
-	if (unpack_image(&r, err) || edit_config(&r, err) || record(&r, err) ||
-	    (r.o.tty && open_console(&r, console, sizeof(console), &lfd, err)) ||
-	    create(&r, r.o.tty ? console : NULL, &monitor, &status, err) ||
-	    (r.o.tty && take_console(&r, lfd, &master, err))) {
-		image_info_free(&r.info);
+	if (unpack_image(r, err) || edit_config(r, err) || record(r, err) ||
+	    (r->o.tty && open_console(r, console, sizeof(console), &lfd, err)) ||
+	    create(r, r->o.tty ? console : NULL, &monitor, &status, err) ||
+	    (r->o.tty && take_console(r, lfd, &master, err))) {
+		image_info_free(&r->info);
 		if (lfd >= 0)
 			close(lfd);
-		ctr_remove(c, &r.t);
+		ctr_remove(c, &r->t);
 		fprintf(stderr, "%s: %s\n", c->prog, err->msg);
 		return status;
 	}
-	image_info_free(&r.info);
+	image_info_free(&r->info);
 	if (lfd >= 0)
 		close(lfd);
 	if (master >= 0) {
-		status = console_relay(master, r.o.interactive, monitor);
-		if (r.o.rm)
-			ctr_remove_all(c, &r.t);
+		status = console_relay(master, r->o.interactive, monitor);
+		if (r->o.rm)
+			ctr_remove_all(c, &r->t);
 		return status;
 	}
-	if (r.o.detach) {
-		printf("%s\n", r.t.id);
+	if (r->o.detach) {
+		printf("%s\n", r->t.id);
 		fflush(stdout);
-		if (r.o.rm)
-			reap_detached(c, &r.t);
+		if (r->o.rm)
+			reap_detached(c, &r->t);
 		return 0;
 	}
-	status = wait_monitor(&r, monitor);
-	if (r.o.rm)
-		ctr_remove_all(c, &r.t);
+	status = wait_monitor(r, monitor);
+	if (r->o.rm)
+		ctr_remove_all(c, &r->t);
+	return status;
+}
+
+int cmd_run(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
+{
+	struct run r = { .c = c };
+	int status = run_container(&r, argc, argv, err);
+
+	runopts_free(&r.o);
 	return status;
 }

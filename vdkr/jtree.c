@@ -140,6 +140,41 @@ yajl_val jt_child(yajl_val obj, const char *key)
 	return jv_get(obj, key);
 }
 
+yajl_val jt_child_array(yajl_val obj, const char *key)
+{
+	yajl_val c = jv_get(obj, key);
+
+	if (YAJL_IS_ARRAY(c))
+		return c;
+	if (jt_set(obj, key, jt_strings(NULL, 0)))
+		return NULL;
+	return jv_get(obj, key);
+}
+
+int jt_append(yajl_val arr, yajl_val v)
+{
+	yajl_val *vals = v && YAJL_IS_ARRAY(arr) ?
+		realloc(arr->u.array.values, (arr->u.array.len + 1) * sizeof(*vals)) : NULL;
+
+	if (!vals) {
+		yajl_tree_free(v);
+		return -1;
+	}
+	arr->u.array.values = vals;
+	vals[arr->u.array.len++] = v;
+	return 0;
+}
+
+void jt_remove(yajl_val arr, size_t i)
+{
+	if (!YAJL_IS_ARRAY(arr) || i >= arr->u.array.len)
+		return;
+	yajl_tree_free(arr->u.array.values[i]);
+	memmove(&arr->u.array.values[i], &arr->u.array.values[i + 1],
+		(arr->u.array.len - i - 1) * sizeof(yajl_val));
+	arr->u.array.len--;
+}
+
 static int gen(yajl_gen g, yajl_val v)
 {
 	switch (v ? v->type : yajl_t_null) {

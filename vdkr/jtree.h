@@ -24,6 +24,13 @@ void jt_del(yajl_val obj, const char *key);
 /* obj[key] as an object, made (or made to be one) when it is not: NULL on ENOMEM. */
 yajl_val jt_child(yajl_val obj, const char *key);
 
+/* obj[key] as an array, made (or made to be one) when it is not: NULL on ENOMEM. */
+yajl_val jt_child_array(yajl_val obj, const char *key);
+/* arr += v (v is owned by arr afterwards, even on failure): 0 or -1. */
+int jt_append(yajl_val arr, yajl_val v);
+/* Removes arr[i] when there is one. */
+void jt_remove(yajl_val arr, size_t i);
+
 /* v as JSON text (malloc'd, pretty), NULL on failure. */
 char *jt_dump(yajl_val v);
 

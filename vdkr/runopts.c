@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <ctype.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -61,6 +62,103 @@ int parse_cpus(const char *s, uint64_t *quota, struct vxn_err *err)
 	return 0;
 }
 
+/* An absolute path cleaned in place, as Go's path.Clean (docker's) does:
+ * ".." at the root stays there. Only shortens. */
+static void path_clean(char *p)
+{
+	char *w = p;
+	const char *r = p;
+
+	for (;;) {
+		while (*r == '/')
+			r++;
+		size_t n = strcspn(r, "/");
+		if (n == 0)
+			break;
+		if (n == 2 && r[0] == '.' && r[1] == '.')
+			while (w > p && *--w != '/')
+				;
+		else if (!(n == 1 && r[0] == '.')) {
+			*w++ = '/';
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = '\0';
+}
+
+/* The third field: ro or rw. docker's other modes (z, Z, nocopy, the
+ * propagation ones) are refused: none would do what it says here. */
+static int volume_mode(const char *spec, const char *mode, bool *readonly, struct vxn_err *err)
+{
+	size_t given = 0;
+	const char *m = mode;
+
+	do {
+		size_t n = strcspn(m, ",");
+		if (n == 0)
+			return err_set(err, 0, "invalid mode: '%.64s'", mode);
+		if (n != 2 || (strncmp(m, "ro", 2) && strncmp(m, "rw", 2)))
+			return err_set(err, 0, "-v %.200s: option '%.*s' not supported by vdkr (only "
+				       "ro or rw)", spec, (int)n, m);
+		*readonly = m[1] == 'o';
+		given++;
+		m += n;
+	} while (*m++);
+	return given > 1 ? err_set(err, 0, "invalid mode: '%.64s'", mode) : 0;
+}
+
+/* SRC:DST[:MODE] split and checked, nothing allocated yet. */
+static int volume_fields(const char *spec, const char **dst, const char **mode,
+			 struct vxn_err *err)
+{
+	const char *c1 = strchr(spec, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+	if (!c1)
+		return err_set(err, 0, "-v %.200s: anonymous volumes are not supported by vdkr (no "
+			       "volume store): give SRC:DST with SRC an absolute host path", spec);
+	if (c1 == spec || c1[1] == ':' || !c1[1] || (c2 && strchr(c2 + 1, ':')))
+		return err_set(err, 0, "invalid volume specification: '%.200s'", spec);
+	if (spec[0] != '/')
+		return err_set(err, 0, "-v %.200s: named volumes are not supported by vdkr (no "
+			       "volume store): SRC must be an absolute host path", spec);
+	if (c1[1] != '/')
+		return err_set(err, 0, "invalid volume specification: '%.200s': invalid mount "
+			       "path: '%.*s' mount path must be absolute", spec,
+			       (int)(c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1)), c1 + 1);
+	*dst = c1 + 1;
+	*mode = c2 ? c2 + 1 : NULL;
+	return 0;
+}
+
+int parse_volume(const char *spec, struct run_volume *v, struct vxn_err *err)
+{
+	const char *dst = NULL, *mode = NULL;
+
+	memset(v, 0, sizeof(*v));
+	if (volume_fields(spec, &dst, &mode, err) ||
+	    (mode && volume_mode(spec, mode, &v->readonly, err)))
+		return -1;
+	v->source = strndup(spec, (size_t)(dst - 1 - spec));
+	v->destination = strndup(dst, mode ? (size_t)(mode - 1 - dst) : strlen(dst));
+	if (!v->source || !v->destination) {
+		free(v->source);
+		free(v->destination);
+		return err_set(err, ENOMEM, "-v");
+	}
+	path_clean(v->source);
+	path_clean(v->destination);
+	if (strcmp(v->destination, "/"))
+		return 0;
+	free(v->source);
+	free(v->destination);
+	return err_set(err, 0, "invalid specification: destination can't be '/'");
+}
+
 enum {
 	OPT_RM = 256, OPT_ENV_FILE, OPT_NAME, OPT_CPUS, OPT_ENTRYPOINT, OPT_NETWORK,
 };
@@ -95,6 +193,26 @@ static int push(const char **list, size_t *n, size_t cap, const char *v, const c
 	return 0;
 }
 
+/* docker refuses two volumes at one destination. */
+static int add_volume(struct run_opts *o, const char *spec, struct vxn_err *err)
+{
+	struct run_volume v;
+
+	if (o->nvolumes >= RUNOPTS_MAX_VOLUMES)
+		return err_set(err, 0, "--volume: more than %d given", RUNOPTS_MAX_VOLUMES);
+	if (parse_volume(spec, &v, err))
+		return -1;
+	for (size_t i = 0; i < o->nvolumes; i++)
+		if (!strcmp(o->volumes[i].destination, v.destination)) {
+			err_set(err, 0, "Duplicate mount point: %.200s", v.destination);
+			free(v.source);
+			free(v.destination);
+			return -1;
+		}
+	o->volumes[o->nvolumes++] = v;
+	return 0;
+}
+
 /* getopt said '?': an unknown flag or one missing its value. */
 static int bad_flag(int argc, char **argv, struct vxn_err *err)
 {
@@ -124,7 +242,7 @@ static int one_flag(int c, struct run_opts *o, struct vxn_err *err)
 	case OPT_CPUS: return parse_cpus(optarg, &o->cpu_quota, err);
 	case OPT_ENTRYPOINT: o->entrypoint = optarg; o->has_entrypoint = true; return 0;
 	case 'h': o->hostname = optarg; return 0;
-	case 'v': return err_set(err, 0, "-v/--volume: not supported yet by vxn: volumes");
+	case 'v': return add_volume(o, optarg, err);
 	case 'p': return err_set(err, 0, "-p/--publish: not supported yet by vxn: published ports");
 	case OPT_NETWORK:
 		if (strcmp(optarg, "none") && strcmp(optarg, "host"))
@@ -137,21 +255,31 @@ static int one_flag(int c, struct run_opts *o, struct vxn_err *err)
 
 int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err)
 {
-	int c;
+	int c, rc = 0;
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;  /* glibc: a full re-initialisation */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+dite:w:u:m:h:v:p:", run_options, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return bad_flag(argc, argv, err);
-		if (one_flag(c, o, err))
-			return -1;
+	while (rc == 0 && (c = getopt_long(argc, argv, "+dite:w:u:m:h:v:p:", run_options,
+					   NULL)) != -1)
+		rc = c == '?' || c == ':' ? bad_flag(argc, argv, err) : one_flag(c, o, err);
+	if (rc == 0 && optind >= argc)
+		rc = err_set(err, 0, "\"%s\" requires at least 1 argument", argv[0]);
+	if (rc) {
+		runopts_free(o);
+		return -1;
 	}
-	if (optind >= argc)
-		return err_set(err, 0, "\"%s\" requires at least 1 argument", argv[0]);
 	o->image = argv[optind];
 	o->args = argv + optind + 1;
 	o->nargs = (size_t)(argc - optind - 1);
 	return 0;
+}
+
+void runopts_free(struct run_opts *o)
+{
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		free(o->volumes[i].source);
+		free(o->volumes[i].destination);
+	}
+	o->nvolumes = 0;
 }

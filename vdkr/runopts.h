@@ -1,5 +1,6 @@
 /* `run`'s flags, docker's spelling, parsed into a plain struct (pure: no I/O
- * but getenv for `-e NAME`), and the size and CPU arguments they take. */
+ * but getenv for `-e NAME`), and the size, CPU and volume arguments they
+ * take. */
 #ifndef VDKR_RUNOPTS_H
 #define VDKR_RUNOPTS_H
 
@@ -10,6 +11,14 @@
 #include "error.h"
 
 #define RUNOPTS_MAX_LIST 256
+#define RUNOPTS_MAX_VOLUMES 64
+
+/* -v SRC:DST[:ro|:rw]: a host path bound at DST, both cleaned (no "//",
+ * ".", ".." or trailing slash) and malloc'd. */
+struct run_volume {
+	char *source, *destination;
+	bool readonly;
+};
 
 struct run_opts {
 	bool rm, detach, interactive, tty;
@@ -21,6 +30,8 @@ struct run_opts {
 	bool has_entrypoint;                      /* --entrypoint "" resets it */
 	uint64_t memory_bytes;                    /* 0: the guest default */
 	uint64_t cpu_quota;                       /* per CPU_PERIOD; 0: default */
+	struct run_volume volumes[RUNOPTS_MAX_VOLUMES];
+	size_t nvolumes;
 	const char *image;
 	char **args;                              /* after the image: Cmd */
 	size_t nargs;
@@ -29,12 +40,19 @@ struct run_opts {
 #define CPU_PERIOD 100000u
 
 /* argv[0] is "run" (or "create"); getopt stops at the image. 0, or -1 with
- * a one-line message (an unknown flag, a bad value, -v/-p not supported). */
+ * a one-line message (an unknown flag, a bad value, -p not supported) and
+ * nothing to free. */
 int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err);
+/* What runopts_parse allocated (the volumes). */
+void runopts_free(struct run_opts *o);
 
 /* docker's sizes: "512m", "1g", "1048576", "64MiB" is refused; at least 4 MiB. */
 int parse_memory(const char *s, uint64_t *bytes, struct vxn_err *err);
 /* "1.5" -> 150000 (per CPU_PERIOD), up to 3 decimals. */
 int parse_cpus(const char *s, uint64_t *quota, struct vxn_err *err);
+/* One -v: a host path only (vdkr has no volume store, so a named or
+ * anonymous volume is refused), DST absolute and not "/", the mode ro or rw.
+ * Whether SRC exists is the caller's to check. */
+int parse_volume(const char *spec, struct run_volume *v, struct vxn_err *err);
 
 #endif

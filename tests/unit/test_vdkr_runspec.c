@@ -172,6 +172,80 @@ static void test_bundle_config(void **state)
 	assert_int_equal(bundle_config_edit("{", 1, &e, &out, &err), -1);
 }
 
+static const char config_mounts[] =
+	"{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"resources\":{}},\"mounts\":["
+	"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\"},"
+	"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\"}]}";
+
+/* mounts[i] as "DEST TYPE SOURCE OPT,OPT" */
+static const char *mount_at(yajl_val mounts, size_t i)
+{
+	static char buf[256];
+	yajl_val m = mounts->u.array.values[i];
+	char **opts = NULL;
+	size_t n = 0;
+	struct vxn_err err;
+
+	assert_int_equal(jv_strings(jv_get(m, "options"), "options", &opts, &n, &err), 0);
+	snprintf(buf, sizeof(buf), "%s %s %s ", YAJL_GET_STRING(jv_get(m, "destination")),
+		 YAJL_GET_STRING(jv_get(m, "type")), YAJL_GET_STRING(jv_get(m, "source")));
+	for (size_t k = 0; k < n; k++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", k ? "," : "", opts[k]);
+	jv_strv_free(opts, n);
+	return buf;
+}
+
+static yajl_val edited_mounts(const char *json, const struct run_volume *vols, size_t nvols,
+			      yajl_val *root)
+{
+	char *args[] = { "sh" };
+	struct bundle_edit e = { .args = args, .nargs = 1, .volumes = vols, .nvolumes = nvols };
+	struct vxn_err err = { 0 };
+	char *out;
+
+	if (bundle_config_edit(json, strlen(json), &e, &out, &err))
+		fail_msg("%s", err.msg);
+	*root = jv_parse(out, strlen(out), 1 << 20, "out", &err);
+	free(out);
+	assert_non_null(*root);
+	return jv_get(*root, "mounts");
+}
+
+static void test_bundle_mounts(void **state)
+{
+	(void)state;
+	struct run_volume vols[] = {
+		{ .source = "/srv/data", .destination = "/data" },
+		{ .source = "/etc/x.conf", .destination = "/x.conf", .readonly = true },
+		{ .source = "/big", .destination = "/dev/shm" },
+	};
+	yajl_val root, mounts = edited_mounts(config_mounts, vols, 3, &root);
+
+	/* umoci's kept in order, the one at /dev/shm replaced, the binds after */
+	assert_true(YAJL_IS_ARRAY(mounts));
+	assert_int_equal(mounts->u.array.len, 5);
+	assert_string_equal(YAJL_GET_STRING(jv_get(mounts->u.array.values[0], "destination")),
+			    "/proc");
+	assert_string_equal(YAJL_GET_STRING(jv_get(mounts->u.array.values[1], "destination")),
+			    "/sys");
+	assert_string_equal(mount_at(mounts, 2), "/data bind /srv/data rbind,rw");
+	assert_string_equal(mount_at(mounts, 3), "/x.conf bind /etc/x.conf rbind,ro");
+	assert_string_equal(mount_at(mounts, 4), "/dev/shm bind /big rbind,rw");
+	yajl_tree_free(root);
+
+	/* a config.json without mounts gets the array; without volumes it is left alone */
+	mounts = edited_mounts(config_json, vols, 1, &root);
+	assert_int_equal(mounts->u.array.len, 1);
+	assert_string_equal(mount_at(mounts, 0), "/data bind /srv/data rbind,rw");
+	yajl_tree_free(root);
+	assert_null(edited_mounts(config_json, NULL, 0, &root));
+	yajl_tree_free(root);
+	mounts = edited_mounts(config_mounts, NULL, 0, &root);
+	assert_int_equal(mounts->u.array.len, 3);
+	yajl_tree_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_bundle_config),
+		cmocka_unit_test(test_bundle_mounts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
