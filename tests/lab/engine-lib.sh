@@ -84,16 +84,6 @@ engine_daemon() {
   ENGINE_LOG=$log
 }
 
-# wait_until SECONDS CMD...: until CMD succeeds (0) or the time is up (1).
-wait_until() {
-  local i n=$(($1 * 10))
-  shift
-  for ((i = 0; i < n; i++)); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # Stops the daemon (TERM, then KILL after 20 s) and waits for it.
 engine_stop() {

@@ -13,6 +13,17 @@ seconds_since() {
   printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
 }
 
+# wait_until SECONDS CMD...: until CMD succeeds (0) or the time is up (1).
+wait_until() {
+  local i n=$(($1 * 10))
+  shift
+  for ((i = 0; i < n; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 conf_value() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$VXN_CONFIG" | tail -n 1; }
 
 # Skips (77) unless everything a guest needs is here.

@@ -37,16 +37,6 @@ ROOT=$W/root
 VLOG=$LAB_WORK/vdkr.log
 vdkr() { "$VDKR" --root "$ROOT" --log "$VLOG" --debug "$@"; }
 fail() { echo "FAIL: $*"; echo "--- vdkr log (tail):"; tail -n 40 "$VLOG" 2>/dev/null; lab_dump; exit 1; }
-# wait_until SECONDS CMD...: until CMD succeeds (0) or the time is up (1).
-wait_until() {
-  local i n=$(($1 * 10))
-  shift
-  for ((i = 0; i < n; i++)); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
 REG_PID=
 vdkr_cleanup() {
   local d
