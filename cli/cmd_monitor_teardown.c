@@ -3,6 +3,7 @@
  * may outlive an upgrade of vxn, and its vxn-monitor then runs the new vxn:
  * these arguments are an interface between versions and stay as they are. */
 #include <getopt.h>
+#include <string.h>
 
 #include "cli.h"
 #include "util.h"
@@ -11,6 +12,10 @@ static int fd_arg(const char *s, int *fd)
 {
 	uint64_t v;
 
+	if (strcmp(s, "-1") == 0) {  /* no loop device: a root shared over 9pfs */
+		*fd = -1;
+		return 0;
+	}
 	if (parse_decimal(s, &v) || v > INT32_MAX)
 		return -1;
 	*fd = (int)v;

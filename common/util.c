@@ -159,3 +159,14 @@ void rfc3339_nano(const struct timespec *ts, char *buf, size_t len)
 	if ((size_t)snprintf(buf, len, "%s.%09ldZ", base, ts->tv_nsec) >= len && len)
 		buf[0] = '\0';
 }
+
+void domain_name_for(const char *id, char out[DOMAIN_NAME_MAX])
+{
+	size_t n = strlen(id);
+
+	if (n <= DOMAIN_ID_PLAIN_MAX)
+		snprintf(out, DOMAIN_NAME_MAX, "vxn-%s", id);
+	else
+		snprintf(out, DOMAIN_NAME_MAX, "vxn-%.*s-%016llx", (int)DOMAIN_ID_KEPT, id,
+			 (unsigned long long)fnv1a64(id, n));
+}

@@ -37,4 +37,15 @@ int write_all(int fd, const void *p, size_t len);
  * identity (collisions are easy to make on purpose). */
 uint64_t fnv1a64(const void *p, size_t n);
 
+/* The Xen domain of container id: "vxn-ID", or for an ID longer than
+ * DOMAIN_ID_PLAIN_MAX "vxn-" + its first DOMAIN_ID_KEPT characters + "-" +
+ * the ID's fnv1a64 in hex: libxl names QEMU's log file qemu-dm-NAME.log, one
+ * directory entry of at most 255 bytes. From the ID alone, so that delete
+ * finds it; a second ID with the same name (made on purpose) fails at
+ * create, as libxl refuses a name twice. */
+#define DOMAIN_ID_PLAIN_MAX 200u
+#define DOMAIN_ID_KEPT 160u
+#define DOMAIN_NAME_MAX (4 + DOMAIN_ID_PLAIN_MAX + 1)
+void domain_name_for(const char *id, char out[DOMAIN_NAME_MAX]);
+
 #endif

@@ -39,6 +39,7 @@ static int config_defaults(struct vxn_config *c, struct vxn_err *err)
 	memset(c, 0, sizeof *c);
 	c->memory_mib = 64;
 	c->vcpus = 1;
+	c->rootfs_share = true;
 	if (set_str(&c->kernel, VXN_DATA_DIR "/vmlinux", err) < 0 ||
 	    set_str(&c->initramfs, VXN_DATA_DIR "/initramfs.cpio", err) < 0 ||
 	    set_str(&c->kernel_args, "console=hvc0 quiet", err) < 0 ||
@@ -95,6 +96,12 @@ static int set_key(struct vxn_config *c, const char *key, const char *v, const c
 		return set_count(key, v, CONFIG_MAX_POOL_SIZE, &c->pool_size, where, err);
 	if (strcmp(key, "rootdisk_cache") == 0)
 		return set_count(key, v, CONFIG_MAX_ROOTDISK_CACHE, &c->rootdisk_cache, where, err);
+	if (strcmp(key, "rootfs") == 0) {
+		if (strcmp(v, "share") && strcmp(v, "disk"))
+			return err_set(err, 0, "%s: rootfs: must be share or disk", where);
+		c->rootfs_share = strcmp(v, "share") == 0;
+		return 0;
+	}
 	if (strcmp(key, "disk_format") == 0 && strcmp(v, "ext4") && strcmp(v, "erofs"))
 		return err_set(err, 0, "%s: disk_format: must be ext4 or erofs", where);
 	char **field = strcmp(key, "kernel") == 0        ? &c->kernel

@@ -3,6 +3,7 @@
 #ifndef VXN_CONFIG_H
 #define VXN_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -13,6 +14,13 @@ struct vxn_config {
 	char *kernel;            /* guest kernel image (ELF vmlinux or bzImage) */
 	char *initramfs;         /* base initramfs: guest-init as /init */
 	char *kernel_args;       /* extra guest kernel command line, e.g. "console=hvc0 quiet" */
+	/* rootfs = share (true, the default): the guest's root is the engine's
+	 * rootfs directory itself, served by dom0 over Xen 9pfs, so the
+	 * container's writes land there as under runc. rootfs = disk: the rootfs
+	 * is copied into a disk image of disk_format, whose writes die with the
+	 * container; the warm pool serves only these. A read-only root (nothing
+	 * to keep) always takes a disk. */
+	bool rootfs_share;
 	char *disk_format;       /* "ext4" or "erofs" */
 	char *state_root;        /* default --root */
 	unsigned pool_size;      /* warm pool guests create keeps booted (pool.h); 0: none */

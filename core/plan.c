@@ -102,6 +102,22 @@ static char *path_join(const char *dir, const char *name)
 	return asprintf(&r, "%s/%s", dir, name) < 0 ? NULL : r;
 }
 
+/* vxn.conf's rootfs, unless the annotation ANN_ROOTFS says otherwise; a
+ * read-only root has nothing to keep and takes a disk either way. */
+static int plan_root_kind(const struct vxn_spec *s, const struct vxn_config *c,
+			  struct vxn_plan *p, struct vxn_err *err)
+{
+	const char *kind = spec_annotation(s, ANN_ROOTFS);
+	bool share = c->rootfs_share;
+
+	if (kind && strcmp(kind, "share") && strcmp(kind, "disk"))
+		return err_set(err, 0, "annotations." ANN_ROOTFS ": must be share or disk");
+	if (kind)
+		share = strcmp(kind, "share") == 0;
+	p->root_shared = share && !s->root_readonly;
+	return 0;
+}
+
 static int plan_paths(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
 		      const char *bundle, const char *state_dir, struct vxn_plan *p,
 		      struct vxn_err *err)
@@ -109,8 +125,9 @@ static int plan_paths(const struct vxn_spec *s, const struct vxn_config *c, cons
 	const char *kernel = spec_annotation(s, ANN_KERNEL);
 	if (kernel && kernel[0] != '/')
 		return err_set(err, 0, "annotations." ANN_KERNEL ": must be an absolute path");
-	if (asprintf(&p->name, "vxn-%s", id) < 0)
-		p->name = NULL;
+	char name[DOMAIN_NAME_MAX];
+	domain_name_for(id, name);
+	p->name = strdup(name);
 	p->kernel = strdup(kernel ? kernel : c->kernel);
 	p->ramdisk = path_join(state_dir, "ramdisk.cpio");
 	p->disk_image = path_join(state_dir, "root.img");
@@ -123,7 +140,7 @@ static int plan_paths(const struct vxn_spec *s, const struct vxn_config *c, cons
 	    !p->disk_format || !p->rootfs)
 		return err_set(err, ENOMEM, "plan");
 	p->disk_readonly = s->root_readonly;
-	return 0;
+	return plan_root_kind(s, c, p, err);
 }
 
 static int copy_strv(char *const *v, size_t n, char ***out, uint32_t *nout)
@@ -211,6 +228,18 @@ int plan_for_pool(const struct vxn_config *c, struct vxn_plan *p, struct vxn_err
 	return 0;
 }
 
+bool plan_provides(const struct vxn_plan *p, const char *path)
+{
+	for (size_t i = 0; path && i < p->ncopy_in; i++)
+		if (strcmp(p->copy_in[i].destination, path) == 0)
+			return true;
+	for (uint32_t i = 0; path && i < p->launch.nmounts; i++)
+		if (strcmp(p->launch.mounts[i].type, VXN_SHARE_TYPE) == 0 &&
+		    strcmp(p->launch.mounts[i].destination, path) == 0)
+			return true;
+	return false;
+}
+
 int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
 		   const char *bundle, const char *state_dir, struct vxn_plan *p,
 		   struct vxn_err *err)
@@ -227,7 +256,9 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	p->launch.pid_namespace = s->new_pid_namespace;
 	if (plan_maxima(s, p, err) < 0)
 		goto fail;
-	if (!(p->launch.root_fstype = strdup(p->disk_format)) ||
+	if (plan_root_share(p, err) < 0)
+		goto fail;
+	if (!(p->launch.root_fstype = strdup(p->root_shared ? VXN_ROOT_SHARED : p->disk_format)) ||
 	    plan_pool_prefix(p, c->initramfs)) {
 		err_set(err, ENOMEM, "plan");
 		goto fail;

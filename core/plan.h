@@ -47,6 +47,9 @@ struct vxn_plan {
 	char *ramdisk;         /* STATE_DIR/ramdisk: base initramfs + launch cpio */
 	char *cmdline;         /* guest kernel command line: nothing of the container */
 	char *rootfs;          /* host directory the root disk is built from (absolute) */
+	/* The root is rootfs itself, shared over 9pfs (the share tagged
+	 * VXN_ROOT_SHARE_TAG, after the volumes): no disk image, no copy-ins. */
+	bool root_shared;
 	char *disk_image;      /* STATE_DIR/root.img */
 	char *disk_format;     /* "ext4" or "erofs" */
 	bool disk_readonly;
@@ -64,6 +67,8 @@ struct vxn_plan {
 };
 
 #define PLAN_POOL_PREFIX "vxn-pool:"
+/* "share" or "disk": vxn.conf's rootfs for this container alone. */
+#define ANN_ROOTFS "org.xenproject.vxn.rootfs"
 
 /* bundle: absolute bundle path; state_dir: ROOT/ID. */
 int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c,
@@ -76,6 +81,9 @@ int plan_for_pool(const struct vxn_config *c, struct vxn_plan *p, struct vxn_err
  * terminal and its size, hostname, capabilities, noNewPrivileges,
  * oomScoreAdj) from s, as `exec` needs it on its own. */
 int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err);
+/* The host gives the guest path (a copy-in or a share mount's
+ * destination): it need not be in rootfs. */
+bool plan_provides(const struct vxn_plan *p, const char *path);
 /* Deterministic pretty JSON of the plan (malloc'd), for golden tests and --debug. */
 char *plan_to_json(const struct vxn_plan *p);
 void plan_free(struct vxn_plan *p);

@@ -216,7 +216,7 @@ static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t 
 	for (size_t k = 0; k < p->nshares; k++)
 		if (p->shares[k].readonly == readonly && strcmp(p->shares[k].source, src) == 0)
 			return *out = &p->shares[k], 0;
-	if (p->nshares >= VXN_SHARES_MAX)
+	if (p->nshares + p->root_shared >= VXN_SHARES_MAX)
 		return err_set(err, 0, "mounts[%zu]: more than %u host sources to share with "
 			       "one guest", i, VXN_SHARES_MAX);
 	struct vxn_plan_share *sh = &p->shares[p->nshares];
@@ -267,7 +267,8 @@ static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundl
 		log_debug("mounts[%zu] /dev/shm: the guest's own tmpfs replaces the host bind", i);
 		return free(data), 0;
 	}
-	if (is_engine_init(m->destination) || (is_engine_file(m->destination) && !volumes)) {
+	if ((is_engine_init(m->destination) && !p->root_shared) ||
+	    (is_engine_file(m->destination) && !volumes)) {
 		free(data);
 		log_debug("mounts[%zu] %s: host file copied into the root disk", i,
 			  m->destination);
@@ -335,11 +336,28 @@ int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p
 	p->launch.shares = calloc(s->nmounts + 1, sizeof *p->launch.shares);
 	if (!p->launch.mounts || !p->copy_in || !p->shares || !p->launch.shares)
 		return err_set(err, ENOMEM, "mounts");
-	bool volumes = false;
+	bool volumes = p->root_shared;  /* a 9pfs backend in any case */
 	for (size_t i = 0; i < s->nmounts; i++)
 		volumes |= is_volume(&s->mounts[i], bundle, p->rootfs);
 	for (size_t i = 0; i < s->nmounts; i++)
 		if (plan_mount(&s->mounts[i], i, bundle, p, volumes, err) < 0)
 			return -1;
+	return 0;
+}
+
+int plan_root_share(struct vxn_plan *p, struct vxn_err *err)
+{
+	if (!p->root_shared)
+		return 0;
+	struct vxn_plan_share *sh = &p->shares[p->nshares];
+	sh->tag = strdup(VXN_ROOT_SHARE_TAG);
+	sh->source = strdup(p->rootfs);
+	sh->destination = strdup("/");
+	sh->mount_index = SIZE_MAX;
+	if (asprintf(&sh->export_dir, "%s/" VXN_ROOT_SHARE_TAG, p->share_root) < 0)
+		sh->export_dir = NULL;
+	p->nshares++;
+	if (!sh->tag || !sh->source || !sh->destination || !sh->export_dir)
+		return err_set(err, ENOMEM, "root share");
 	return 0;
 }

@@ -85,7 +85,7 @@ static void connect_host(int sigfd, struct vxn_err *err)
 
 static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 {
-	if (device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0)
+	if (!root_is_shared(l) && device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0)
 		fatal(err);
 	root_disk_ms = uptime_ms();
 	if (mount_root(l, err) != 0 || mount_shares(l, err) != 0 ||

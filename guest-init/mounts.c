@@ -124,7 +124,7 @@ static int mount_root_overlay(const char *fstype, struct vxn_err *err)
 #define SHARE_WAIT_MS 20000
 #define SHARE_OPTIONS "trans=xen,version=9p2000.L,cache=mmap,msize=262144"
 
-static int mount_share(const char *tag, struct vxn_err *err)
+static int mount_share(const char *tag, unsigned long flags, struct vxn_err *err)
 {
 	const struct timespec step = { 0, 10 * 1000 * 1000 };
 	char dir[sizeof(VXN_SHARE_DIR) + VXN_SHARE_TAG_MAX + 2];
@@ -134,10 +134,10 @@ static int mount_share(const char *tag, struct vxn_err *err)
 	if (r != 0)
 		return err_set(err, -r, "mkdir %s", dir);
 	for (int waited = 0;; waited += 10) {
-		if (mount(tag, dir, "9p", MS_NODEV | MS_NOSUID, SHARE_OPTIONS) == 0)
+		if (mount(tag, dir, "9p", flags, SHARE_OPTIONS) == 0)
 			return 0;
 		if ((errno != ENOENT && errno != EINVAL) || waited >= SHARE_WAIT_MS)
-			return err_set(err, errno, "mount volume share %s (9p over Xen)", tag);
+			return err_set(err, errno, "mount share %s (9p over Xen)", tag);
 		nanosleep(&step, NULL);
 	}
 }
@@ -145,14 +145,33 @@ static int mount_share(const char *tag, struct vxn_err *err)
 int mount_shares(const struct vxn_launch *l, struct vxn_err *err)
 {
 	for (uint32_t i = 0; i < l->nshares; i++)
-		if (mount_share(l->shares[i].tag, err) != 0)
+		if (mount_share(l->shares[i].tag, MS_NODEV | MS_NOSUID, err) != 0)
 			return -1;
 	return 0;
+}
+
+/* The host's rootfs directory itself: setuid files and device nodes in it
+ * work as on the container's disk would (dom0's side of the share is nosuid,
+ * nodev: host/shares.c). */
+static int mount_root_share(struct vxn_err *err)
+{
+	if (mount_share(VXN_ROOT_SHARE_TAG, 0, err) != 0)
+		return -1;
+	return mount_one(VXN_SHARE_DIR "/" VXN_ROOT_SHARE_TAG "/" VXN_SHARE_ENTRY, GUEST_ROOT,
+			 NULL, MS_BIND, NULL, err);
+}
+
+bool root_is_shared(const struct vxn_launch *l)
+{
+	return strcmp(l->root_fstype, VXN_ROOT_SHARED) == 0;
 }
 
 int mount_root(const struct vxn_launch *l, struct vxn_err *err)
 {
 	const char *fstype = l->root_fstype[0] ? l->root_fstype : "ext4";
+
+	if (root_is_shared(l))
+		return mount_root_share(err);
 
 	if (strcmp(fstype, "erofs") == 0)
 		return mount_root_overlay(fstype, err);

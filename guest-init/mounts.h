@@ -3,6 +3,7 @@
 #ifndef VXN_GUEST_MOUNTS_H
 #define VXN_GUEST_MOUNTS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -17,7 +18,9 @@ int mount_early(struct vxn_err *err);
 int modules_load(struct vxn_err *err);
 /* Wait up to timeout_ms for a device node to appear. */
 int device_wait(const char *path, int timeout_ms, struct vxn_err *err);
-/* Mount VXN_ROOT_DEVICE at GUEST_ROOT as the launch says. */
+/* The root is the host's rootfs over 9pfs (VXN_ROOT_SHARED): no disk. */
+bool root_is_shared(const struct vxn_launch *l);
+/* Mount VXN_ROOT_DEVICE, or the root share, at GUEST_ROOT as the launch says. */
 int mount_root(const struct vxn_launch *l, struct vxn_err *err);
 /* Mount each of the launch's volume shares (9p over Xen) at
  * VXN_SHARE_DIR/<tag>, outside the container's root; the launch's mounts of

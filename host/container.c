@@ -145,10 +145,10 @@ static void cleanup_leftovers(const char *id, const char *state_dir)
 {
 	struct xen_ctx *x = NULL;
 	struct vxn_err err;
-	char name[PATH_MAX], image[PATH_MAX], shares[PATH_MAX];
+	char name[DOMAIN_NAME_MAX], image[PATH_MAX], shares[PATH_MAX];
 	uint32_t domid;
 
-	snprintf(name, sizeof(name), "vxn-%s", id);
+	domain_name_for(id, name);
 	if (xen_open(&x, &err) == 0) {
 		if (xen_domid_by_name(x, name, &domid, &err) == 0) {
 			log_debug("destroying leftover domain %s (%u)", name, domid);
@@ -617,16 +617,6 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	return plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err);
 }
 
-/* The engine's init for `run --init` (docker-init) is not in the rootfs:
- * it is copied into the root disk (plan_mounts.c), so look no further. */
-static bool copied_in(const struct vxn_plan *p, const char *path)
-{
-	for (size_t i = 0; path && i < p->ncopy_in; i++)
-		if (strcmp(p->copy_in[i].destination, path) == 0)
-			return true;
-	return false;
-}
-
 static int build(const struct vxn_create_opts *o, struct creation *c, struct phase *ph,
 		 struct vxn_err *err)
 {
@@ -647,10 +637,13 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 	if (monitor_find(c->vxn_path, sizeof(c->vxn_path), c->monitor_path,
 			 sizeof(c->monitor_path), err))
 		return -1;
-	if (!(c->plan.launch.nargs && copied_in(&c->plan, c->plan.launch.args[0])) &&
+	/* the engine's init for `run --init` (docker-init) is the host's,
+	 * not in the rootfs (plan_mounts.c): look no further */
+	if (!(c->plan.launch.nargs && plan_provides(&c->plan, c->plan.launch.args[0])) &&
 	    exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
-	if (rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))
+	if (!c->plan.root_shared &&
+	    rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))
 		return -1;
 	phase_end(ph, "rootdisk");
 	if (ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err))
@@ -715,7 +708,7 @@ int container_create(const struct vxn_globals *g, const char *id,
 	if (r == 0) {
 		/* mke2fs fills the image while the monitor attaches it and libxl
 		 * builds the (paused) domain: nothing reads it before start */
-		r = rootdisk_finish(&c.plan, &c.disk, err);
+		r = c.plan.root_shared ? 0 : rootdisk_finish(&c.plan, &c.disk, err);
 		phase_end(&ph, "rootdisk-wait");
 	}
 	if (r == 0) {

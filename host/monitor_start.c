@@ -91,8 +91,9 @@ static int build(struct start *s, struct vxn_err *err)
 		return err_set(err, EINVAL, "encoding the launch data");
 	if (p->nshares)
 		/* Xen 4.17 cannot add a p9 device to a running domain */
-		log_debug("monitor: %zu volume share(s): no pool guest (9pfs devices are set at "
-			  "domain creation only)", p->nshares);
+		log_debug("monitor: %zu 9pfs share(s)%s: no pool guest (9pfs devices are set at "
+			  "domain creation only)", p->nshares, p->root_shared ? ", the root's "
+			  "among them (vxn.conf: rootfs = share)" : "");
 	else if (s->launch_len <= VXN_POOL_LAUNCH_MAX)
 		r = pool_claim(s->xen, p, &s->domid, err);
 	else
@@ -110,7 +111,7 @@ static int build(struct start *s, struct vxn_err *err)
 	free(s->launch);  /* in the ramdisk already */
 	s->launch = NULL;
 	s->launch_len = 0;
-	if (xen_create_paused(s->xen, p, s->loop_path, &s->domid, err))
+	if (xen_create_paused(s->xen, p, s->loop_fd >= 0 ? s->loop_path : NULL, &s->domid, err))
 		return -1;
 	s->have_domain = true;
 	phase_end(&s->ph, "libxl-create");
@@ -248,7 +249,8 @@ _Noreturn void monitor_start(const struct monitor_args *a)
 	phase_begin(&s.ph);
 	if (enter_netns(a, &err))
 		start_failed(&s, &err);
-	if (loop_attach(a->plan->disk_image, a->plan->disk_readonly, &s.loop_fd, s.loop_path, &err))
+	if (!a->plan->root_shared &&
+	    loop_attach(a->plan->disk_image, a->plan->disk_readonly, &s.loop_fd, s.loop_path, &err))
 		start_failed(&s, &err);
 	phase_end(&s.ph, "loop-attach");
 	if (xen_open(&s.xen, &err) || build(&s, &err))

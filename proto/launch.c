@@ -184,13 +184,14 @@ bool vxn_share_tag_ok(const char *tag)
 	return true;
 }
 
-/* Every tag valid and none twice: guest-init mounts one directory per tag. */
+/* Every tag valid, none twice and none the root's: guest-init mounts one
+ * directory per tag. */
 static bool shares_ok(const struct vxn_share *v, uint32_t n)
 {
 	if (n > VXN_SHARES_MAX || (n && !v))
 		return false;
 	for (uint32_t i = 0; i < n; i++) {
-		if (!vxn_share_tag_ok(v[i].tag))
+		if (!vxn_share_tag_ok(v[i].tag) || strcmp(v[i].tag, VXN_ROOT_SHARE_TAG) == 0)
 			return false;
 		for (uint32_t j = 0; j < i; j++)
 			if (strcmp(v[i].tag, v[j].tag) == 0)

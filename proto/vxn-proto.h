@@ -31,6 +31,11 @@
 
 /* The guest's root disk appears as this device; its filesystem is root_fstype. */
 #define VXN_ROOT_DEVICE "/dev/xvda"
+/* root_fstype VXN_ROOT_SHARED: no disk; the root is the host's rootfs
+ * directory, shared over Xen 9pfs under the tag VXN_ROOT_SHARE_TAG (the
+ * share is not in the launch's share list: guest-init mounts it itself). */
+#define VXN_ROOT_SHARED "9p"
+#define VXN_ROOT_SHARE_TAG "root"
 
 struct vxn_rlimit {
 	uint32_t type;  /* RLIMIT_* number */

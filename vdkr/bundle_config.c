@@ -6,6 +6,7 @@
 
 #include "jsonv.h"
 #include "jtree.h"
+#include "plan.h"
 
 static int edit_process(yajl_val process, const struct bundle_edit *e)
 {
@@ -101,7 +102,8 @@ int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e
 	if (!process || edit_process(process, e) ||
 	    (e->hostname && jt_set(root, "hostname", jt_string(e->hostname))) ||
 	    (e->root_path && jt_set(jt_child(root, "root"), "path", jt_string(e->root_path))) ||
-	    edit_resources(root, e) || edit_mounts(root, e)) {
+	    edit_resources(root, e) || edit_mounts(root, e) ||
+	    jt_set(jt_child(root, "annotations"), ANN_ROOTFS, jt_string("disk"))) {
 		err_set(err, ENOMEM, "config.json");
 		goto out;
 	}

@@ -1,8 +1,11 @@
 /* umoci's config.json (made from the image config) adjusted for `run`'s
  * flags: process args, env, cwd, user, terminal; hostname; memory and CPU
  * limits, which vxn turns into the guest's size; -v's binds, which vxn
- * serves to the guest (9pfs). Every other field stays as umoci wrote it.
- * Pure: text in, text out. */
+ * serves to the guest (9pfs); the annotation ANN_ROOTFS = disk: the root is
+ * the image's unpacked rootfs, shared by its containers, so each container
+ * writes to a disk image of its own (kept until rm; vdkr has no commit, cp
+ * or start to see them), and vmemres's warm pool guests serve it. Every
+ * other field stays as umoci wrote it. Pure: text in, text out. */
 #ifndef VDKR_BUNDLE_CONFIG_H
 #define VDKR_BUNDLE_CONFIG_H
 

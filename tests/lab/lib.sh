@@ -25,6 +25,18 @@ wait_until() {
 }
 
 conf_value() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$VXN_CONFIG" | tail -n 1; }
+# conf_with NAME KEY=VALUE...: the path of a copy of $VXN_CONFIG with those
+# keys replaced (in LAB_WORK)
+conf_with() {
+  local f=$LAB_WORK/$1.conf kv
+  shift
+  cp "$VXN_CONFIG" "$f"
+  for kv in "$@"; do
+    sed -i "/^${kv%%=*}[[:space:]]*=/d" "$f"
+    echo "${kv%%=*} = ${kv#*=}" >> "$f"
+  done
+  echo "$f"
+}
 
 # Skips (77) unless everything a guest needs is here.
 lab_init() {
@@ -144,6 +156,26 @@ make_bundle() {
     printf '%s\n' "$line"
   done < "$dir/config.json" > "$dir/config.json.new"
   mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# privileged BUNDLE: every capability, as `docker run --privileged` gives:
+# dom0 must hold out against a root that may do anything in its guest
+privileged() {
+  python3 - "$1" <<'PY' || fail "editing config.json"
+import json, sys
+caps = """CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
+LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
+SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
+SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
+CHECKPOINT_RESTORE""".split()
+path = sys.argv[1] + "/config.json"
+spec = json.load(open(path))
+spec["process"]["capabilities"] = {k: ["CAP_" + c for c in caps]
+                                   for k in ("bounding", "effective", "permitted")}
+spec["process"]["noNewPrivileges"] = False
+json.dump(spec, open(path, "w"), indent=1)
+PY
 }
 
 # Checks the lab tests share; each fails the test naming what was wrong.

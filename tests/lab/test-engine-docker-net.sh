@@ -59,12 +59,13 @@ say "docker run on the default bridge: $(seconds_since "$t0") s"
 echo "$out" | grep -qx "inet 198.18.0.[0-9]*" || fail "default bridge: no address in $out"
 expect_eq "default bridge: guest -> host" "$(echo "$out" | tail -n 1)" hello-from-dom0
 
-# ---- 1b. the warm pool: a container on the default bridge takes the pool
-# guest, its NIC added to the running guest when claimed
+# ---- 1b. the warm pool: a read-only container (what the pool serves with
+# rootfs = share) on the default bridge takes the pool guest, its NIC added
+# to the running guest when claimed
 pool() { "$VXN" pool "$@"; }
 pool fill 1 || fail "vxn pool fill 1"
 t0=$(now_us)
-out=$(docker run --rm "$IMAGE" sh -c 'timeout 30 wget -q -O - http://198.18.0.1:8080/index.html' \
+out=$(docker run --rm --read-only "$IMAGE" sh -c 'timeout 30 wget -q -O - http://198.18.0.1:8080/index.html' \
   2>"$E/pool.err")
 rc=$?
 say "docker run on the default bridge from the warm pool: $(seconds_since "$t0") s"

@@ -6,7 +6,8 @@
 # sleep, PID 1 of its namespace as under runc, ignores TERM: -t 1 -> 137; TERM
 # ignored past -t 2 -> 137) + docker wait, ps and exec inside the container's
 # PID namespace, docker run --init, docker run -it through
-# a pty (script), a container taking a warm pool guest. One dockerd (and its
+# a pty (script), a container taking a warm pool guest, the container's
+# writes in its layer (diff, cp, commit, start again, a classic build). One dockerd (and its
 # containerd), all state in a private tmpfs; afterwards nothing is left.
 set -u
 export LC_ALL=C
@@ -137,11 +138,12 @@ rc=$?
 case $out in *tty-ok*) ;; *) fail "docker run -it: no tty in the container: $out" ;; esac
 expect_eq "docker run -it exit status" "$rc" 4
 
-# ---- 4. the warm pool under Docker: the container takes the pool guest and
+# ---- 4. the warm pool under Docker: a read-only container (what the pool
+# serves with rootfs = share: no write to keep) takes the pool guest and
 # still gets the engine's files (copied into its hot-plugged root disk)
 pool() { VXN_CONFIG=$ENGINE_DIR/vxn.conf "$VXN" pool "$@"; }
 pool fill 1 || fail "vxn pool fill 1"
-out=$(docker run --rm "${R[@]}" --hostname pooled "$IMAGE" sh -c 'hostname; cat /etc/hostname; exit 6' \
+out=$(docker run --rm --read-only "${R[@]}" --hostname pooled "$IMAGE" sh -c 'hostname; cat /etc/hostname; exit 6' \
   2>"$E/pool.err")
 rc=$?
 expect_eq "docker run from the pool: output" "$out" "$(printf 'pooled\npooled')"
@@ -171,6 +173,39 @@ echo "192.0.2.7 vxn-rewritten" >> "$hosts"   # in place, as Docker updates it
 out=$(docker exec live grep -c vxn-rewritten /etc/hosts 2>&1)
 expect_eq "the engine's /etc/hosts rewritten while the container runs" "$out" 1
 docker rm -f live >/dev/null || fail "docker rm -f live"
+
+# ---- 5b. the container's writes land in its layer, as under runc (rootfs =
+# share): docker diff, cp, commit, start of a stopped container, and a
+# classic docker build with vxn as the default runtime
+say "section 5b at $(seconds_since "$T0") s"
+wscript='echo run >> /runs; wc -l < /runs; rm -f /etc/group; mkdir -p /d; echo x > /d/f'
+out=$(docker run "${R[@]}" --name w "$IMAGE" sh -c "$wscript" 2>"$E/w.err") ||
+  fail "docker run w: $(cat "$E/w.err")"
+expect_eq "first run of w" "$(echo $out)" 1
+diff=$(docker diff w | sort | tr '\n' ' ')
+for change in "A /runs" "D /etc/group" "A /d" "A /d/f"; do
+  case " $diff" in *" $change "*) ;; *) fail "docker diff w: no '$change' in '$diff'" ;; esac
+done
+expect_eq "docker cp out of a stopped container" "$(docker cp w:/d/f - | tar -xO)" x
+docker commit w vxn-committed >/dev/null || fail "docker commit w"
+expect_eq "docker commit, then run" \
+  "$(docker run --rm "${R[@]}" vxn-committed sh -c 'cat /runs /d/f; ls /etc/group 2>&1 | grep -c "No such"')" \
+  "$(printf 'run\nx\n1')"
+expect_eq "docker start -a of the stopped container: its files are still there" \
+  "$(docker start -a w 2>&1)" 2
+docker rm w >/dev/null || fail "docker rm w"
+docker rmi vxn-committed >/dev/null || fail "docker rmi vxn-committed"
+mkdir -p "$E/ctx"
+printf 'FROM %s\nRUN echo built > /built && rm /etc/passwd\nRUN cat /built > /built-twice\n' "$IMAGE" \
+  > "$E/ctx/Dockerfile"
+t0=$(now_us)
+DOCKER_BUILDKIT=0 docker build -q --network=none -t vxn-built "$E/ctx" >"$E/build.out" 2>&1 ||
+  fail "classic docker build (vxn the default runtime): $(tail -n 20 "$E/build.out")"
+say "classic docker build of two RUN steps: $(seconds_since "$t0") s"
+expect_eq "the image a classic build made" \
+  "$(docker run --rm "${R[@]}" vxn-built sh -c 'cat /built-twice; [ -e /etc/passwd ] || echo gone')" \
+  "$(printf 'built\ngone')"
+docker rmi vxn-built >/dev/null || fail "docker rmi vxn-built"
 
 # ---- 6. nothing left
 [ -z "$(docker ps -aq)" ] || fail "containers left: $(docker ps -a)"

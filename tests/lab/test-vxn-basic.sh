@@ -109,7 +109,8 @@ only_dom0 "after the bad-input tests"
 no_loops "after the bad-input tests"
 
 # ---- 4. a long ID (the state dir's name caps it at 255 characters; the
-# domain is vxn-ID)
+# domain is vxn-ID cut short with a hash of the ID, since libxl names QEMU's
+# log file after the domain: its root is shared, so it has a QEMU)
 long_id=$(printf 'L%.0s' $(seq 1 250))
 make_bundle "$LAB_WORK/long" -- /bin/sh -c 'echo long-id-ok'
 vxn run --rm --bundle "$LAB_WORK/long" "$long_id" </dev/null >"$out/long.out" 2>"$out/long.err" ||

@@ -3,7 +3,9 @@
 # create takes one (renamed, paused, root disk hot-plugged, launch data over
 # the channel) and the container behaves as one booted for it (stdio apart,
 # stdin, hostname, exit codes, exec, signals); a container sized otherwise,
-# or one created when the pool is empty, boots its own; with pool_size in
+# one whose writable root is shared (rootfs = share, the default; these
+# tests use rootfs = disk otherwise) or one created when the pool is empty,
+# boots its own; with pool_size in
 # vxn.conf, create tops the pool up in the background; drain leaves nothing.
 set -u
 export LC_ALL=C
@@ -12,6 +14,9 @@ lab_init
 
 out=$LAB_WORK/out
 mkdir -p "$out"
+# the pool serves disk roots: rootfs = disk, except where said otherwise
+share_conf=$VXN_CONFIG
+VXN_CONFIG=$(conf_with disk rootfs=disk)
 pool_ready() { "$VXN" pool list | grep -c ' ready$'; }
 pool_guests() { xl list | grep -c '^vxn-pool:'; }
 took_pool() { grep -q "domain vxn-$1 (domid [0-9]*) taken from the pool" "$VXN_LOG"; }
@@ -86,6 +91,26 @@ expect_eq "big stdout" "$(cat "$out/big.out")" big
 took_pool big && fail "a 96 MiB container took a 64 MiB pool guest"
 expect_eq "pool guests after the big container" "$(pool_ready)" 1
 vxn delete big || fail "delete big"
+
+# ---- 6b. rootfs = share: a writable root (kept in its rootfs over 9pfs) does
+# not take a pool guest, which has no 9pfs device, and the log says why; a
+# read-only root (nothing to keep) takes one
+make_bundle "$LAB_WORK/shared" -- /bin/sh -c 'echo shared'
+VXN_CONFIG=$share_conf vxn run --bundle "$LAB_WORK/shared" shared </dev/null >"$out/shared.out" 2>&1 ||
+  fail "run shared: $(cat "$out/shared.out")"
+took_pool shared && fail "a container with its root shared took a pool guest"
+grep -q "the root's among them (vxn.conf: rootfs = share)" "$VXN_LOG" ||
+  fail "the log does not say why the shared root took no pool guest"
+vxn delete shared || fail "delete shared"
+make_bundle "$LAB_WORK/roroot" -- /bin/sh -c 'echo ro-root'
+sed -i 's/"readonly": false/"readonly": true/' "$LAB_WORK/roroot/config.json"
+grep -q '"readonly": true' "$LAB_WORK/roroot/config.json" || fail "no read-only root in roroot"
+VXN_CONFIG=$share_conf vxn run --bundle "$LAB_WORK/roroot" roroot </dev/null >"$out/roroot.out" 2>&1 ||
+  fail "run roroot: $(cat "$out/roroot.out")"
+expect_eq "read-only root stdout" "$(cat "$out/roroot.out")" ro-root
+took_pool roroot || fail "a read-only root with rootfs = share did not take the pool guest"
+vxn delete roroot || fail "delete roroot"
+vxn pool fill 1 || fail "pool fill 1 after 6b"
 
 # ---- 7. pool_size in vxn.conf: each create tops the pool up in the background
 conf=$LAB_WORK/pool.conf

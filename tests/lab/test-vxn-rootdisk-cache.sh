@@ -13,17 +13,7 @@ lab_init
 out=$LAB_WORK/out
 cache=$VXN_ROOT/.rootdisk-cache
 mkdir -p "$out"
-conf_with() {  # conf_with NAME KEY=VALUE...: the lab's vxn.conf with keys replaced
-  local f=$LAB_WORK/$1.conf kv
-  shift
-  cp "$VXN_CONFIG" "$f"
-  for kv in "$@"; do
-    sed -i "/^${kv%%=*}[[:space:]]*=/d" "$f"
-    echo "${kv%%=*} = ${kv#*=}" >> "$f"
-  done
-  echo "$f"
-}
-VXN_CONFIG=$(conf_with cached rootdisk_cache=2)
+VXN_CONFIG=$(conf_with cached rootfs=disk rootdisk_cache=2)
 hits() { grep -c 'rootdisk cache: hit' "$VXN_LOG"; }
 misses() { grep -c 'rootdisk cache: miss' "$VXN_LOG"; }
 images() { find "$cache" -name '*.img' 2>/dev/null | wc -l; }
@@ -78,7 +68,7 @@ expect_eq "d1 output" "$(cat "$out/d1.out")" b
 expect_eq "images after a third rootfs" "$(images)" 2
 
 # ---- 5. EROFS images are cached too
-VXN_CONFIG=$(conf_with erofs rootdisk_cache=2 disk_format=erofs)
+VXN_CONFIG=$(conf_with erofs rootfs=disk rootdisk_cache=2 disk_format=erofs)
 run_it "$LAB_WORK/b" e1
 run_it "$LAB_WORK/b" e2
 expect_eq "e2 output" "$(cat "$out/e2.out")" b

@@ -49,6 +49,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.state_root, "/run/vxn");
 	assert_int_equal(c.pool_size, 0);  /* the warm pool is opt-in */
 	assert_int_equal(c.rootdisk_cache, 0);  /* and the image cache */
+	assert_true(c.rootfs_share);  /* the container's writes are kept */
 	config_free(&c);
 }
 
@@ -68,7 +69,8 @@ static void test_values(void **state)
 		"disk_format = erofs\n"
 		"state_root = /run/vxn-alt\n"
 		"pool_size = 4\n"
-		"rootdisk_cache = 8\n"), 0);
+		"rootdisk_cache = 8\n"
+		"rootfs = disk\n"), 0);
 	assert_int_equal(config_load(path, &c, &err), 0);
 	assert_int_equal(c.memory_mib, 256);
 	assert_int_equal(c.vcpus, 2);
@@ -79,6 +81,7 @@ static void test_values(void **state)
 	assert_string_equal(c.state_root, "/run/vxn-alt");
 	assert_int_equal(c.pool_size, 4);
 	assert_int_equal(c.rootdisk_cache, 8);
+	assert_false(c.rootfs_share);
 	config_free(&c);
 }
 
@@ -93,6 +96,7 @@ static void test_shipped(void **state)
 	assert_string_equal(c.disk_format, "ext4");
 	assert_int_equal(c.pool_size, 0);
 	assert_int_equal(c.rootdisk_cache, 0);
+	assert_true(c.rootfs_share);
 	config_free(&c);
 }
 
@@ -127,6 +131,7 @@ static void test_errors(void **state)
 		{ "memory_mib = -1\n", "memory_mib: must be an integer" },
 		{ "vcpus = 100000\n", "vcpus: must be an integer from 1 to" },
 		{ "disk_format = xfs\n", "disk_format: must be ext4 or erofs" },
+		{ "rootfs = 9p\n", "rootfs: must be share or disk" },
 		{ "kernel = vmlinux\n", "kernel: must be an absolute path" },
 		{ "pool_size = 65\n", "pool_size: must be an integer from 0 to 64" },
 		{ "pool_size = -1\n", "pool_size: must be an integer from 0 to 64" },

@@ -503,12 +503,13 @@ static void test_total_limit(void **state)
 }
 
 /* Share tags name directories in the guest and libxl devices: only short
- * [a-z0-9] names, each once, at most VXN_SHARES_MAX; refused both ways. */
+ * [a-z0-9] names, each once, at most VXN_SHARES_MAX, never the root share's;
+ * refused both ways. */
 static void test_bad_share_tags(void **state)
 {
 	(void)state;
 	static const char *const bad[] = { "", "Vxn0", "vxn/0", "..", "vxn 0",
-					   "a234567890123456" };
+					   "a234567890123456", VXN_ROOT_SHARE_TAG };
 	struct vxn_launch in = minimal_launch(), out;
 	struct vxn_share one[2] = { { "ok0" }, { "ok0" } };
 	size_t len;

@@ -40,7 +40,8 @@ static int plan_fixture(const char *name, struct vxn_plan *p, struct vxn_err *er
 	return r;
 }
 
-static void check_golden(const char *name)
+/* The plan of fixtures/<name>.json against golden/<golden>.plan.json. */
+static void check_golden_as(const char *name, const char *golden)
 {
 	struct vxn_plan p;
 	struct vxn_err err = { 0 };
@@ -50,7 +51,7 @@ static void check_golden(const char *name)
 	char *got = plan_to_json(&p);
 	assert_non_null(got);
 	plan_free(&p);
-	snprintf(path, sizeof path, "golden/%s.plan.json", name);
+	snprintf(path, sizeof path, "golden/%s.plan.json", golden);
 	const char *update = getenv("VXN_UPDATE_GOLDEN");
 	if (update && strcmp(update, "1") == 0)
 		assert_int_equal(fixture_write(path, got), 0);
@@ -63,6 +64,8 @@ static void check_golden(const char *name)
 	free(want);
 }
 
+static void check_golden(const char *name) { check_golden_as(name, name); }
+
 static void test_golden_docker(void **state) { (void)state; check_golden("docker"); }
 static void test_golden_podman(void **state) { (void)state; check_golden("podman"); }
 static void test_golden_ctr(void **state) { (void)state; check_golden("ctr"); }
@@ -71,6 +74,16 @@ static void test_golden_annotations(void **state) { (void)state; check_golden("a
 /* host binds become shares: one per (source, read-only), the engine's file a
  * share too since the guest has a 9pfs backend anyway, /dev/shm the guest's */
 static void test_golden_volumes(void **state) { (void)state; check_golden("volumes"); }
+/* rootfs = share: the rootfs is the last share, root_fstype says so, and
+ * the engine's files and init are shares rather than copy-ins */
+static void test_golden_root_share(void **state)
+{
+	(void)state;
+	test_config.rootfs_share = true;
+	check_golden_as("docker", "docker-root-share");
+	check_golden_as("volumes", "volumes-root-share");
+	test_config.rootfs_share = false;
+}
 
 static void test_refused(void **state)
 {
@@ -256,6 +269,73 @@ static void test_run_init_copied_in(void **state)
 	plan_free(&p);
 }
 
+/* With the root shared, `run --init`'s init is a read-only share and the
+ * process's executable is the host's (plan_provides), not the rootfs's. */
+static void test_run_init_shared(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	test_config.rootfs_share = true;
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"/sbin/docker-init\",\"--\",\"sleep\"]},"
+				     "\"root\":{\"path\":\"/r\"},"
+				     "\"mounts\":[{\"destination\":\"/sbin/docker-init\",\"type\":\"bind\","
+				     "\"source\":\"/usr/bin/docker-init\",\"options\":[\"bind\",\"ro\"]}]}",
+				     &p, &err), 0);
+	test_config.rootfs_share = false;
+	assert_true(p.root_shared);
+	assert_int_equal(p.ncopy_in, 0);
+	assert_int_equal(p.nshares, 2);
+	assert_true(p.shares[0].readonly);
+	assert_string_equal(p.shares[1].tag, VXN_ROOT_SHARE_TAG);
+	assert_string_equal(p.shares[1].source, "/r");
+	assert_false(p.shares[1].readonly);
+	assert_string_equal(p.launch.root_fstype, VXN_ROOT_SHARED);
+	assert_int_equal(p.launch.nshares, 1);  /* the guest mounts the root's itself */
+	assert_true(plan_provides(&p, "/sbin/docker-init"));
+	assert_false(plan_provides(&p, "/bin/sleep"));
+	assert_false(plan_provides(&p, NULL));
+	plan_free(&p);
+}
+
+/* A read-only root has nothing to keep: a disk, and the warm pool's. */
+static void test_readonly_root_takes_disk(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	test_config.rootfs_share = true;
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},"
+				     "\"root\":{\"path\":\"/r\",\"readonly\":true}}", &p, &err), 0);
+	test_config.rootfs_share = false;
+	assert_false(p.root_shared);
+	assert_int_equal(p.nshares, 0);
+	assert_string_equal(p.launch.root_fstype, "ext4");
+	plan_free(&p);
+}
+
+/* The annotation picks the root's kind for one container; a bad value is
+ * refused naming it. */
+static void test_rootfs_annotation(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	test_config.rootfs_share = true;
+	assert_int_equal(plan_inline(POOL_SPEC(",\"annotations\":{\"" ANN_ROOTFS "\":\"disk\"}"),
+				     &p, &err), 0);
+	assert_false(p.root_shared);
+	plan_free(&p);
+	test_config.rootfs_share = false;
+	assert_int_equal(plan_inline(POOL_SPEC(",\"annotations\":{\"" ANN_ROOTFS "\":\"share\"}"),
+				     &p, &err), 0);
+	assert_true(p.root_shared);
+	plan_free(&p);
+	assert_int_equal(plan_inline(POOL_SPEC(",\"annotations\":{\"" ANN_ROOTFS "\":\"9p\"}"),
+				     &p, &err), -1);
+	assert_string_equal(err.msg, "annotations." ANN_ROOTFS ": must be share or disk");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +347,8 @@ int main(void)
 		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),
 		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
 		cmocka_unit_test(test_pool_prefix),
+		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_run_init_shared),
+		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_rootfs_annotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,9 +113,34 @@ static void test_rfc3339_nano(void **state)
 	assert_string_equal(small, "");
 }
 
+/* Short IDs name their domain vxn-ID; long ones are cut, with a hash of
+ * the whole ID, short enough for libxl's qemu-dm-NAME.log. */
+static void test_domain_name_for(void **state)
+{
+	(void)state;
+	char name[DOMAIN_NAME_MAX], other[DOMAIN_NAME_MAX], id[251];
+
+	domain_name_for("c1", name);
+	assert_string_equal(name, "vxn-c1");
+	memset(id, 'L', DOMAIN_ID_PLAIN_MAX);
+	id[DOMAIN_ID_PLAIN_MAX] = '\0';
+	domain_name_for(id, name);
+	assert_int_equal(strlen(name), 4 + DOMAIN_ID_PLAIN_MAX);
+	memset(id, 'L', 250);
+	id[250] = '\0';
+	domain_name_for(id, name);
+	assert_int_equal(strlen(name), 4 + DOMAIN_ID_KEPT + 1 + 16);
+	assert_true(strlen("qemu-dm-") + strlen(name) + strlen(".log") <= 255);
+	assert_memory_equal(name, "vxn-LLL", 7);
+	id[249] = 'M';  /* differs only past the kept part */
+	domain_name_for(id, other);
+	assert_string_not_equal(name, other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_domain_name_for),
 		cmocka_unit_test(test_id_good),     cmocka_unit_test(test_id_bad),
 		cmocka_unit_test(test_signal_good), cmocka_unit_test(test_signal_bad),
 		cmocka_unit_test(test_rlimit_names),

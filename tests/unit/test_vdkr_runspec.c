@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "bundle_config.h"
+#include "plan.h"
 #include "jsonv.h"
 #include "runspec.h"
 
@@ -163,6 +164,9 @@ static void test_bundle_config(void **state)
 	assert_non_null(jv_get(res, "devices"));
 	assert_non_null(jv_get(p, "rlimits"));
 	assert_string_equal(YAJL_GET_STRING(jv_get(jv_get(root, "annotations"), "k")), "v");
+	/* the image's rootfs is shared by its containers: each writes to a disk */
+	assert_string_equal(YAJL_GET_STRING(jv_get(jv_get(root, "annotations"), ANN_ROOTFS)),
+			    "disk");
 	yajl_tree_free(root);
 	assert_int_equal(bundle_config_env(out, strlen(out), &got, &n, &err), 0);
 	assert_string_equal(joined(got, n), "PATH=/bin A=b");
