@@ -25,7 +25,7 @@
 
 static struct relay relay;
 static bool channel_up;
-static uint64_t started_ms, root_disk_ms;
+static uint64_t started_ms, root_disk_ms, root_ms, shares_ms, mounts_ms;
 
 static void __attribute__((noreturn)) power_off(void)
 {
@@ -88,9 +88,15 @@ static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 	if (!root_is_shared(l) && device_wait(VXN_ROOT_DEVICE, ROOT_DEVICE_WAIT_MS, err) != 0)
 		fatal(err);
 	root_disk_ms = uptime_ms();
-	if (mount_root(l, err) != 0 || mount_shares(l, err) != 0 ||
-	    mount_container(l, err) != 0)
+	if (mount_root(l, err) != 0)
 		fatal(err);
+	root_ms = uptime_ms();
+	if (mount_shares(l, err) != 0)
+		fatal(err);
+	shares_ms = uptime_ms();
+	if (mount_container(l, err) != 0)
+		fatal(err);
+	mounts_ms = uptime_ms();
 	if (l->hostname[0] && sethostname(l->hostname, strlen(l->hostname)) != 0) {
 		err_set(err, errno, "sethostname");
 		fatal(err);
@@ -142,6 +148,11 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 	console_say("exec after %llu ms uptime (init started at %llu, root disk at %llu)",
 		    (unsigned long long)uptime_ms(), (unsigned long long)started_ms,
 		    (unsigned long long)root_disk_ms);
+	/* where the time between root disk and exec went (9pfs shares wait
+	 * for QEMU's backends) */
+	console_say("mounted: root at %llu, %u shares at %llu, mounts at %llu ms uptime",
+		    (unsigned long long)root_ms, (unsigned)l->nshares,
+		    (unsigned long long)shares_ms, (unsigned long long)mounts_ms);
 }
 
 int main(void)

@@ -3,7 +3,8 @@
 # (`podman --runtime vxn`): output, exit codes, -d + podman exec + podman logs
 # (stdout and stderr apart) + podman stop (trapped TERM -> its code; a plain
 # sleep, PID 1 of its namespace as under runc, ignores TERM: -t 1 -> 137; TERM
-# ignored past -t 2 -> 137) + podman wait, ps inside. Storage, run and tmp
+# ignored past -t 2 -> 137) + podman wait, ps inside; volumes; the
+# container's writes in its layer (diff, commit, start again). Storage, run and tmp
 # dirs private (tmpfs); afterwards nothing is left.
 set -u
 export LC_ALL=C
@@ -95,6 +96,25 @@ volume_host_dirs
 out=$(podman run --rm "${R[@]}" -v "$E/vol:/data" -v "$E/vol-file:/f:ro" "$IMAGE" \
   sh -c "$VOLUME_SCRIPT" 2>"$E/vol.err")
 volume_check "podman run -v" "$out"
+
+# ---- 3b. the container's writes land in its layer (rootfs = share):
+# podman diff, podman commit then a run of the new image, podman start of the
+# stopped container seeing its own earlier writes
+out=$(podman run "${R[@]}" --name w "$IMAGE" sh -c 'echo run >> /runs; wc -l < /runs; rm -f /etc/group' \
+  2>"$E/w.err") || fail "podman run w: $(cat "$E/w.err")"
+expect_eq "first run of w" "$(echo $out)" 1
+diff=$(podman diff w | sort | tr '\n' ' ')
+for change in "A /runs" "D /etc/group"; do
+  case " $diff" in *" $change "*) ;; *) fail "podman diff w: no '$change' in '$diff'" ;; esac
+done
+podman commit -q w localhost/vxn-committed >/dev/null 2>"$E/commit.err" ||
+  fail "podman commit w: $(cat "$E/commit.err")"
+expect_eq "podman commit, then run" \
+  "$(podman run --rm "${R[@]}" localhost/vxn-committed sh -c 'cat /runs; [ -e /etc/group ] || echo gone')" \
+  "$(printf 'run\ngone')"
+expect_eq "podman start -a of the stopped container" "$(podman start -a w 2>&1)" 2
+podman rm w >/dev/null || fail "podman rm w"
+podman rmi localhost/vxn-committed >/dev/null || fail "podman rmi vxn-committed"
 
 # ---- 4. nothing left
 [ -z "$(podman ps -aq)" ] || fail "containers left: $(podman ps -a)"
