@@ -175,9 +175,6 @@ engine_final_checks() {
 # volume_host_dirs: a host directory with a file in it and a single file,
 # for the engines' volume checks ($E/vol, $E/vol-file).
 volume_host_dirs() {
-  # libxl gives QEMU 60 s to start; the lab's dom0 reads it from the host
-  # over 9p: once before, so that a loaded machine does not time it out
-  /usr/libexec/xen-qemu-system-i386 --version >/dev/null 2>&1
   mkdir -p "$ENGINE_DIR/vol"
   echo from-dom0 > "$ENGINE_DIR/vol/in"
   echo file-from-dom0 > "$ENGINE_DIR/vol-file"

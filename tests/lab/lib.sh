@@ -53,6 +53,13 @@ lab_init() {
   [ -n "$initramfs" ] && [ -r "$initramfs" ] ||
     skip "guest initramfs with guest-init not built (initramfs = '$initramfs')"
   [ -x /bin/busybox ] || skip "no /bin/busybox (busybox-static)"
+  # every container's root is a 9pfs share by default (rootfs = share)
+  [ -x /usr/libexec/xen-qemu-system-i386 ] ||
+    skip "no /usr/libexec/xen-qemu-system-i386 (qemu-system-xen, tests/deps.sh)"
+  # libxl gives QEMU 60 s to start (a compile-time constant); the lab's dom0
+  # reads it and its libraries from the host over 9p, which under a loaded
+  # machine's emulation took longer: read them once before the first create
+  /usr/libexec/xen-qemu-system-i386 --version >/dev/null 2>&1
   export VXN_CONFIG
   LAB_WORK=$(mktemp -d /tmp/vxn-lab.XXXXXX)
   VXN_ROOT=$LAB_WORK/state
@@ -177,6 +184,9 @@ spec["process"]["noNewPrivileges"] = False
 json.dump(spec, open(path, "w"), indent=1)
 PY
 }
+
+qemu_count() { pgrep -fc 'xen-qemu-system-i386' 2>/dev/null || true; }
+vxn_mounts() { grep -c " $VXN_ROOT/" /proc/mounts 2>/dev/null || true; }
 
 # Checks the lab tests share; each fails the test naming what was wrong.
 expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"; }

@@ -18,15 +18,10 @@ set -u
 export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_init
-[ -x /usr/libexec/xen-qemu-system-i386 ] ||
-  skip "no /usr/libexec/xen-qemu-system-i386 (qemu-system-xen, tests/deps.sh)"
-/usr/libexec/xen-qemu-system-i386 --version >/dev/null 2>&1  # see test-vxn-volumes.sh
 
 token=root-$$-$RANDOM
 out=$LAB_WORK/out
 mkdir -p "$out"
-qemu_count() { pgrep -fc 'xen-qemu-system-i386' 2>/dev/null || true; }
-vxn_mounts() { grep -c " $VXN_ROOT/" /proc/mounts 2>/dev/null || true; }
 
 # ---- 1. every kind of change, checked from dom0 while it runs and after
 b=$LAB_WORK/w

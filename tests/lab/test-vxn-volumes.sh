@@ -14,8 +14,6 @@ set -u
 export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_init
-[ -x /usr/libexec/xen-qemu-system-i386 ] ||
-  skip "no /usr/libexec/xen-qemu-system-i386 (qemu-system-xen, tests/deps.sh)"
 
 token=vol-$$-$RANDOM
 host=$LAB_WORK/host
@@ -27,13 +25,6 @@ echo "$token-sibling" > "$host/files/secret-sibling"
 echo "$token-single" > "$host/files/single"
 echo "$token-single-ro" > "$host/files/single-ro"
 
-# libxl gives QEMU 60 s to start (a compile-time constant); the lab's dom0
-# reads it and its libraries from the host over 9p, which under a loaded
-# machine's emulation took longer: read them once before the first create.
-/usr/libexec/xen-qemu-system-i386 --version >/dev/null 2>&1
-
-qemu_count() { pgrep -fc 'xen-qemu-system-i386' 2>/dev/null || true; }
-vxn_mounts() { grep -c " $VXN_ROOT/" /proc/mounts 2>/dev/null || true; }
 
 # add_mounts BUNDLE JSON-OBJECTS...: appends mounts to config.json
 add_mounts() {
