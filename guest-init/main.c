@@ -11,6 +11,7 @@
 
 #include "channel.h"
 #include "console.h"
+#include "dns.h"
 #include "exec.h"
 #include "launch-read.h"
 #include "mounts.h"
@@ -127,6 +128,18 @@ static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
 		    (unsigned long long)uptime_ms());
 }
 
+/* Docker's resolver is in the network namespace on the host: when the
+ * container's resolv.conf names it, guest-init answers in its place before
+ * the process can ask. Without it the container runs on, as it would with
+ * a resolver that does not answer. */
+static void prepare_dns(void)
+{
+	struct vxn_err err = { 0 };
+
+	if (dns_guest_start(&relay.dns, GUEST_ROOT "/etc/resolv.conf", &err) != 0)
+		console_say("no DNS relay: %s", err.msg);
+}
+
 static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn_err *err)
 {
 	struct exec_report rep;
@@ -165,6 +178,7 @@ int main(void)
 		fatal(&err);
 	prepare_net(&launch, &err);
 	prepare_root(&launch, &err);
+	prepare_dns();
 	start_process(&launch, &proc, &err);
 	if (relay_run(&relay, &proc, &result, &err) != 0)
 		fatal(&err);

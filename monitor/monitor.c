@@ -209,12 +209,14 @@ static bool create_confirmed(const struct monitor *m)
 /* ------------------------------------------------------------ teardown */
 
 /* Everything but the domain and its loop device: the container's stdio,
- * the pty, the channel, exec sessions, the control socket, the console. */
+ * the pty, the channel, exec sessions, DNS queries, the control socket, the
+ * console. */
 static void release_links(struct monitor *m)
 {
 	char path[PATH_MAX];
 
 	execs_close_all(&m->execs);
+	dns_close(&m->dns);
 	channel_close(m->ch);
 	m->ch = NULL;
 	if (m->ctl_fd >= 0) {
@@ -285,6 +287,7 @@ _Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch)
 	struct vxn_err err = { 0 };
 
 	execs_init(&m.execs);
+	dns_init(&m.dns);
 	process_setup(&m);
 	if (monitor_setup(&m, &err)) {
 		log_debug("monitor: setup failed: %s", err.msg);
