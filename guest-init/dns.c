@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "util.h"
 
 #define RESOLV_CONF_MAX 65536
 #define READS_PER_WAKE 16
@@ -51,6 +52,18 @@ bool dns_resolv_conf_names_resolver(const char *text)
 			return true;
 	}
 	return false;
+}
+
+int dns_resolv_conf_write(const char *path, const uint8_t *text, size_t len,
+			  struct vxn_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return err_set(err, errno, "%s", path);
+	int r = write_all(fd, text, len) ? err_set(err, errno, "writing %s", path) : 0;
+	close(fd);
+	return r;
 }
 
 void dns_guest_init(struct guest_dns *d)

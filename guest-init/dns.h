@@ -31,6 +31,9 @@ struct guest_dns {
 
 /* 1 when the resolv.conf text has a "nameserver 127.0.0.11" line. */
 bool dns_resolv_conf_names_resolver(const char *text);
+/* Writes text over the file at path (a symlink is not followed): 0 or -1. */
+int dns_resolv_conf_write(const char *path, const uint8_t *text, size_t len,
+			  struct vxn_err *err);
 /* fd -1: no resolver. */
 void dns_guest_init(struct guest_dns *d);
 /* Reads the resolv.conf at path (the container's, as the engine wrote it;

@@ -113,6 +113,8 @@ static void pid_namespace_enter(const struct vxn_launch *l, struct vxn_err *err)
 /* A network namespace of its own: the host sends what the engine made in
  * it once the hooks ran (create); otherwise loopback alone, as runc's
  * containers always have it. */
+static struct net_resolv resolv;
+
 static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
 {
 	struct vxn_net net;
@@ -122,21 +124,25 @@ static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
 			fatal(err);
 		return;
 	}
-	if (net_receive(&relay, &net, err) != 0 || net_configure(&net, err) != 0)
+	if (net_receive(&relay, &net, &resolv, err) != 0 || net_configure(&net, err) != 0)
 		fatal(err);
 	console_say("network: %s at %llu ms uptime", net.has_nic ? "eth0 up" : "lo only",
 		    (unsigned long long)uptime_ms());
 }
 
-/* Docker's resolver is in the network namespace on the host: when the
- * container's resolv.conf names it, guest-init answers in its place before
- * the process can ask. Without it the container runs on, as it would with
- * a resolver that does not answer. */
+/* The resolv.conf the engine rewrote in its hooks replaces the root disk's
+ * copy. Docker's resolver is in the network namespace on the host: when
+ * that file names it, guest-init answers in its place before the process
+ * can ask. Without either the container runs on, as it would with a
+ * resolver that does not answer. */
 static void prepare_dns(void)
 {
+	static const char path[] = GUEST_ROOT "/etc/resolv.conf";
 	struct vxn_err err = { 0 };
 
-	if (dns_guest_start(&relay.dns, GUEST_ROOT "/etc/resolv.conf", &err) != 0)
+	if (resolv.len && dns_resolv_conf_write(path, resolv.text, resolv.len, &err) != 0)
+		console_say("resolv.conf not updated: %s", err.msg);
+	if (dns_guest_start(&relay.dns, path, &err) != 0)
 		console_say("no DNS relay: %s", err.msg);
 }
 

@@ -181,7 +181,12 @@ enum vxn_frame_type {
 				   * process sent to 127.0.0.11:53 (vxn_dns_encode) */
 	VXN_F_DNS_REPLY = 21,     /* host -> guest, stream 0: the answer of the engine's
 				   * resolver to the query with the same id */
-	VXN_F_TYPE_MAX = 21,
+	VXN_F_RESOLV_CONF = 22,   /* host -> guest, stream 0, right after NET (always):
+				   * the container's resolv.conf as the engine left it
+				   * after its hooks (Docker's names 127.0.0.11 only
+				   * then), text of <= VXN_RESOLV_CONF_MAX bytes; empty:
+				   * the guest's copy is current */
+	VXN_F_TYPE_MAX = 22,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
@@ -334,6 +339,7 @@ int vxn_net_decode(const uint8_t *p, size_t len, struct vxn_net *n);
  * u32 id (the guest's, echoed in the reply), then one DNS message of
  * VXN_DNS_MSG_MIN..VXN_DNS_MSG_MAX bytes (a header at least; 4096 is EDNS's
  * largest common UDP size). */
+#define VXN_RESOLV_CONF_MAX 16384u
 #define VXN_DNS_RESOLVER "127.0.0.11"
 #define VXN_DNS_PORT 53
 #define VXN_DNS_MSG_MIN 12u
