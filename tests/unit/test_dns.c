@@ -103,6 +103,12 @@ static void test_frame_limit(void **state)
 		vxn_frame_hdr_encode(&h, hdr);
 		assert_int_equal(vxn_frame_hdr_decode(hdr, &h), -EPROTO);
 	}
+	h = (struct vxn_frame_hdr){ .type = VXN_F_RESOLV_CONF, .len = VXN_RESOLV_CONF_MAX };
+	vxn_frame_hdr_encode(&h, hdr);
+	assert_int_equal(vxn_frame_hdr_decode(hdr, &h), 0);
+	h = (struct vxn_frame_hdr){ .type = VXN_F_RESOLV_CONF, .len = VXN_RESOLV_CONF_MAX + 1 };
+	vxn_frame_hdr_encode(&h, hdr);
+	assert_int_equal(vxn_frame_hdr_decode(hdr, &h), -EPROTO);
 	h = (struct vxn_frame_hdr){ .type = VXN_F_TYPE_MAX + 1 };
 	vxn_frame_hdr_encode(&h, hdr);
 	assert_int_equal(vxn_frame_hdr_decode(hdr, &h), -EPROTO);
@@ -273,6 +279,18 @@ static void test_guest_start(void **state)
 	assert_int_equal(dns_guest_start(&d, link, &err), 0);
 	assert_int_equal(dns_guest_start(&d, "/nonexistent/resolv.conf", &err), 0);
 	assert_int_equal(d.fd, -1);
+	/* the engine's file after its hooks replaces the copy; never through a
+	 * symlink */
+	static const char docker[] = "nameserver 127.0.0.11\noptions ndots:0\n";
+	char back[128] = "";
+	assert_int_equal(dns_resolv_conf_write(path, (const uint8_t *)docker, sizeof docker - 1,
+					       &err), 0);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_int_equal(fread(back, 1, sizeof back - 1, fp), sizeof docker - 1);
+	fclose(fp);
+	assert_string_equal(back, docker);
+	assert_int_equal(dns_resolv_conf_write(link, (const uint8_t *)"x", 1, &err), -1);
 	unlink(link);
 	unlink(path);
 	rmdir(dir);
