@@ -62,6 +62,10 @@ struct monitor_ready {
  * namespace: the NET frame's payload (struct vxn_net), which the monitor
  * queues for the guest after the launch data. */
 #define MONITOR_NET_FILE "net"
+/* Written beside it when the container's /etc/resolv.conf was copied into
+ * the root disk: the engine's file as its hooks left it, which the monitor
+ * sends after NET (VXN_F_RESOLV_CONF). */
+#define MONITOR_RESOLV_FILE "resolv.conf"
 
 /* Copies src into a field of the record; -1 with err when it does not fit. */
 int handoff_set(char *field, size_t cap, const char *src, const char *what,

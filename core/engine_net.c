@@ -6,12 +6,11 @@
  * into the namespace of the pid in the state JSON, vxn's monitor, and vxn
  * hands that veth to the guest (netwire.c). What the guest cannot have:
  * another container's namespace (--network=container:X: that one's veth is
- * its guest's already) is refused; on user-defined networks Docker's
- * embedded DNS server listens on 127.0.0.11 inside the namespace, which the
- * guest's own loopback never reaches, so names of other containers do not
- * resolve (a warning says so). The mode is not in config.json; it is in
- * hostconfig.json, which Docker writes at `docker create` into the
- * directory whose hosts file it binds to /etc/hosts. */
+ * its guest's already) is refused. Docker's embedded DNS on user-defined
+ * networks (127.0.0.11 inside the namespace) reaches the guest through
+ * guest-init and the monitor (guest-init/dns.h). The mode is not in
+ * config.json; it is in hostconfig.json, which Docker writes at `docker
+ * create` into the directory whose hosts file it binds to /etc/hosts. */
 #include "engine_net.h"
 
 #include <errno.h>
@@ -85,12 +84,6 @@ static char *docker_network_mode(const char *dir)
 	return mode;
 }
 
-static bool builtin_mode(const char *mode)
-{
-	return strcmp(mode, "none") == 0 || strcmp(mode, "bridge") == 0 ||
-	       strcmp(mode, "default") == 0 || strcmp(mode, "host") == 0;
-}
-
 int engine_net_check(const struct vxn_spec *s, struct vxn_err *err)
 {
 	char dir[PATH_MAX];
@@ -105,10 +98,6 @@ int engine_net_check(const struct vxn_spec *s, struct vxn_err *err)
 		r = err_set(err, 0, "docker network mode 'container:': a vxn container is a Xen "
 			    "guest with its own network stack, which cannot share another "
 			    "container's; use a network both containers join");
-	else if (!builtin_mode(mode))
-		log_warn("docker network '%.64s': containers reach each other by IP; names do "
-			 "not resolve (Docker's DNS at 127.0.0.11 is inside the network namespace, "
-			 "which the guest's loopback does not reach)", mode);
 	free(mode);
 	return r;
 }

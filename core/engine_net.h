@@ -6,8 +6,7 @@
 #include "spec.h"
 
 /* Refuses a Docker container whose network mode a guest cannot have
- * (container:X), with a message that says why; warns that names do not
- * resolve on user-defined networks; everything else passes. */
+ * (container:X), with a message that says why; everything else passes. */
 int engine_net_check(const struct vxn_spec *s, struct vxn_err *err);
 
 #endif

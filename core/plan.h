@@ -16,7 +16,9 @@
  * (a path inside the container). This is how the engines' bind-mounted
  * /etc/resolv.conf, /etc/hosts, /etc/hostname and /run/.containerenv reach a
  * guest: a bind mount cannot cross the VM boundary. Later rewrites of the
- * host file by the engine are not seen by the guest. */
+ * host file by the engine are not seen by the guest, but for resolv.conf's
+ * in the hooks at create (Docker names its resolver there): create reads
+ * that one again after them (MONITOR_RESOLV_FILE). */
 struct vxn_copy_in {
 	char *source;          /* absolute host path */
 	char *destination;     /* absolute path inside the container */

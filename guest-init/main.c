@@ -11,6 +11,7 @@
 
 #include "channel.h"
 #include "console.h"
+#include "dns.h"
 #include "exec.h"
 #include "launch-read.h"
 #include "mounts.h"
@@ -118,6 +119,8 @@ static void pid_namespace_enter(const struct vxn_launch *l, struct vxn_err *err)
 /* A network namespace of its own: the host sends what the engine made in
  * it once the hooks ran (create); otherwise loopback alone, as runc's
  * containers always have it. */
+static struct net_resolv resolv;
+
 static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
 {
 	struct vxn_net net;
@@ -127,10 +130,26 @@ static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
 			fatal(err);
 		return;
 	}
-	if (net_receive(&relay, &net, err) != 0 || net_configure(&net, err) != 0)
+	if (net_receive(&relay, &net, &resolv, err) != 0 || net_configure(&net, err) != 0)
 		fatal(err);
 	console_say("network: %s at %llu ms uptime", net.has_nic ? "eth0 up" : "lo only",
 		    (unsigned long long)uptime_ms());
+}
+
+/* The resolv.conf the engine rewrote in its hooks replaces the root disk's
+ * copy. Docker's resolver is in the network namespace on the host: when
+ * that file names it, guest-init answers in its place before the process
+ * can ask. Without either the container runs on, as it would with a
+ * resolver that does not answer. */
+static void prepare_dns(void)
+{
+	static const char path[] = GUEST_ROOT "/etc/resolv.conf";
+	struct vxn_err err = { 0 };
+
+	if (resolv.len && dns_resolv_conf_write(path, resolv.text, resolv.len, &err) != 0)
+		console_say("resolv.conf not updated: %s", err.msg);
+	if (dns_guest_start(&relay.dns, path, &err) != 0)
+		console_say("no DNS relay: %s", err.msg);
 }
 
 static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn_err *err)
@@ -176,6 +195,7 @@ int main(void)
 		fatal(&err);
 	prepare_net(&launch, &err);
 	prepare_root(&launch, &err);
+	prepare_dns();
 	start_process(&launch, &proc, &err);
 	if (relay_run(&relay, &proc, &result, &err) != 0)
 		fatal(&err);

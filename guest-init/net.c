@@ -20,33 +20,56 @@
 #define NIC_WAIT_MS 10000     /* netfront probes while the kernel boots */
 #define GUEST_IF "eth0"
 
-/* 1 with *net filled, 0 for more, -1 on anything else first. */
-static int take_net_frame(struct byteq *in, struct vxn_net *net, struct vxn_err *err)
+/* The next frame, of this type: 1 with *h and *p, 0 for more, -1 on
+ * anything else first. */
+static int take_frame(struct byteq *in, uint8_t type, struct vxn_frame_hdr *h,
+		      const uint8_t **p, struct vxn_err *err)
 {
-	struct vxn_frame_hdr h;
-	const uint8_t *p;
-	int k = frame_peek(in, &h, &p);
+	int k = frame_peek(in, h, p);
 
 	if (k < 0)
 		return err_set(err, EPROTO, "bad frame from the host");
 	if (k == 0)
 		return 0;
-	if (h.stream != 0 || h.type != VXN_F_NET)
-		return err_set(err, EPROTO, "frame type %u before the network", h.type);
-	if (vxn_net_decode(p, h.len, net))
-		return err_set(err, EPROTO, "network description from the host");
+	if (h->stream != 0 || h->type != type)
+		return err_set(err, EPROTO, "frame type %u before the network", h->type);
+	return 1;
+}
+
+/* NET, then RESOLV_CONF: 1 once both are in, 0 for more, -1 on error. */
+static int take_net_frames(struct byteq *in, struct vxn_net *net, bool *have_net,
+			   struct net_resolv *rc, struct vxn_err *err)
+{
+	struct vxn_frame_hdr h;
+	const uint8_t *p;
+	int k;
+
+	if (!*have_net) {
+		if ((k = take_frame(in, VXN_F_NET, &h, &p, err)) <= 0)
+			return k;
+		if (vxn_net_decode(p, h.len, net))
+			return err_set(err, EPROTO, "network description from the host");
+		byteq_drop(in, VXN_FRAME_HDR_BYTES + h.len);
+		*have_net = true;
+	}
+	if ((k = take_frame(in, VXN_F_RESOLV_CONF, &h, &p, err)) <= 0)
+		return k;
+	memcpy(rc->text, p, h.len);  /* the header held it to VXN_RESOLV_CONF_MAX */
+	rc->len = h.len;
 	byteq_drop(in, VXN_FRAME_HDR_BYTES + h.len);
 	return 1;
 }
 
-int net_receive(struct relay *r, struct vxn_net *net, struct vxn_err *err)
+int net_receive(struct relay *r, struct vxn_net *net, struct net_resolv *rc,
+		struct vxn_err *err)
 {
 	uint64_t deadline = uptime_ms() + NET_WAIT_MS;
+	bool have_net = false;
 
 	for (;;) {
 		if (channel_recv(r->ch, &r->in) < 0)
 			return err_set(err, 0, "host channel closed before the network");
-		int k = take_net_frame(&r->in, net, err);
+		int k = take_net_frames(&r->in, net, &have_net, rc, err);
 		if (k)
 			return k < 0 ? -1 : 0;
 		uint64_t now = uptime_ms();

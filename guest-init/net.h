@@ -6,8 +6,17 @@
 #include "error.h"
 #include "relay.h"
 
-/* Waits for the NET frame (the next one on stream 0, after any launch data). */
-int net_receive(struct relay *r, struct vxn_net *net, struct vxn_err *err);
+/* The resolv.conf the engine left after its hooks (VXN_F_RESOLV_CONF);
+ * len 0: the copy in the root disk is current. */
+struct net_resolv {
+	uint8_t text[VXN_RESOLV_CONF_MAX];
+	size_t len;
+};
+
+/* Waits for the NET frame (the next one on stream 0, after any launch data)
+ * and the RESOLV_CONF frame right behind it. */
+int net_receive(struct relay *r, struct vxn_net *net, struct net_resolv *rc,
+		struct vxn_err *err);
 /* lo up; with a NIC, eth0 up with its MTU, addresses and routes. */
 int net_configure(const struct vxn_net *net, struct vxn_err *err);
 /* lo up alone: loopback works in every container, as under runc. */

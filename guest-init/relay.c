@@ -17,7 +17,8 @@
 #define OUT_CAP (VXN_RING_OUT_BYTES + VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)  /* a ring and a frame */
 #define IN_CAP (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 #define POLL_MS 250
-#define PFD_MAX (3 + 3 * (1 + RELAY_MAX_EXEC))  /* channel, SIGCHLD, uevents, 3 per session */
+#define PFD_MAX (4 + 3 * (1 + RELAY_MAX_EXEC))  /* channel, SIGCHLD, uevents, DNS, 3 per session */
+#define PFD_FIXED 4
 
 static uint8_t out_storage[OUT_CAP];
 static uint8_t in_storage[IN_CAP];
@@ -29,6 +30,7 @@ void relay_init(struct relay *r, struct channel *ch, int sigfd)
 	r->ch = ch;
 	r->sigfd = sigfd;
 	r->uevent_fd = cpu_events_open();
+	dns_guest_init(&r->dns);
 	r->out = (struct byteq){ out_storage, OUT_CAP, 0 };
 	r->in = (struct byteq){ in_storage, IN_CAP, 0 };
 	r->s[0].stdin_q = (struct byteq){ stdin_storage, RELAY_STDIN_CAP, 0 };
@@ -151,6 +153,10 @@ static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_
 		return session_ps(r, h->stream);
 	case VXN_F_STATS_REQUEST:
 		return session_stats(r, h->stream);
+	case VXN_F_DNS_REPLY:
+		if (dns_guest_reply(&r->dns, p, h->len) != 0)
+			console_say("ignoring a malformed DNS reply frame");
+		return 1;
 	default:
 		console_say("ignoring frame type %u from the host", h->type);
 		return 1;
@@ -371,7 +377,9 @@ static void handle_ready(struct relay *r, const struct pollfd *pfd, const struct
 		reap(r);
 	if (pfd[2].revents)
 		cpu_events_handle(r->uevent_fd);
-	for (int i = 3; i < n; i++) {
+	if (pfd[3].revents)
+		dns_guest_read(&r->dns, &r->out, uptime_ms());
+	for (int i = PFD_FIXED; i < n; i++) {
 		struct session *s = slots[i].s;
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
@@ -408,6 +416,7 @@ int relay_wait(struct relay *r, int max_ms, struct vxn_err *err)
 	add_pfd(pfd, slots, &n, NULL, -1, channel_fd(r->ch), POLLIN);
 	add_pfd(pfd, slots, &n, NULL, -1, r->sigfd, POLLIN);
 	add_pfd(pfd, slots, &n, NULL, -1, r->uevent_fd, POLLIN);  /* -1: ignored */
+	add_pfd(pfd, slots, &n, NULL, -1, r->dns.fd, POLLIN);
 	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++)
 		if (r->s[i].used)
 			session_pollfds(r, &r->s[i], pfd, slots, &n);

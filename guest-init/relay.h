@@ -1,11 +1,13 @@
 /* The poll loop between the host channel and the container's processes: the
  * main process (stream 0) and the ones `vxn exec` starts (streams >= 1), each
  * with its stdio both ways, window size, signals and exit report; reaping
- * every child (we are PID 1); answering process listings. */
+ * every child (we are PID 1); answering process listings; carrying DNS
+ * queries to the engine's resolver (dns.h). */
 #ifndef VXN_GUEST_RELAY_H
 #define VXN_GUEST_RELAY_H
 
 #include "channel.h"
+#include "dns.h"
 #include "error.h"
 #include "exec.h"
 #include "framebuf.h"
@@ -34,6 +36,7 @@ struct relay {
 	struct byteq out;          /* frames for the host */
 	struct byteq in;           /* frames from the host, not yet handled */
 	struct session s[1 + RELAY_MAX_EXEC];  /* [0]: the main process, stream 0 */
+	struct guest_dns dns;      /* 127.0.0.11:53, when the container has it */
 };
 
 /* Set up the queues (static storage for the main process's queues). */

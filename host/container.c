@@ -652,6 +652,42 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 	return 0;
 }
 
+/* The container's /etc/resolv.conf as the engine left it after its hooks,
+ * for the monitor to send (MONITOR_RESOLV_FILE): Docker names its resolver
+ * (127.0.0.11) only from the prestart hook on, after the root disk got its
+ * copy. A shared one (volumes) is read live by the guest: nothing to do. */
+static int resolv_conf_refresh(const struct creation *c, struct vxn_err *err)
+{
+	const struct vxn_copy_in *ci = NULL;
+	char path[PATH_MAX];
+	void *text = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < c->plan.ncopy_in; i++)
+		if (strcmp(c->plan.copy_in[i].destination, "/etc/resolv.conf") == 0)
+			ci = &c->plan.copy_in[i];
+	if (!ci)
+		return 0;
+	int fd = open(ci->source, O_RDONLY | O_CLOEXEC);
+	int r = fd < 0 ? -errno : read_bounded(fd, VXN_RESOLV_CONF_MAX, &text, &len);
+	if (fd >= 0)
+		close(fd);
+	if (r) {
+		log_warn("%s: %s: the guest keeps the copy made at create", ci->source, strerror(-r));
+		return 0;
+	}
+	fd = -1;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", c->dir, MONITOR_RESOLV_FILE) < sizeof path)
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	else
+		errno = ENAMETOOLONG;
+	r = fd < 0 || write_all(fd, text, len) ? err_set(err, errno, "%s", path) : 0;
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	return r;
+}
+
 /* runc's points: prestart (deprecated, what Docker uses) then createRuntime,
  * once the pid-file process exists in the container's network namespace;
  * a failing one fails create. Then the guest joins what they made. */
@@ -666,9 +702,10 @@ static int connect_container(const char *id, struct creation *c, struct vxn_err 
 		return -1;
 	if (c->spec.netns == VXN_NETNS_HOST)
 		return 0;
-	return netwire_connect(c->domid, c->monitor,
-			       c->spec.netns == VXN_NETNS_PATH ? c->spec.netns_path : NULL, c->dir,
-			       err);
+	if (netwire_connect(c->domid, c->monitor,
+			    c->spec.netns == VXN_NETNS_PATH ? c->spec.netns_path : NULL, c->dir, err))
+		return -1;
+	return resolv_conf_refresh(c, err);
 }
 
 static void undo_creation(const char *id, struct creation *c)

@@ -149,6 +149,27 @@ out:
 	return r;
 }
 
+/* Right after NET, always: the resolv.conf create left beside it (the
+ * engine's after its hooks), or nothing when there is none. */
+static int send_resolv_conf(struct monitor *m, struct vxn_err *err)
+{
+	static uint8_t text[VXN_RESOLV_CONF_MAX + 1];
+	char path[PATH_MAX];
+	ssize_t n = 0;
+
+	int fd = -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", m->h->state_dir, MONITOR_RESOLV_FILE) <
+	    sizeof(path))
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof text);
+		close(fd);
+	}
+	if (n < 0 || n > (ssize_t)VXN_RESOLV_CONF_MAX)
+		n = 0;  /* the guest keeps its copy */
+	return channel_send(m->ch, VXN_F_RESOLV_CONF, 0, text, (uint32_t)n, err);
+}
+
 /* The container's network, as create read it from the namespace (create's
  * own file, checked once more before it goes to the guest): after the
  * launch data, before anything else, so guest-init has it before the
@@ -170,6 +191,8 @@ static int send_net(struct monitor *m, struct vxn_err *err)
 	if (n < 0 || vxn_net_decode(buf, (size_t)n, &net))
 		return err_set(err, EPROTO, "%s: not a network description", path);
 	int r = channel_send(m->ch, VXN_F_NET, 0, buf, (uint32_t)n, err);
+	if (r == 0)
+		r = send_resolv_conf(m, err);
 	phase_end(&m->ph, "net-sent");
 	return r;
 }
@@ -209,12 +232,14 @@ static bool create_confirmed(const struct monitor *m)
 /* ------------------------------------------------------------ teardown */
 
 /* Everything but the domain and its loop device: the container's stdio,
- * the pty, the channel, exec sessions, the control socket, the console. */
+ * the pty, the channel, exec sessions, DNS queries, the control socket, the
+ * console. */
 static void release_links(struct monitor *m)
 {
 	char path[PATH_MAX];
 
 	execs_close_all(&m->execs);
+	dns_close(&m->dns);
 	channel_close(m->ch);
 	m->ch = NULL;
 	if (m->ctl_fd >= 0) {
@@ -285,6 +310,7 @@ _Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch)
 	struct vxn_err err = { 0 };
 
 	execs_init(&m.execs);
+	dns_init(&m.dns);
 	process_setup(&m);
 	if (monitor_setup(&m, &err)) {
 		log_debug("monitor: setup failed: %s", err.msg);

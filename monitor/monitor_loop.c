@@ -15,7 +15,7 @@
 #include "monitor_handoff.h"
 #include "pty.h"
 
-#define POLL_MAX 64
+#define POLL_MAX (64 + DNS_PENDING_MAX)
 #define DRAIN_MS 5000          /* output still queued when the guest is gone */
 
 long monitor_elapsed_ms(const struct monitor *m)
@@ -69,6 +69,10 @@ static void stream0_frame(struct monitor *m, const struct vxn_frame_hdr *h, cons
 		break;
 	case VXN_F_EXIT:
 		guest_exit(m, p, h->len);
+		break;
+	case VXN_F_DNS_QUERY:
+		if (!dns_guest_query(&m->dns, p, h->len, monitor_elapsed_ms(m)))
+			m->exit.guest_failed = true;
 		break;
 	default:  /* host -> guest types coming back */
 		m->exit.guest_failed = true;
@@ -219,11 +223,14 @@ static int add_fd(struct pollfd *fds, int *n, int fd)
 static int loop_timeout(const struct monitor *m)
 {
 	int t = console_retry_ms(&m->con), left = exit_grace_left_ms(&m->exit);
+	int dns = dns_timeout_ms(&m->dns, monitor_elapsed_ms(m));
 
 	if (m->dom.dw && domwatch_lost(m->dom.dw) && (t < 0 || t > DOMWATCH_POLL_MS))
 		t = DOMWATCH_POLL_MS;
 	if (left >= 0 && (t < 0 || left < t))
 		t = left;
+	if (dns >= 0 && (t < 0 || dns < t))
+		t = dns;
 	return t;
 }
 
@@ -245,7 +252,8 @@ static void monitor_iteration(struct monitor *m)
 	/* stdin waits for guest-init, and for room in the outgoing buffer */
 	stdio_poll_add(&m->io, m->ch, m->hello, fds, &n);
 	bool room = channel_out_space(m->ch) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD;
-	execs_poll_add(&m->execs, fds, &n, POLL_MAX - 8, m->hello && room);
+	execs_poll_add(&m->execs, fds, &n, POLL_MAX - 8 - DNS_PENDING_MAX, m->hello && room);
+	dns_poll_add(&m->dns, fds, &n);
 	if (m->con.fd >= 0)
 		s.con = add_fd(fds, &n, m->con.fd);
 	s.dom = add_fd(fds, &n, domwatch_fd(m->dom.dw));
@@ -257,6 +265,7 @@ static void monitor_iteration(struct monitor *m)
 	channel_pump(m);
 	stdio_poll_in(&m->io, m->ch, fds);
 	execs_poll_done(&m->execs, m->ch, fds);
+	dns_poll_done(&m->dns, m->ch, fds, monitor_elapsed_ms(m));
 	stdio_give_credit(&m->io, m->ch);
 	if (ready(fds, s.ctl))
 		handle_control(m);

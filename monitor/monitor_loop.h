@@ -1,6 +1,6 @@
 /* vxn-monitor's state, one part per job, and its event loop: one poll over
  * the channel, the control socket, the forwarded signals, the container's
- * stdio, the exec clients, the console and the domain's watch, until the
+ * stdio, the exec clients, the DNS queries, the console and the domain's watch, until the
  * container has ended; then what the guest sent is drained to its readers. */
 #ifndef VXN_MONITOR_LOOP_H
 #define VXN_MONITOR_LOOP_H
@@ -11,6 +11,7 @@
 
 #include "channel.h"
 #include "monitor_console.h"
+#include "monitor_dns.h"
 #include "monitor_exec.h"
 #include "monitor_exit.h"
 #include "monitor_stdio.h"
@@ -33,6 +34,7 @@ struct monitor {
 	struct mon_stdio io;
 	struct exec_links execs;
 	struct mon_console con;
+	struct mon_dns dns;
 	struct mon_exit exit;
 };
 

@@ -66,6 +66,11 @@ static uint32_t frame_max_len(uint8_t type)
 		return VXN_ERROR_MAX;
 	case VXN_F_NET:
 		return VXN_NET_MAX_BYTES;
+	case VXN_F_RESOLV_CONF:
+		return VXN_RESOLV_CONF_MAX;
+	case VXN_F_DNS_QUERY:
+	case VXN_F_DNS_REPLY:
+		return VXN_DNS_MAX_BYTES;
 	default:
 		return VXN_FRAME_MAX_PAYLOAD;
 	}

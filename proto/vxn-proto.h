@@ -182,7 +182,16 @@ enum vxn_frame_type {
 	VXN_F_LAUNCH_END = 18,    /* host -> guest: the launch data is complete (empty) */
 	VXN_F_NET = 19,           /* host -> guest, stream 0, once, before the process
 				   * starts (launch net_wait): struct vxn_net */
-	VXN_F_TYPE_MAX = 19,
+	VXN_F_DNS_QUERY = 20,     /* guest -> host, stream 0: a DNS query a container's
+				   * process sent to 127.0.0.11:53 (vxn_dns_encode) */
+	VXN_F_DNS_REPLY = 21,     /* host -> guest, stream 0: the answer of the engine's
+				   * resolver to the query with the same id */
+	VXN_F_RESOLV_CONF = 22,   /* host -> guest, stream 0, right after NET (always):
+				   * the container's resolv.conf as the engine left it
+				   * after its hooks (Docker's names 127.0.0.11 only
+				   * then), text of <= VXN_RESOLV_CONF_MAX bytes; empty:
+				   * the guest's copy is current */
+	VXN_F_TYPE_MAX = 22,
 };
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
@@ -325,6 +334,32 @@ struct vxn_net {
  * IPv4 address that are not zero, a gateway flag that is not 0/1). */
 size_t vxn_net_encode(const struct vxn_net *n, uint8_t *out, size_t cap);
 int vxn_net_decode(const uint8_t *p, size_t len, struct vxn_net *n);
+
+/* Docker's embedded DNS: on a user-defined network the engine writes
+ * "nameserver 127.0.0.11" into the container's resolv.conf and answers on
+ * 127.0.0.11:53 inside the container's network namespace, where the monitor
+ * runs and the guest does not. guest-init answers on 127.0.0.11:53 in the
+ * guest and carries each UDP query over the channel; the monitor asks the
+ * resolver and carries the reply back. Payload of DNS_QUERY and DNS_REPLY:
+ * u32 id (the guest's, echoed in the reply), then one DNS message of
+ * VXN_DNS_MSG_MIN..VXN_DNS_MSG_MAX bytes (a header at least; 4096 is EDNS's
+ * largest common UDP size). */
+#define VXN_RESOLV_CONF_MAX 16384u
+#define VXN_DNS_RESOLVER "127.0.0.11"
+#define VXN_DNS_PORT 53
+#define VXN_DNS_MSG_MIN 12u
+#define VXN_DNS_MSG_MAX 4096u
+#define VXN_DNS_ID_BYTES 4u
+#define VXN_DNS_MAX_BYTES (VXN_DNS_ID_BYTES + VXN_DNS_MSG_MAX)
+/* encode: the payload length written into out (cap >= VXN_DNS_ID_BYTES +
+ * len), or 0 when len is outside VXN_DNS_MSG_MIN..VXN_DNS_MSG_MAX. decode:
+ * 0 with *id, *msg (pointing into p) and *msg_len, or -EPROTO (a length out
+ * of those bounds). */
+size_t vxn_dns_encode(uint32_t id, const uint8_t *msg, size_t len, uint8_t *out, size_t cap);
+int vxn_dns_decode(const uint8_t *p, size_t len, uint32_t *id, const uint8_t **msg,
+		   size_t *msg_len);
+/* The 16-bit DNS message ID of a message of at least VXN_DNS_MSG_MIN bytes. */
+uint16_t vxn_dns_msg_id(const uint8_t *msg);
 
 /* Wait status of the container's process, as the host reports it: exit N -> N,
  * signal S -> 128 + S. */

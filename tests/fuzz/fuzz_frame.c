@@ -123,6 +123,25 @@ static void net_payload(const uint8_t *p, size_t n)
 	must(vxn_net_encode(&net, again, sizeof again) == n && !memcmp(again, p, n));
 }
 
+/* DNS_QUERY (from the guest) and DNS_REPLY: what decodes is an id and a
+ * message within the bounds, pointing into the payload, and re-encodes the
+ * same. */
+static void dns_payload(const uint8_t *p, size_t n)
+{
+	static uint8_t again[VXN_DNS_MAX_BYTES];
+	const uint8_t *msg;
+	size_t len;
+	uint32_t id;
+
+	if (vxn_dns_decode(p, n, &id, &msg, &len) != 0) {
+		must(msg == NULL && len == 0 && id == 0);
+		return;
+	}
+	must(len >= VXN_DNS_MSG_MIN && len <= VXN_DNS_MSG_MAX);
+	must(msg == p + VXN_DNS_ID_BYTES && len == n - VXN_DNS_ID_BYTES);
+	must(vxn_dns_encode(id, msg, len, again, sizeof again) == n && !memcmp(again, p, n));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -138,6 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: credit_sequence(p, n); break;
 	case 3: text_payloads(p, n); break;
 	case 4: net_payload(p, n); break;
+	case 5: dns_payload(p, n); break;
 	default: break;
 	}
 	free(p);

@@ -45,6 +45,9 @@ static void frame_seeds(void)
 	struct vxn_net net = { .has_nic = true, .mac = { 0x02, 0x42, 0xc6, 0x12, 0, 2 }, .mtu = 1500,
 			       .naddrs = 1, .addrs = { { 4, 24, { 198, 18, 0, 2 } } },
 			       .nroutes = 1, .routes = { { 4, 0, true, { 0 }, { 198, 18, 0, 1 } } } };
+	/* a query for "srv", type A, class IN */
+	static const uint8_t query[] = { 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+					 3, 's', 'r', 'v', 0, 0, 1, 0, 1 };
 
 	b[0] = 0, vxn_frame_hdr_encode(&h, b + 1), put("frame", "header-stdout", b, 9);
 	b[0] = 1, put("frame", "winsize", b, 1 + vxn_winsize_encode(&w, b + 1));
@@ -56,6 +59,7 @@ static void frame_seeds(void)
 	put("frame", "credits", b, 9);
 	b[0] = 3, memcpy(b + 1, ps, sizeof ps - 1), put("frame", "ps-text", b, sizeof ps);
 	b[0] = 4, put("frame", "net", b, 1 + vxn_net_encode(&net, b + 1, VXN_NET_MAX_BYTES));
+	b[0] = 5, put("frame", "dns", b, 1 + vxn_dns_encode(7, query, sizeof query, b + 1, sizeof b - 1));
 }
 
 static char *args[] = { "/bin/sh", "-c", "echo hi; exit 3", NULL };

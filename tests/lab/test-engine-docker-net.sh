@@ -3,7 +3,8 @@
 # guest to a server on the host's bridge address, also from a warm pool
 # guest; -p 127.0.0.1:PORT:80 to
 # busybox httpd in a guest; a user-defined network (198.18.5.0/24),
-# container -> container by IP; --network=none (lo only);
+# container -> container by IP and by name (Docker's DNS at 127.0.0.11,
+# relayed over the channel); --network=none (lo only);
 # --network=container:X refused with the reason. One dockerd with iptables
 # off (-p goes through docker-proxy), all state in a private tmpfs;
 # afterwards nothing is left: no domain, no vif, no loop device, no state.
@@ -98,6 +99,25 @@ docker run -d --name srv --hostname srv --network vxn-net --ip 198.18.5.10 "$IMA
 out=$(docker run --rm --network vxn-net "$IMAGE" sh -c 'for i in $(seq 120); do
   timeout 5 wget -q -O - http://198.18.5.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
 expect_eq "container -> container on a user network" "$out" hello-from-srv
+
+# ---- 3b. by name: Docker's embedded DNS (127.0.0.11 in the namespace,
+# where srv's pid, vxn's monitor, lives), relayed by guest-init and the monitor
+mon=$(docker inspect -f '{{.State.Pid}}' srv)
+if command -v nsenter >/dev/null && [ -n "$mon" ]; then
+  say "srv's namespace: resolver sockets: $(nsenter -t "$mon" -n cat /proc/net/udp |
+    awk '$2 ~ /^0B00007F:/ {print $2}' | tr '\n' ' ')"
+  say "srv's namespace: nat rules: $(nsenter -t "$mon" -n iptables -t nat -S 2>&1 |
+    grep -c -- '-j DNAT') DNAT"
+fi
+t0=$(now_us)
+out=$(docker run --rm --network vxn-net "$IMAGE" sh -c 'grep -q "^nameserver 127.0.0.11" /etc/resolv.conf ||
+  { cat /etc/resolv.conf; exit 2; }
+  nslookup srv 127.0.0.11 | grep -q "198.18.5.10" || { nslookup srv 127.0.0.11; exit 3; }
+  timeout 20 wget -q -O - http://srv/index.html' 2>"$E/dns.err")
+rc=$?
+say "docker run, a name looked up and fetched: $(seconds_since "$t0") s"
+[ "$rc" -eq 0 ] || fail "by name: exit $rc: $(cat "$E/dns.err") $out"
+expect_eq "container -> container by name (nslookup and wget)" "$out" hello-from-srv
 docker rm -f srv >/dev/null || fail "docker rm -f srv"
 docker network rm vxn-net >/dev/null || fail "docker network rm"
 
