@@ -179,21 +179,21 @@ docker rm -f live >/dev/null || fail "docker rm -f live"
 # classic docker build with vxn as the default runtime
 say "section 5b at $(seconds_since "$T0") s"
 wscript='echo run >> /runs; wc -l < /runs; rm -f /etc/group; mkdir -p /d; echo x > /d/f'
-out=$(docker run "${R[@]}" --name w "$IMAGE" sh -c "$wscript" 2>"$E/w.err") ||
-  fail "docker run w: $(cat "$E/w.err")"
-expect_eq "first run of w" "$(echo $out)" 1
-diff=$(docker diff w | sort | tr '\n' ' ')
+out=$(docker run "${R[@]}" --name vxn-w "$IMAGE" sh -c "$wscript" 2>"$E/vxn-w.err") ||
+  fail "docker run vxn-w: $(cat "$E/vxn-w.err")"
+expect_eq "first run of vxn-w" "$(echo $out)" 1
+diff=$(docker diff vxn-w | sort | tr '\n' ' ')
 for change in "A /runs" "D /etc/group" "A /d" "A /d/f"; do
-  case " $diff" in *" $change "*) ;; *) fail "docker diff w: no '$change' in '$diff'" ;; esac
+  case " $diff" in *" $change "*) ;; *) fail "docker diff vxn-w: no '$change' in '$diff'" ;; esac
 done
-expect_eq "docker cp out of a stopped container" "$(docker cp w:/d/f - | tar -xO)" x
-docker commit w vxn-committed >/dev/null || fail "docker commit w"
+expect_eq "docker cp out of a stopped container" "$(docker cp vxn-w:/d/f - | tar -xO)" x
+docker commit vxn-w vxn-committed >/dev/null || fail "docker commit vxn-w"
 expect_eq "docker commit, then run" \
   "$(docker run --rm "${R[@]}" vxn-committed sh -c 'cat /runs /d/f; ls /etc/group 2>&1 | grep -c "No such"')" \
   "$(printf 'run\nx\n1')"
 expect_eq "docker start -a of the stopped container: its files are still there" \
-  "$(docker start -a w 2>&1)" 2
-docker rm w >/dev/null || fail "docker rm w"
+  "$(docker start -a vxn-w 2>&1)" 2
+docker rm vxn-w >/dev/null || fail "docker rm vxn-w"
 docker rmi vxn-committed >/dev/null || fail "docker rmi vxn-committed"
 mkdir -p "$E/ctx"
 printf 'FROM %s\nRUN echo built > /built && rm /etc/passwd\nRUN cat /built > /built-twice\n' "$IMAGE" \

@@ -100,20 +100,20 @@ volume_check "podman run -v" "$out"
 # ---- 3b. the container's writes land in its layer (rootfs = share):
 # podman diff, podman commit then a run of the new image, podman start of the
 # stopped container seeing its own earlier writes
-out=$(podman run "${R[@]}" --name w "$IMAGE" sh -c 'echo run >> /runs; wc -l < /runs; rm -f /etc/group' \
-  2>"$E/w.err") || fail "podman run w: $(cat "$E/w.err")"
-expect_eq "first run of w" "$(echo $out)" 1
-diff=$(podman diff w | sort | tr '\n' ' ')
+out=$(podman run "${R[@]}" --name vxn-w "$IMAGE" sh -c 'echo run >> /runs; wc -l < /runs; rm -f /etc/group' \
+  2>"$E/vxn-w.err") || fail "podman run vxn-w: $(cat "$E/vxn-w.err")"
+expect_eq "first run of vxn-w" "$(echo $out)" 1
+diff=$(podman diff vxn-w | sort | tr '\n' ' ')
 for change in "A /runs" "D /etc/group"; do
-  case " $diff" in *" $change "*) ;; *) fail "podman diff w: no '$change' in '$diff'" ;; esac
+  case " $diff" in *" $change "*) ;; *) fail "podman diff vxn-w: no '$change' in '$diff'" ;; esac
 done
-podman commit -q w localhost/vxn-committed >/dev/null 2>"$E/commit.err" ||
-  fail "podman commit w: $(cat "$E/commit.err")"
+podman commit -q vxn-w localhost/vxn-committed >/dev/null 2>"$E/commit.err" ||
+  fail "podman commit vxn-w: $(cat "$E/commit.err")"
 expect_eq "podman commit, then run" \
   "$(podman run --rm "${R[@]}" localhost/vxn-committed sh -c 'cat /runs; [ -e /etc/group ] || echo gone')" \
   "$(printf 'run\ngone')"
-expect_eq "podman start -a of the stopped container" "$(podman start -a w 2>&1)" 2
-podman rm w >/dev/null || fail "podman rm w"
+expect_eq "podman start -a of the stopped container" "$(podman start -a vxn-w 2>&1)" 2
+podman rm vxn-w >/dev/null || fail "podman rm vxn-w"
 podman rmi localhost/vxn-committed >/dev/null || fail "podman rmi vxn-committed"
 
 # ---- 4. nothing left
