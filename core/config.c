@@ -87,6 +87,14 @@ static int set_count(const char *key, const char *v, unsigned max, unsigned *out
 	return 0;
 }
 
+int config_rootfs_kind(const char *v, bool *share)
+{
+	if (strcmp(v, "share") && strcmp(v, "disk"))
+		return -1;
+	*share = strcmp(v, "share") == 0;
+	return 0;
+}
+
 static int set_key(struct vxn_config *c, const char *key, const char *v, const char *where,
 		   struct vxn_err *err)
 {
@@ -96,12 +104,9 @@ static int set_key(struct vxn_config *c, const char *key, const char *v, const c
 		return set_count(key, v, CONFIG_MAX_POOL_SIZE, &c->pool_size, where, err);
 	if (strcmp(key, "rootdisk_cache") == 0)
 		return set_count(key, v, CONFIG_MAX_ROOTDISK_CACHE, &c->rootdisk_cache, where, err);
-	if (strcmp(key, "rootfs") == 0) {
-		if (strcmp(v, "share") && strcmp(v, "disk"))
-			return err_set(err, 0, "%s: rootfs: must be share or disk", where);
-		c->rootfs_share = strcmp(v, "share") == 0;
-		return 0;
-	}
+	if (strcmp(key, "rootfs") == 0)
+		return config_rootfs_kind(v, &c->rootfs_share) < 0
+		       ? err_set(err, 0, "%s: rootfs: must be share or disk", where) : 0;
 	if (strcmp(key, "disk_format") == 0 && strcmp(v, "ext4") && strcmp(v, "erofs"))
 		return err_set(err, 0, "%s: disk_format: must be ext4 or erofs", where);
 	char **field = strcmp(key, "kernel") == 0        ? &c->kernel

@@ -34,6 +34,9 @@ struct vxn_config {
  * (compiled in), else built-in defaults only. Missing file at the default path
  * is not an error; a malformed line is. */
 int config_load(const char *path, struct vxn_config *c, struct vxn_err *err);
+/* "share" -> true, "disk" -> false (vxn.conf's rootfs, and the annotation
+ * that overrides it); -1 for anything else. */
+int config_rootfs_kind(const char *v, bool *share);
 void config_free(struct vxn_config *c);
 
 #endif

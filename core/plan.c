@@ -110,10 +110,8 @@ static int plan_root_kind(const struct vxn_spec *s, const struct vxn_config *c,
 	const char *kind = spec_annotation(s, ANN_ROOTFS);
 	bool share = c->rootfs_share;
 
-	if (kind && strcmp(kind, "share") && strcmp(kind, "disk"))
+	if (kind && config_rootfs_kind(kind, &share) < 0)
 		return err_set(err, 0, "annotations." ANN_ROOTFS ": must be share or disk");
-	if (kind)
-		share = strcmp(kind, "share") == 0;
 	p->root_shared = share && !s->root_readonly;
 	return 0;
 }
