@@ -289,6 +289,7 @@ void plan_free(struct vxn_plan *p)
 		free(p->shares[i].tag);
 		free(p->shares[i].source);
 		free(p->shares[i].export_dir);
+		free(p->shares[i].entry);
 		free(p->shares[i].destination);
 	}
 	free(p->shares);

@@ -29,11 +29,18 @@ struct vxn_copy_in {
  * the source as the only entry (VXN_SHARE_ENTRY) of export_dir, a directory
  * on a small read-only tmpfs of the container's (host/shares.c), so the
  * guest sees the source and nothing beside it, and a read-only share is a
- * read-only mount in dom0. One share per distinct (source, readonly). */
+ * read-only mount in dom0. One share per distinct (source, readonly).
+ *
+ * With the root shared, the engine's files and init ride on the root's
+ * device instead: each is an entry of its own ("f0", "f1", ...) beside the
+ * root's in the root's export_dir. A 9pfs device costs the guest about
+ * 2 MiB and its boot a xenbus handshake; a Docker container has four. */
 struct vxn_plan_share {
 	char *tag;             /* "vxn0", "vxn1", ...: the p9 tag and launch share tag */
 	char *source;          /* host path as the spec gives it (absolute) */
 	bool readonly;
+	bool rides;            /* an entry on the root's device, no device of its own */
+	char *entry;           /* its name in export_dir: VXN_SHARE_ENTRY or "f<N>" */
 	char *export_dir;      /* STATE_DIR/shares/<tag>: what QEMU serves */
 	size_t mount_index;    /* the first spec mount using it, for error messages */
 	char *destination;     /* and its destination */
@@ -86,6 +93,9 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 /* The host gives the guest path (a copy-in or a share mount's
  * destination): it need not be in rootfs. */
 bool plan_provides(const struct vxn_plan *p, const char *path);
+
+/* The 9pfs devices the guest gets: the shares that do not ride on the root's. */
+size_t plan_share_devices(const struct vxn_plan *p);
 /* Deterministic pretty JSON of the plan (malloc'd), for golden tests and --debug. */
 char *plan_to_json(const struct vxn_plan *p);
 void plan_free(struct vxn_plan *p);

@@ -4,9 +4,10 @@
  * guest. A bind of any other host directory or file becomes a volume: a
  * share served by dom0 over Xen 9pfs (struct vxn_plan_share) that guest-init
  * bind-mounts at the destination. The engines' own per-container files
- * (resolv.conf, hosts, hostname, .containerenv) are shares too when the
- * container has a volume anyway (its guest has a 9pfs backend then), and are
- * copied into the root disk otherwise: a container without volumes gets no
+ * (resolv.conf, hosts, hostname, .containerenv) ride on the root's device
+ * when the root is shared, are shares of their own when the container has a
+ * volume anyway (its guest has a 9pfs backend then), and are copied into the
+ * root disk otherwise: a container without volumes gets no
  * QEMU in dom0 and keeps the warm pool and its start-up time. The init of
  * `run --init` is always copied: a static binary the engine never rewrites.
  * Podman's /dev/shm directory is replaced by the guest's own tmpfs. cgroup
@@ -209,33 +210,73 @@ static char *bind_source(const struct vxn_spec_mount *m, const char *bundle)
 	return asprintf(&abs, "%s/%s", bundle, src) < 0 ? NULL : abs;
 }
 
+/* A new plan share for mount i of src at dest; tag, entry and export_dir
+ * are the caller's to fill. */
+static struct vxn_plan_share *new_share(struct vxn_plan *p, const char *src, bool readonly,
+					size_t i, const char *dest)
+{
+	struct vxn_plan_share *sh = &p->shares[p->nshares++];
+	sh->readonly = readonly;
+	sh->mount_index = i;
+	sh->source = strdup(src);
+	sh->destination = strdup(dest);
+	return sh;
+}
+
+static bool share_complete(const struct vxn_plan_share *sh)
+{
+	return sh->source && sh->destination && sh->tag && sh->entry && sh->export_dir;
+}
+
 /* The share serving (src, readonly), added when it is the first mount of it. */
 static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t i,
 		     const char *dest, const struct vxn_plan_share **out, struct vxn_err *err)
 {
 	for (size_t k = 0; k < p->nshares; k++)
-		if (p->shares[k].readonly == readonly && strcmp(p->shares[k].source, src) == 0)
+		if (!p->shares[k].rides && p->shares[k].readonly == readonly &&
+		    strcmp(p->shares[k].source, src) == 0)
 			return *out = &p->shares[k], 0;
-	if (p->nshares + p->root_shared >= VXN_SHARES_MAX)
+	if (p->launch.nshares + p->root_shared >= VXN_SHARES_MAX)
 		return err_set(err, 0, "mounts[%zu]: more than %u host sources to share with "
 			       "one guest", i, VXN_SHARES_MAX);
-	struct vxn_plan_share *sh = &p->shares[p->nshares];
+	struct vxn_plan_share *sh = new_share(p, src, readonly, i, dest);
 	struct vxn_share *ls = &p->launch.shares[p->launch.nshares];
-	sh->readonly = readonly;
-	sh->mount_index = i;
-	sh->source = strdup(src);
-	sh->destination = strdup(dest);
-	if (asprintf(&sh->tag, "vxn%zu", p->nshares) < 0)
+	if (asprintf(&sh->tag, "vxn%u", p->launch.nshares) < 0)
 		sh->tag = NULL;
 	if (asprintf(&sh->export_dir, "%s/%s", p->share_root, sh->tag ? sh->tag : "") < 0)
 		sh->export_dir = NULL;
-	p->nshares++;
+	sh->entry = strdup(VXN_SHARE_ENTRY);
 	ls->tag = sh->tag ? strdup(sh->tag) : NULL;
 	p->launch.nshares++;
-	if (!sh->source || !sh->destination || !sh->tag || !sh->export_dir || !ls->tag)
+	if (!share_complete(sh) || !ls->tag)
 		return err_set(err, ENOMEM, "mounts");
 	*out = sh;
 	return 0;
+}
+
+/* An engine file or init on the root's device: entry f<N> of the root's
+ * export, bound at dest from "root/f<N>" in the guest. */
+static int add_root_rider(struct vxn_plan *p, const struct vxn_spec_mount *m, size_t i,
+			  const char *src, uint64_t flags, char *data, struct vxn_err *err)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < p->nshares; k++)
+		n += p->shares[k].rides;
+	struct vxn_plan_share *sh = new_share(p, src, flags & MS_RDONLY, i, m->destination);
+	sh->rides = true;
+	sh->tag = strdup(VXN_ROOT_SHARE_TAG);
+	if (asprintf(&sh->entry, "f%zu", n) < 0)
+		sh->entry = NULL;
+	if (asprintf(&sh->export_dir, "%s/" VXN_ROOT_SHARE_TAG, p->share_root) < 0)
+		sh->export_dir = NULL;
+	char source[64];
+	snprintf(source, sizeof source, VXN_ROOT_SHARE_TAG "/%s", sh->entry ? sh->entry : "");
+	if (!share_complete(sh))
+		return free(data), err_set(err, ENOMEM, "mounts");
+	log_debug("mounts[%zu] %s: host file %s on the root's share as %s%s", i, m->destination,
+		  src, source, sh->readonly ? " (read-only in dom0)" : "");
+	return add_guest_mount(p, m->destination, VXN_SHARE_TYPE, source, flags | MS_BIND, data,
+			       err);
 }
 
 static int add_share_mount(struct vxn_plan *p, const struct vxn_spec_mount *m, size_t i,
@@ -267,8 +308,10 @@ static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundl
 		log_debug("mounts[%zu] /dev/shm: the guest's own tmpfs replaces the host bind", i);
 		return free(data), 0;
 	}
-	if ((is_engine_init(m->destination) && !p->root_shared) ||
-	    (is_engine_file(m->destination) && !volumes)) {
+	bool engine_own = is_engine_init(m->destination) || is_engine_file(m->destination);
+	if (engine_own && p->root_shared)
+		return add_root_rider(p, m, i, src, flags, data, err);
+	if (is_engine_init(m->destination) || (is_engine_file(m->destination) && !volumes)) {
 		free(data);
 		log_debug("mounts[%zu] %s: host file copied into the root disk", i,
 			  m->destination);
@@ -345,19 +388,28 @@ int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p
 	return 0;
 }
 
+size_t plan_share_devices(const struct vxn_plan *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->nshares; i++)
+		n += !p->shares[i].rides;
+	return n;
+}
+
 int plan_root_share(struct vxn_plan *p, struct vxn_err *err)
 {
 	if (!p->root_shared)
 		return 0;
 	struct vxn_plan_share *sh = &p->shares[p->nshares];
 	sh->tag = strdup(VXN_ROOT_SHARE_TAG);
+	sh->entry = strdup(VXN_SHARE_ENTRY);
 	sh->source = strdup(p->rootfs);
 	sh->destination = strdup("/");
 	sh->mount_index = SIZE_MAX;
 	if (asprintf(&sh->export_dir, "%s/" VXN_ROOT_SHARE_TAG, p->share_root) < 0)
 		sh->export_dir = NULL;
 	p->nshares++;
-	if (!sh->tag || !sh->source || !sh->destination || !sh->export_dir)
+	if (!share_complete(sh))
 		return err_set(err, ENOMEM, "root share");
 	return 0;
 }

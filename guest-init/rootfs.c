@@ -48,10 +48,10 @@ static int bind_source(const struct vxn_mount *m, const struct mount_steps *s, c
 		       size_t cap, struct vxn_err *err)
 {
 	if (s->kind == MOUNT_KIND_SHARE) {
-		/* the tag names a directory: only the decoder's [a-z0-9] */
-		if (!vxn_share_tag_ok(m->source))
-			return err_set(err, EINVAL, "volume on %s: bad share tag", m->destination);
-		snprintf(src, cap, VXN_SHARE_DIR "/%s/" VXN_SHARE_ENTRY, m->source);
+		/* tag and entry name directories: only the decoder's [a-z0-9] */
+		if (vxn_share_source_path(m->source, src, cap) != 0)
+			return err_set(err, EINVAL, "volume on %s: bad share source",
+				       m->destination);
 		return 0;
 	}
 	if (path_in_root(GUEST_ROOT, m->source, src, cap) != 0)

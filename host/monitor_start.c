@@ -91,8 +91,8 @@ static int build(struct start *s, struct vxn_err *err)
 		return err_set(err, EINVAL, "encoding the launch data");
 	if (p->nshares)
 		/* Xen 4.17 cannot add a p9 device to a running domain */
-		log_debug("monitor: %zu 9pfs share(s)%s: no pool guest (9pfs devices are set at "
-			  "domain creation only)", p->nshares, p->root_shared ? ", the root's "
+		log_debug("monitor: %zu 9pfs device(s)%s: no pool guest (9pfs devices are set at "
+			  "domain creation only)", plan_share_devices(p), p->root_shared ? ", the root's "
 			  "among them (vxn.conf: rootfs = share)" : "");
 	else if (s->launch_len <= VXN_POOL_LAUNCH_MAX)
 		r = pool_claim(s->xen, p, &s->domid, err);

@@ -46,14 +46,17 @@ static int source_check(const struct vxn_plan_share *sh, struct stat *st, struct
 	return 0;
 }
 
-/* export_dir and, in it, an empty entry of the source's kind to mount on. */
+/* export_dir and, in it, an empty entry of the source's kind to mount on.
+ * Shares riding on the root's device have its export_dir, made by
+ * whichever of them comes first. */
 static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err *err)
 {
 	char entry[PATH_MAX];
 
-	if (mkdir(sh->export_dir, 0755))
+	if (mkdir(sh->export_dir, 0755) &&
+	    !(errno == EEXIST && strcmp(sh->tag, VXN_ROOT_SHARE_TAG) == 0))
 		return err_set(err, errno, "mkdir %s", sh->export_dir);
-	snprintf(entry, sizeof entry, "%s/" VXN_SHARE_ENTRY, sh->export_dir);
+	snprintf(entry, sizeof entry, "%s/%s", sh->export_dir, sh->entry);
 	if (dir)
 		return mkdir(entry, 0755) ? err_set(err, errno, "mkdir %s", entry) : 0;
 	int fd = open(entry, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -72,12 +75,12 @@ static int bind_source(const struct vxn_plan_share *sh, struct vxn_err *err)
 	unsigned long rec = sh->readonly ? 0 : MS_REC;
 	unsigned long ro = sh->readonly ? MS_RDONLY : 0;
 
-	snprintf(entry, sizeof entry, "%s/" VXN_SHARE_ENTRY, sh->export_dir);
+	snprintf(entry, sizeof entry, "%s/%s", sh->export_dir, sh->entry);
 	if (mount(sh->source, entry, NULL, MS_BIND | rec, NULL))
 		return err_set(err, errno, "bind mount %s on %s", sh->source, entry);
 	if (mount(NULL, entry, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | ro, NULL))
 		return err_set(err, errno, "remount %s%s", entry, ro ? " read-only" : "");
-	log_debug("share %s: %s on %s%s", sh->tag, sh->source, entry, ro ? " (read-only)" : "");
+	log_debug("share %s/%s: %s on %s%s", sh->tag, sh->entry, sh->source, entry, ro ? " (read-only)" : "");
 	return 0;
 }
 

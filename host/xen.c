@@ -116,19 +116,21 @@ static int build_info_from_plan(libxl_ctx *lx, const struct vxn_plan *p,
  * files as the guest asks; shares.h keeps it inside the export. */
 static int p9s_from_plan(const struct vxn_plan *p, libxl_domain_config *dc)
 {
-	if (p->nshares == 0)
+	size_t n = plan_share_devices(p);
+	if (n == 0)
 		return 0;
-	dc->p9s = calloc(p->nshares, sizeof(*dc->p9s));
+	dc->p9s = calloc(n, sizeof(*dc->p9s));
 	if (!dc->p9s)
 		return -1;
-	dc->num_p9s = (int)p->nshares;
 	for (size_t i = 0; i < p->nshares; i++) {
-		libxl_device_p9 *d = &dc->p9s[i];
+		if (p->shares[i].rides)
+			continue;
+		libxl_device_p9 *d = &dc->p9s[dc->num_p9s];
 		libxl_device_p9_init(d);
 		d->tag = strdup(p->shares[i].tag);
 		d->path = strdup(p->shares[i].export_dir);
 		d->security_model = strdup("none");
-		d->devid = (libxl_devid)i;
+		d->devid = (libxl_devid)dc->num_p9s++;
 		if (!d->tag || !d->path || !d->security_model)
 			return -1;
 	}

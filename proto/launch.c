@@ -24,6 +24,7 @@
 #include "vxn-proto.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,23 @@ bool vxn_share_tag_ok(const char *tag)
 		if (!((tag[i] >= 'a' && tag[i] <= 'z') || (tag[i] >= '0' && tag[i] <= '9')))
 			return false;
 	return true;
+}
+
+int vxn_share_source_path(const char *source, char *out, size_t cap)
+{
+	char tag[VXN_SHARE_TAG_MAX + 1];
+	const char *slash = source ? strchr(source, '/') : NULL;
+	const char *entry = slash ? slash + 1 : VXN_SHARE_ENTRY;
+	size_t n = slash ? (size_t)(slash - source) : (source ? strlen(source) : 0);
+
+	if (!source || n == 0 || n > VXN_SHARE_TAG_MAX)
+		return -1;
+	memcpy(tag, source, n);
+	tag[n] = '\0';
+	if (!vxn_share_tag_ok(tag) || !vxn_share_tag_ok(entry))
+		return -1;
+	int w = snprintf(out, cap, VXN_SHARE_DIR "/%s/%s", tag, entry);
+	return w < 0 || (size_t)w >= cap ? -1 : 0;
 }
 
 /* Every tag valid, none twice and none the root's: guest-init mounts one

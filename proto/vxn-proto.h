@@ -84,6 +84,11 @@ struct vxn_share {
 
 /* 1 when tag is a valid share tag (what the decoder accepts). */
 bool vxn_share_tag_ok(const char *tag);
+/* A VXN_SHARE_TYPE mount's source: "<tag>", whose entry is VXN_SHARE_ENTRY,
+ * or "<tag>/<entry>", an entry named like a tag beside it (the engine's
+ * files riding on the root's share). Writes the entry's path under
+ * VXN_SHARE_DIR to out; -1 when source is malformed or out too small. */
+int vxn_share_source_path(const char *source, char *out, size_t cap);
 
 struct vxn_launch {
 	char **args;

@@ -546,6 +546,26 @@ static void test_bad_share_tags(void **state)
 	expect_patched_u32_refused(OFF_NSHARES, VXN_SHARES_MAX + 1);
 }
 
+/* A share mount's source names a path under VXN_SHARE_DIR only: "tag" or
+ * "tag/entry", both [a-z0-9]{1,15}; anything a hostile launch could use to
+ * climb out is refused. */
+static void test_share_source_path(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(vxn_share_source_path("vxn0", out, sizeof out), 0);
+	assert_string_equal(out, VXN_SHARE_DIR "/vxn0/" VXN_SHARE_ENTRY);
+	assert_int_equal(vxn_share_source_path("root/f1", out, sizeof out), 0);
+	assert_string_equal(out, VXN_SHARE_DIR "/root/f1");
+	static const char *const bad[] = { "", "/", "/f0", "root/", "root/..", "../x", "root/f0/x",
+					   "root/F0", "root/.", "a234567890123456", "r/a234567890123456",
+					   "root//f0" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(vxn_share_source_path(bad[i], out, sizeof out), -1);
+	assert_int_equal(vxn_share_source_path(NULL, out, sizeof out), -1);
+	assert_int_equal(vxn_share_source_path("root/f0", out, 8), -1);  /* too small */
+}
+
 static void test_free_is_idempotent(void **state)
 {
 	(void)state;
@@ -560,6 +580,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_full),
+		cmocka_unit_test(test_share_source_path),
 		cmocka_unit_test(test_round_trip_minimal_layout),
 		cmocka_unit_test(test_exec_process_round_trip),
 		cmocka_unit_test(test_truncated_at_every_offset),

@@ -287,11 +287,18 @@ static void test_run_init_shared(void **state)
 	assert_int_equal(p.ncopy_in, 0);
 	assert_int_equal(p.nshares, 2);
 	assert_true(p.shares[0].readonly);
+	assert_true(p.shares[0].rides);  /* on the root's device, as entry f0 */
+	assert_string_equal(p.shares[0].tag, VXN_ROOT_SHARE_TAG);
+	assert_string_equal(p.shares[0].entry, "f0");
+	assert_string_equal(p.launch.mounts[0].source, VXN_ROOT_SHARE_TAG "/f0");
 	assert_string_equal(p.shares[1].tag, VXN_ROOT_SHARE_TAG);
+	assert_string_equal(p.shares[1].entry, VXN_SHARE_ENTRY);
 	assert_string_equal(p.shares[1].source, "/r");
 	assert_false(p.shares[1].readonly);
+	assert_false(p.shares[1].rides);
+	assert_int_equal(plan_share_devices(&p), 1);
 	assert_string_equal(p.launch.root_fstype, VXN_ROOT_SHARED);
-	assert_int_equal(p.launch.nshares, 1);  /* the guest mounts the root's itself */
+	assert_int_equal(p.launch.nshares, 0);  /* the guest mounts the root's itself */
 	assert_true(plan_provides(&p, "/sbin/docker-init"));
 	assert_false(plan_provides(&p, "/bin/sleep"));
 	assert_false(plan_provides(&p, NULL));
