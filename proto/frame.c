@@ -328,3 +328,47 @@ int vxn_exit_status(const struct vxn_exit *e)
 		return 255;
 	return e->kind == VXN_EXIT_SIGNAL ? 128 + e->value : e->value;
 }
+
+static bool is_name_char(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+static bool ctr_name_ok(const uint8_t *p, size_t n)
+{
+	if (n == 0 || n > VXN_CTR_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_name_char(p[i]))
+			return false;
+	return true;
+}
+
+int vxn_ctr_frame_encode(const char *name, const uint8_t *launch, size_t launch_len,
+			 uint8_t *out, size_t cap)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (!ctr_name_ok((const uint8_t *)name, n) || launch_len == 0 ||
+	    1 + n + launch_len > cap || 1 + n + launch_len > VXN_FRAME_MAX_PAYLOAD)
+		return -1;
+	out[0] = (uint8_t)n;
+	memcpy(out + 1, name, n);
+	memcpy(out + 1 + n, launch, launch_len);
+	return (int)(1 + n + launch_len);
+}
+
+int vxn_ctr_frame_decode(const uint8_t *p, size_t len, struct vxn_ctr_frame *f)
+{
+	if (len < 1)
+		return -1;
+	size_t n = p[0];
+	if (len < 1 + n + 1 || !ctr_name_ok(p + 1, n))
+		return -1;
+	memcpy(f->name, p + 1, n);
+	f->name[n] = '\0';
+	f->launch = p + 1 + n;
+	f->launch_len = len - 1 - n;
+	return 0;
+}

@@ -75,6 +75,10 @@ struct vxn_caps {
 #define VXN_SHARE_TYPE "vxn-share"
 #define VXN_SHARE_DIR "/vxn/shares"
 #define VXN_SHARE_ENTRY "v"
+/* A pod's guest: the sandbox's launch lists this share, an export dom0
+ * fills while the guest runs (each app container's root and volumes are
+ * entries of it, bound in dom0 at the app container's create). */
+#define VXN_POD_SHARE_TAG "pod"
 #define VXN_SHARE_TAG_MAX 15u        /* tag: 1..15 of [a-z0-9] */
 #define VXN_SHARES_MAX 32u           /* p9 devices per guest */
 
@@ -196,8 +200,40 @@ enum vxn_frame_type {
 				   * after its hooks (Docker's names 127.0.0.11 only
 				   * then), text of <= VXN_RESOLV_CONF_MAX bytes; empty:
 				   * the guest's copy is current */
-	VXN_F_TYPE_MAX = 22,
+	VXN_F_CTR_START = 23,     /* host -> guest: start another container of the pod (the
+				   * guest is a pod's, booted by its sandbox container) for
+				   * stream N >= 1; payload: vxn_ctr_frame (its name, then
+				   * a vxn_launch) whose process
+				   * fields count as for EXEC_START, and whose mounts[0],
+				   * destination "/" and type VXN_SHARE_TYPE with a source
+				   * VXN_POD_SHARE_TAG "/<entry>", is the container's root;
+				   * the other mounts as the main container's, their shares
+				   * entries of the pod's share too; pid_namespace: a PID
+				   * namespace of its own, else the pod's. It gets a mount
+				   * namespace of its own; network, IPC and UTS are the
+				   * pod's. Answered as EXEC_START; its EXIT ends the stream */
+	VXN_F_CTR_EXEC = 24,      /* host -> guest: start a process for stream N >= 1 in the
+				   * mount and PID namespaces of the pod's container of
+				   * that name (a running CTR_START); payload: vxn_ctr_frame
+				   * with a launch as EXEC_START's; answered as EXEC_START */
+	VXN_F_TYPE_MAX = 24,
 };
+
+/* CTR_START and CTR_EXEC payloads: u8 n, n bytes of the container's name
+ * (its ID: [A-Za-z0-9_.-], 1..VXN_CTR_NAME_MAX), then an encoded vxn_launch
+ * (the rest of the payload). */
+#define VXN_CTR_NAME_MAX 128u
+struct vxn_ctr_frame {
+	char name[VXN_CTR_NAME_MAX + 1];
+	const uint8_t *launch;    /* into the payload */
+	size_t launch_len;
+};
+/* Encode name + launch into out (cap bytes): the length, or -1 when the name
+ * is not valid or it does not fit. */
+int vxn_ctr_frame_encode(const char *name, const uint8_t *launch, size_t launch_len,
+			 uint8_t *out, size_t cap);
+/* 0, or -1 for a malformed payload (bad or empty name, no launch bytes). */
+int vxn_ctr_frame_decode(const uint8_t *p, size_t len, struct vxn_ctr_frame *f);
 
 /* Every frame: an 8-byte header then len payload bytes. stream 0 is the
  * container's main process; exec'd processes get streams 1..65535, assigned by
