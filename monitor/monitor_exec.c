@@ -82,7 +82,8 @@ static void link_close(struct exec_link *l)
 }
 
 /* The client went away before the process ended: nobody will read its
- * output or wait for it, so it must not outlive its client. */
+ * output or wait for it, so it must not outlive its client. A pod's
+ * container too: its client is the one that waits for it. */
 static void link_abandon(struct exec_link *l, struct channel *ch)
 {
 	struct vxn_signal s = { .signo = 9 };
@@ -113,11 +114,13 @@ void execs_poll_add(struct exec_links *x, struct pollfd *fds, int *n, int max, b
 	}
 }
 
-/* What a client may send: EXEC_START first, then stdin, size and signals. */
+/* What a client may send: a start first (a process in the container, or a
+ * pod's container or a process in one), then stdin, size and signals. */
 static bool client_type_ok(const struct exec_link *l, uint8_t type)
 {
 	if (!l->started)
-		return type == VXN_F_EXEC_START;
+		return type == VXN_F_EXEC_START || type == VXN_F_CTR_START ||
+		       type == VXN_F_CTR_EXEC;
 	return type == VXN_F_STDIN || type == VXN_F_STDIN_EOF || type == VXN_F_WINSIZE ||
 	       type == VXN_F_SIGNAL;
 }

@@ -13,7 +13,9 @@
 
 #include "channel.h"
 
-#define EXEC_LINKS_MAX 32
+/* A pod's guest serves each of its containers and every exec (probes
+ * too) over these links. */
+#define EXEC_LINKS_MAX 64
 #define QUERIES_MAX 8
 
 /* Flow control (vxn-proto.h): frames for the client wait in q (at most a
@@ -25,7 +27,7 @@ struct exec_link {
 	int fd;            /* -1: free */
 	uint16_t stream;
 	pid_t pid;         /* the client's, from SO_PEERCRED */
-	bool started;      /* its EXEC_START went to the guest */
+	bool started;      /* its EXEC_START (CTR_START, CTR_EXEC) went to the guest */
 	uint8_t *q;        /* frames for the client (VXN_STREAM_WINDOW bytes), or NULL */
 	size_t q_len;
 	uint32_t out_credit;    /* output bytes the client took, not yet given back */

@@ -15,7 +15,7 @@
 #include "monitor_handoff.h"
 #include "pty.h"
 
-#define POLL_MAX (64 + DNS_PENDING_MAX)
+#define POLL_MAX (EXEC_LINKS_MAX + 32 + DNS_PENDING_MAX)
 #define DRAIN_MS 5000          /* output still queued when the guest is gone */
 
 long monitor_elapsed_ms(const struct monitor *m)

@@ -99,7 +99,8 @@ static struct seen guest_saw(const struct channel *ch)
 	while (fake_channel_guest_frame(ch, &f)) {
 		if (f.h.stream != 1)
 			continue;  /* other streams' frames */
-		if (f.h.type == VXN_F_EXEC_START) {
+		if (f.h.type == VXN_F_EXEC_START || f.h.type == VXN_F_CTR_START ||
+		    f.h.type == VXN_F_CTR_EXEC) {
 			s.starts++;
 		} else if (f.h.type == VXN_F_STDIN) {
 			pattern_check(f.p, s.stdin_bytes, f.h.len);
@@ -313,6 +314,92 @@ static void client_gone_mid_frame_kills_its_process(void **state)
 	finished(f);
 }
 
+/* A client whose first frame is type (a pod's CTR_START or CTR_EXEC). */
+static struct fixture *started_with(uint8_t type, const uint8_t *p, uint32_t len)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	int sv[2];
+
+	assert_non_null(f);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	f->client = sv[0];
+	f->ch = fake_channel_new(8u << 20);
+	execs_init(&f->x);
+	assert_int_equal(execs_adopt(&f->x, sv[1]), 0);
+	client_send(f, type, p, len);
+	rounds(f, 1);
+	return f;
+}
+
+/* A pod's container, or a process in one, starts like an exec: the frame
+ * goes to the guest as it came, on the link's stream, and the link is
+ * then a process's like any other. */
+static void pod_starts_are_first_frames(void **state)
+{
+	static const uint8_t types[] = { VXN_F_CTR_START, VXN_F_CTR_EXEC };
+	uint8_t payload[64];
+	struct fake_frame fr = { 0 };
+
+	(void)state;
+	pattern_fill(payload, 0, sizeof payload);
+	for (size_t i = 0; i < sizeof types; i++) {
+		struct fixture *f = started_with(types[i], payload, sizeof payload);
+		assert_true(f->x.l[0].started);
+		assert_int_equal(fake_channel_guest_frame(f->ch, &fr), 1);
+		assert_int_equal(fr.h.type, types[i]);
+		assert_int_equal(fr.h.stream, 1);
+		assert_int_equal(fr.h.len, sizeof payload);
+		pattern_check(fr.p, 0, fr.h.len);
+		/* the guest's answers reach the client as for an exec */
+		guest_frame(f, VXN_F_EXEC_STARTED, NULL, 0, true);
+		struct vxn_frame_hdr h;
+		assert_int_equal(recv(f->client, msg, sizeof msg, MSG_DONTWAIT), HDR);
+		assert_int_equal(vxn_frame_hdr_decode(msg, &h), 0);
+		assert_int_equal(h.type, VXN_F_EXEC_STARTED);
+		client_send(f, VXN_F_STDIN, "in", 2);
+		rounds(f, 1);
+		assert_int_equal(fake_channel_guest_frame(f->ch, &fr), 1);
+		assert_int_equal(fr.h.type, VXN_F_STDIN);
+		assert_int_equal(fr.h.stream, 1);
+		assert_memory_equal(fr.p, "in", 2);
+		fr = (struct fake_frame){ 0 };
+		finished(f);
+	}
+}
+
+/* Only the first frame may start something: a second start, of any kind,
+ * is a broken client, whose process is killed. */
+static void a_second_start_is_refused(void **state)
+{
+	static const uint8_t types[] = { VXN_F_EXEC_START, VXN_F_CTR_START, VXN_F_CTR_EXEC };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof types; i++) {
+		struct fixture *f = started_with(VXN_F_CTR_START, (const uint8_t *)"x", 1);
+		struct fake_frame fr = { 0 };
+		assert_int_equal(fake_channel_guest_frame(f->ch, &fr), 1);
+		client_send(f, types[i], "x", 1);
+		rounds(f, 2);
+		assert_int_equal(f->x.l[0].fd, -1);
+		finished(f);
+	}
+}
+
+/* A pod's container whose client goes away is killed: nothing runs on in
+ * the pod that nobody waits for. */
+static void pod_container_client_gone_kills_it(void **state)
+{
+	struct fixture *f = started_with(VXN_F_CTR_START, (const uint8_t *)"x", 1);
+
+	(void)state;
+	close(f->client);
+	f->client = -1;
+	rounds(f, 3);
+	assert_int_equal(guest_saw(f->ch).kills, 1);
+	assert_int_equal(f->x.l[0].fd, -1);
+	finished(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +409,9 @@ int main(void)
 		cmocka_unit_test(stalled_client_holds_back_its_credit),
 		cmocka_unit_test(guest_beyond_the_window_is_refused),
 		cmocka_unit_test(client_gone_mid_frame_kills_its_process),
+		cmocka_unit_test(pod_starts_are_first_frames),
+		cmocka_unit_test(a_second_start_is_refused),
+		cmocka_unit_test(pod_container_client_gone_kills_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
