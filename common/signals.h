@@ -10,4 +10,8 @@
 /* Adds every forwarded signal to set. */
 void forwarded_signals_add(sigset_t *set);
 
+/* vxn kill -> a pod container's client (host/pod_member.c): sigqueue'd with
+ * the signal to deliver as its value, so KILL and STOP get through too. */
+#define VXN_RELAY_SIGNAL (SIGRTMIN + 4)
+
 #endif

@@ -256,6 +256,9 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 		goto fail;
 	if (plan_root_share(p, err) < 0)
 		goto fail;
+	const char *sandbox_id;
+	if (plan_pod_role(s, &sandbox_id) == POD_SANDBOX && plan_pod_share(p, err) < 0)
+		goto fail;
 	if (!(p->launch.root_fstype = strdup(p->root_shared ? VXN_ROOT_SHARED : p->disk_format)) ||
 	    plan_pool_prefix(p, c->initramfs)) {
 		err_set(err, ENOMEM, "plan");

@@ -40,6 +40,8 @@ struct vxn_plan_share {
 	char *source;          /* host path as the spec gives it (absolute) */
 	bool readonly;
 	bool rides;            /* an entry on the root's device, no device of its own */
+	bool pod;              /* the pod's share (VXN_POD_SHARE_TAG): no source; its
+				* export is a tmpfs its app containers' creates fill */
 	char *entry;           /* its name in export_dir: VXN_SHARE_ENTRY or "f<N>" */
 	char *export_dir;      /* STATE_DIR/shares/<tag>: what QEMU serves */
 	size_t mount_index;    /* the first spec mount using it, for error messages */
@@ -78,6 +80,9 @@ struct vxn_plan {
 #define PLAN_POOL_PREFIX "vxn-pool:"
 /* "share" or "disk": vxn.conf's rootfs for this container alone. */
 #define ANN_ROOTFS "org.xenproject.vxn.rootfs"
+/* What containerd's CRI tells a runtime about a pod (plan_pod.c). */
+#define ANN_CRI_TYPE "io.kubernetes.cri.container-type"
+#define ANN_CRI_SANDBOX_ID "io.kubernetes.cri.sandbox-id"
 
 /* bundle: absolute bundle path; state_dir: ROOT/ID. */
 int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c,
@@ -93,6 +98,17 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 /* The host gives the guest path (a copy-in or a share mount's
  * destination): it need not be in rootfs. */
 bool plan_provides(const struct vxn_plan *p, const char *path);
+
+enum pod_role { POD_NONE, POD_SANDBOX, POD_MEMBER };
+/* A pod's sandbox (its guest is the pod's), one of its app containers
+ * (*sandbox_id set: it runs in that sandbox's guest), or neither. */
+enum pod_role plan_pod_role(const struct vxn_spec *s, const char **sandbox_id);
+/* The plan of a pod's app container: its shares are entries prefix* of
+ * pod_export (the sandbox's pod share) and rides is set on all of them;
+ * launch mounts[0] is its root (VXN_F_CTR_START). */
+int plan_member(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
+		const char *bundle, const char *state_dir, const char *pod_export,
+		const char *prefix, struct vxn_plan *p, struct vxn_err *err);
 
 /* The 9pfs devices the guest gets: the shares that do not ride on the root's. */
 size_t plan_share_devices(const struct vxn_plan *p);

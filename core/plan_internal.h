@@ -7,6 +7,8 @@
 /* Fills p->launch.mounts and p->copy_in from s->mounts. p->rootfs is set. */
 /* The root share (plan.h, root_shared), after plan_mounts; none without. */
 int plan_root_share(struct vxn_plan *p, struct vxn_err *err);
+/* The pod's share of a sandbox's guest (plan_pod.c). */
+int plan_pod_share(struct vxn_plan *p, struct vxn_err *err);
 int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p,
 		struct vxn_err *err);
 

@@ -136,6 +136,8 @@ static void gen_shares(yajl_gen g, const struct vxn_plan *p)
 		jg_kstr(g, "export_dir", p->shares[i].export_dir);
 		jg_kstr(g, "entry", p->shares[i].entry);
 		jg_kbool(g, "rides", p->shares[i].rides);
+		if (p->shares[i].pod)
+			jg_kbool(g, "pod", true);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

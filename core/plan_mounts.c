@@ -375,8 +375,9 @@ int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p
 {
 	p->launch.mounts = calloc(s->nmounts + 1, sizeof *p->launch.mounts);
 	p->copy_in = calloc(s->nmounts + 1, sizeof *p->copy_in);
-	p->shares = calloc(s->nmounts + 1, sizeof *p->shares);
-	p->launch.shares = calloc(s->nmounts + 1, sizeof *p->launch.shares);
+	/* + the root's and the pod's */
+	p->shares = calloc(s->nmounts + 2, sizeof *p->shares);
+	p->launch.shares = calloc(s->nmounts + 2, sizeof *p->launch.shares);
 	if (!p->launch.mounts || !p->copy_in || !p->shares || !p->launch.shares)
 		return err_set(err, ENOMEM, "mounts");
 	bool volumes = p->root_shared;  /* a 9pfs backend in any case */

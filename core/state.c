@@ -41,6 +41,10 @@ static char *state_json(const struct vxn_state *st)
 	jg_ku64(g, "monitor_start", st->monitor_start);
 	jg_kstr(g, "domain_name", st->domain_name ? st->domain_name : "");
 	jg_kint(g, "domid", st->domid);
+	if (st->sandbox) {
+		jg_kstr(g, "sandbox", st->sandbox);
+		jg_kstr(g, "pod_entry", st->pod_entry ? st->pod_entry : "");
+	}
 	yajl_gen_map_close(g);
 	return jg_finish(g);
 }
@@ -147,6 +151,8 @@ static int state_from_tree(yajl_val doc, struct vxn_state *st, struct vxn_err *e
 	    jv_string(jv_get(doc, "created"), "created", &st->created, err) < 0 ||
 	    jv_string(jv_get(doc, "owner"), "owner", &st->owner, err) < 0 ||
 	    jv_string(jv_get(doc, "domain_name"), "domain_name", &st->domain_name, err) < 0 ||
+	    jv_string(jv_get(doc, "sandbox"), "sandbox", &st->sandbox, err) < 0 ||
+	    jv_string(jv_get(doc, "pod_entry"), "pod_entry", &st->pod_entry, err) < 0 ||
 	    read_annotations(jv_get(doc, "annotations"), st, err) < 0)
 		return -1;
 	if (!jv_get(doc, "monitor_pid"))
@@ -198,6 +204,8 @@ void state_free(struct vxn_state *st)
 	}
 	free(st->annotations);
 	free(st->domain_name);
+	free(st->sandbox);
+	free(st->pod_entry);
 	memset(st, 0, sizeof *st);
 }
 

@@ -25,6 +25,11 @@ struct vxn_state {
 	unsigned long long monitor_start;  /* field 22 of /proc/PID/stat: tells pid reuse apart */
 	char *domain_name;
 	uint32_t domid;
+	/* A pod's app container (host/pod_member.c): it runs in the guest of
+	 * the sandbox container of this ID, and monitor_pid is its pod client
+	 * (the pid-file process), not a monitor. NULL for any other container. */
+	char *sandbox;
+	char *pod_entry;              /* "c<N>": the prefix of its entries in the pod share */
 };
 
 int state_write(const char *state_dir, const struct vxn_state *st, struct vxn_err *err);

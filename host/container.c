@@ -32,6 +32,7 @@
 #include "phase.h"
 #include "pool.h"
 #include "plan.h"
+#include "pod_member.h"
 #include "ramdisk.h"
 #include "rootdisk.h"
 #include "shares.h"
@@ -241,7 +242,9 @@ int container_status(const struct vxn_globals *g, const char *id, struct vxn_sta
 	if (state_dir_of(g, id, dir, sizeof(dir), err) || read_state(dir, st, err))
 		return -1;
 	*status = VXN_STATUS_STOPPED;
-	if (monitor_alive(st))
+	if (st->sandbox)
+		*status = member_status(st, dir);
+	else if (monitor_alive(st))
 		*status = domain_status(st, dir, err, &r);
 	if (r) {
 		state_free(st);
@@ -306,6 +309,12 @@ int container_start(const struct vxn_globals *g, const char *id, struct vxn_err 
 		goto out;
 	}
 	state_dir_of(g, id, dir, sizeof(dir), err);
+	if (st.sandbox) {
+		r = member_start(&st, dir, err);
+		if (r == 0)
+			run_late_hooks(&st, VXN_HOOK_POSTSTART, "running");
+		goto out;
+	}
 	file_in(dir, STARTED_MARK, mark, sizeof(mark));
 	/* marked first: a domain that runs is never reported as "created" */
 	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -338,6 +347,13 @@ int container_kill(const struct vxn_globals *g, const char *id, int signo, bool 
 
 	if (container_status(g, id, &st, &s, &pid, err))
 		return -1;
+	if (st.sandbox && s != VXN_STATUS_STOPPED) {
+		/* its own process only: --all of the pod's guest would reach
+		 * the other containers too */
+		r = member_kill(&st, signo, err);
+		state_free(&st);
+		return r;
+	}
 	state_free(&st);
 	if (s == VXN_STATUS_STOPPED)
 		return err_set(err, 0, "container not running");
@@ -448,6 +464,14 @@ int container_delete(const struct vxn_globals *g, const char *id, bool force,
 		state_free(&st);
 		return -1;
 	}
+	if (st.sandbox) {
+		member_remove(g, &st);
+		run_late_hooks(&st, VXN_HOOK_POSTSTOP, "stopped");
+		state_free(&st);
+		remove_tree(dir);
+		phase_end(&ph, "delete");
+		return 0;
+	}
 	if (stop_monitor(dir, &st))
 		log_warn("monitor of %s is still alive", id);
 	run_late_hooks(&st, VXN_HOOK_POSTSTOP, "stopped");
@@ -474,6 +498,7 @@ struct creation {
 	char cache_dir[PATH_MAX];
 	struct rootdisk_cache cache;
 	char vxn_path[PATH_MAX], monitor_path[PATH_MAX];
+	const char *sandbox_id;    /* a pod's app container: its sandbox (in spec) */
 };
 
 /* What a create owns on every path, failed or not: released when its
@@ -614,6 +639,9 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	c->lock_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->lock_fd < 0 || flock(c->lock_fd, LOCK_EX | LOCK_NB))
 		return err_set(err, errno, "locking %s", c->dir);
+	if (plan_pod_role(&c->spec, &c->sandbox_id) == POD_MEMBER)
+		return 0;  /* planned in the pod (pod_member.c) */
+	c->sandbox_id = NULL;
 	return plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err);
 }
 
@@ -734,6 +762,14 @@ int container_create(const struct vxn_globals *g, const char *id,
 
 	phase_begin(&ph);
 	r = prepare(g, id, o, &c, err);
+	if (r == 0 && c.sandbox_id) {
+		struct member_create_args a = { id, c.sandbox_id, c.bundle, c.dir, &c.spec,
+						&c.cfg };
+		r = member_create(g, o, &a, monitor_pid, err);
+		if (r)
+			remove_tree(c.dir);
+		return r;
+	}
 	if (r == 0) {
 		phase_end(&ph, "spec");
 		r = build(o, &c, &ph, err);

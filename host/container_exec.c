@@ -15,19 +15,27 @@
 #include "jsonv.h"
 #include "log.h"
 #include "plan.h"
+#include "pod_member.h"
 #include "spec.h"
 
+/* bundle, and where the monitor to ask is: the container's own state
+ * directory, or for a pod's app container its sandbox's (*member set). */
 static int check_status(const struct vxn_globals *g, const char *id, char *bundle, size_t len,
-			struct vxn_err *err)
+			char *dir, bool *member, struct vxn_err *err)
 {
 	struct vxn_state st;
 	enum vxn_status s;
-	int pid;
+	int pid, r;
 
 	if (container_status(g, id, &st, &s, &pid, err))
 		return -1;
 	snprintf(bundle, len, "%s", st.bundle ? st.bundle : "");
+	*member = st.sandbox != NULL;
+	r = *member ? member_sandbox_dir(g, &st, dir, PATH_MAX, err)
+		    : container_state_dir(g, id, dir, PATH_MAX, err);
 	state_free(&st);
+	if (r)
+		return -1;
 	if (s == VXN_STATUS_STOPPED)
 		return err_set(err, 0, "cannot exec in a stopped container");
 	if (s == VXN_STATUS_PAUSED)
@@ -209,6 +217,23 @@ static int run_detached(struct exec_client_opts *c, struct vxn_err *err)
 	return wait_detached(p[0], err);
 }
 
+/* A pod's app container runs in its sandbox's guest: the process goes into
+ * its namespaces there, named by its ID (VXN_F_CTR_EXEC). */
+static int wrap_for_member(const char *id, uint8_t **buf, size_t *len, struct vxn_err *err)
+{
+	uint8_t *w = malloc(VXN_FRAME_MAX_PAYLOAD);
+	int n = w ? vxn_ctr_frame_encode(id, *buf, *len, w, VXN_FRAME_MAX_PAYLOAD) : -1;
+
+	if (n < 0) {
+		free(w);
+		return err_set(err, 0, "exec: the process description does not fit one frame");
+	}
+	free(*buf);
+	*buf = w;
+	*len = (size_t)n;
+	return 0;
+}
+
 int container_exec(const struct vxn_globals *g, const char *id, const struct vxn_exec_opts *o,
 		   struct vxn_err *err)
 {
@@ -218,17 +243,20 @@ int container_exec(const struct vxn_globals *g, const char *id, const struct vxn
 	size_t len = 0;
 	int r;
 
+	bool member = false;
 	memset(&s, 0, sizeof(s));
-	if (check_status(g, id, bundle, sizeof(bundle), err) ||
-	    container_state_dir(g, id, dir, sizeof(dir), err))
+	if (check_status(g, id, bundle, sizeof(bundle), dir, &member, err))
 		return -1;
 	r = describe(bundle, o, &s, &buf, &len, err);
+	if (r == 0 && member)
+		r = wrap_for_member(id, &buf, &len, err);
 	if (r == 0)
 		r = check_terminal_opts(o, s.terminal, err);
 	struct exec_client_opts c = {
 		.state_dir = dir, .launch = buf, .launch_len = len, .terminal = s.terminal,
 		.console_socket = o->console_socket, .rows = s.console_rows,
-		.cols = s.console_cols, .pid_file = o->pid_file, .notify_fd = -1,
+		.cols = s.console_cols, .pid_file = o->pid_file, .notify_fd = -1, .ready_fd = -1,
+		.start_type = member ? VXN_F_CTR_EXEC : VXN_F_EXEC_START,
 	};
 	if (r == 0)
 		r = o->detach ? run_detached(&c, err) : exec_client_run(&c, err);

@@ -33,6 +33,7 @@ struct client {
 	bool raw_stdin;             /* fd 0 put in raw mode: restore at the end */
 	struct termios saved;
 	bool in_open, started;
+	int notify_fd;              /* o->notify_fd, or the gate once open; -1 after */
 	uint16_t rows, cols;
 	char error[VXN_ERROR_MAX + 1];
 	uint8_t *held;              /* a STDIN (or STDIN_EOF) message the socket did
@@ -76,11 +77,12 @@ static void restore_terminal(struct client *c)
 
 static void notify(struct client *c, const char *what)
 {
-	if (c->o->notify_fd < 0)
+	if (c->notify_fd < 0)
 		return;
-	if (write(c->o->notify_fd, what, strlen(what)) < 0)
+	if (write(c->notify_fd, what, strlen(what)) < 0)
 		log_debug("exec: notify: %s", strerror(errno));
-	close(c->o->notify_fd);
+	close(c->notify_fd);
+	c->notify_fd = -1;
 }
 
 static void send_size(struct client *c, bool only_if_changed)
@@ -119,7 +121,7 @@ static int terminal_setup(struct client *c, struct vxn_err *err)
 	/* Left behind (--detach), we let go of our stdio: the caller waits for
 	 * its EOF (pty.h). First, so that the pair cannot land on fds 0-2. In
 	 * the foreground, stderr still carries our errors. */
-	if ((o->notify_fd >= 0 && pty_release_stdio(err)) ||
+	if (((o->notify_fd >= 0 || o->gate) && pty_release_stdio(err)) ||
 	    pty_open_pair(&master, &slave, err))
 		return -1;
 	if (o->rows && o->cols)
@@ -144,10 +146,23 @@ static int signals_setup(struct client *c, struct vxn_err *err)
 	/* signals sent to us are meant for the process, as with runc exec */
 	sigemptyset(&set);
 	forwarded_signals_add(&set);
+	if (c->o->gate)
+		sigaddset(&set, VXN_RELAY_SIGNAL);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	c->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	return c->sig_fd < 0 ? err_set(err, errno, "signalfd") : 0;
+}
+
+/* Blocks until `start` opens the gate for reading: then the process may
+ * start, and the gate carries the outcome back ("S" or "E<text>"). */
+static int gate_pass(const char *gate, struct vxn_err *err)
+{
+	int fd;
+
+	while ((fd = open(gate, O_WRONLY | O_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	return fd < 0 ? err_set(err, errno, "open %s", gate) : fd;
 }
 
 static int session_open(struct client *c, struct vxn_err *err)
@@ -156,8 +171,17 @@ static int session_open(struct client *c, struct vxn_err *err)
 	if (c->sock < 0)
 		return err->errnum == ENOENT || err->errnum == ECONNREFUSED
 		       ? err_set(err, 0, "cannot exec in a stopped container") : -1;
-	if (send(c->sock, "exec", 4, MSG_NOSIGNAL) < 0 ||
-	    send_frame(c->sock, VXN_F_EXEC_START, c->o->launch, c->o->launch_len) < 0)
+	if (send(c->sock, "exec", 4, MSG_NOSIGNAL) < 0)
+		return err_set(err, errno, "talking to the container's monitor");
+	if (c->o->ready_fd >= 0) {
+		if (write(c->o->ready_fd, "R", 1) != 1)
+			return err_set(err, errno, "telling create");
+		close(c->o->ready_fd);
+	}
+	if (c->o->gate && (c->notify_fd = gate_pass(c->o->gate, err)) < 0)
+		return -1;
+	uint8_t type = c->o->start_type ? c->o->start_type : VXN_F_EXEC_START;
+	if (send_frame(c->sock, type, c->o->launch, c->o->launch_len) < 0)
 		return err_set(err, errno, "talking to the container's monitor");
 	return 0;
 }
@@ -262,6 +286,13 @@ static void on_signals(struct client *c)
 
 	while (read(c->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		struct vxn_signal s = { .signo = (int32_t)si.ssi_signo };
+		/* `vxn kill` of a pod container: any signal, KILL included,
+		 * queued as the relay signal's value */
+		if ((int)si.ssi_signo == VXN_RELAY_SIGNAL) {
+			if (si.ssi_code != SI_QUEUE || si.ssi_int < 1 || si.ssi_int > 64)
+				continue;
+			s.signo = si.ssi_int;
+		}
 		uint8_t buf[VXN_SIGNAL_BYTES];
 
 		if (si.ssi_signo == SIGWINCH && c->tty_fd >= 0)
@@ -317,7 +348,8 @@ static int relay(struct client *c, struct vxn_err *err)
 int exec_client_run(const struct exec_client_opts *o, struct vxn_err *err)
 {
 	static uint8_t held[MSG_MAX];
-	struct client c = { .o = o, .sock = -1, .sig_fd = -1, .in_fd = 0, .out_fd = 1,
+	struct client c = { .o = o, .sock = -1, .sig_fd = -1, .notify_fd = o->notify_fd,
+			    .in_fd = 0, .out_fd = 1,
 			    .err_fd = 2, .tty_fd = -1, .held = held };
 	int r;
 

@@ -21,6 +21,11 @@ struct exec_client_opts {
 	uint16_t rows, cols;        /* initial size, 0: unknown */
 	const char *pid_file;       /* NULL: none */
 	int notify_fd;              /* -1, or where "S" (started) or "E<text>" goes */
+	/* A pod's app container (pod_member.c): */
+	uint8_t start_type;         /* 0: VXN_F_EXEC_START; VXN_F_CTR_START or _EXEC */
+	int ready_fd;               /* -1, or "R" once connected to the monitor */
+	const char *gate;           /* NULL, or a FIFO: wait for `start` to open it,
+				     * then "S" or "E<text>" goes there */
 };
 
 /* Returns -1 with err when the process could not be started; otherwise

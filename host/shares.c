@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pod.h"
 
 /* Room for a few empty directories and files, no more. */
 #define SHARE_ROOT_OPTIONS "size=64k,nr_inodes=256,mode=0700"
@@ -28,10 +29,14 @@ static const char *kind_name(mode_t mode)
 }
 
 /* runc's words for a missing source, so that engines and users see the same. */
-static int source_check(const struct vxn_plan_share *sh, struct stat *st, struct vxn_err *err)
+int shares_source_check(const struct vxn_plan_share *sh, struct stat *st, struct vxn_err *err)
 {
 	const char *dest = sh->destination;
 
+	if (sh->pod) {  /* no source: filled later (host/pod.c) */
+		st->st_mode = S_IFDIR;
+		return 0;
+	}
 	if (stat(sh->source, st)) {
 		char why[128];
 		snprintf(why, sizeof why, "%s", strerror(errno));
@@ -53,6 +58,8 @@ static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err
 {
 	char entry[PATH_MAX];
 
+	if (sh->pod)
+		return pod_export_make(sh->export_dir, err);
 	if (mkdir(sh->export_dir, 0755) &&
 	    !(errno == EEXIST && strcmp(sh->tag, VXN_ROOT_SHARE_TAG) == 0))
 		return err_set(err, errno, "mkdir %s", sh->export_dir);
@@ -69,12 +76,14 @@ static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err
 /* A read-write volume keeps the source's submounts (rbind, as the engines
  * ask); a read-only one does not: a remount makes only the top mount
  * read-only, and a writable submount would defeat it. */
-static int bind_source(const struct vxn_plan_share *sh, struct vxn_err *err)
+int shares_bind(const struct vxn_plan_share *sh, struct vxn_err *err)
 {
 	char entry[PATH_MAX];
 	unsigned long rec = sh->readonly ? 0 : MS_REC;
 	unsigned long ro = sh->readonly ? MS_RDONLY : 0;
 
+	if (sh->pod)
+		return 0;
 	snprintf(entry, sizeof entry, "%s/%s", sh->export_dir, sh->entry);
 	if (mount(sh->source, entry, NULL, MS_BIND | rec, NULL))
 		return err_set(err, errno, "bind mount %s on %s", sh->source, entry);
@@ -96,7 +105,7 @@ static int make_share_root(const struct vxn_plan *p, struct vxn_err *err)
 	    mount(NULL, p->share_root, NULL, MS_PRIVATE | MS_REC, NULL))
 		return err_set(err, errno, "mount a tmpfs on %s", p->share_root);
 	for (size_t i = 0; i < p->nshares; i++) {
-		if (source_check(&p->shares[i], &st, err) ||
+		if (shares_source_check(&p->shares[i], &st, err) ||
 		    make_export(&p->shares[i], S_ISDIR(st.st_mode), err))
 			return -1;
 	}
@@ -111,13 +120,13 @@ int shares_prepare(const struct vxn_plan *p, struct vxn_err *err)
 
 	/* bad input first, before anything is made */
 	for (size_t i = 0; i < p->nshares; i++)
-		if (source_check(&p->shares[i], &st, err))
+		if (shares_source_check(&p->shares[i], &st, err))
 			return -1;
 	if (p->nshares == 0)
 		return 0;
 	int r = make_share_root(p, err);
 	for (size_t i = 0; r == 0 && i < p->nshares; i++)
-		r = bind_source(&p->shares[i], err);
+		r = shares_bind(&p->shares[i], err);
 	if (r)
 		shares_release(p->share_root);
 	return r;

@@ -21,11 +21,18 @@
 #include "error.h"
 #include "plan.h"
 
+#include <sys/stat.h>
+
 /* Makes every export directory of p; nothing to do without shares. A
  * missing source is refused with runc's message, a source that is neither
  * a directory nor a regular file (a socket, a device) with one naming it.
  * On failure nothing of it is left. */
 int shares_prepare(const struct vxn_plan *p, struct vxn_err *err);
+/* One share's source: a directory or regular file (st filled), else an error
+ * naming it as runc would. */
+int shares_source_check(const struct vxn_plan_share *sh, struct stat *st, struct vxn_err *err);
+/* Binds sh's source on export_dir/entry, nosuid,nodev, read-only if asked. */
+int shares_bind(const struct vxn_plan_share *sh, struct vxn_err *err);
 /* Takes share_root away (lazily: QEMU may still hold files in it). Safe to
  * call when it was never made, and more than once. */
 void shares_release(const char *share_root);

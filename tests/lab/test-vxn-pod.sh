@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# A Kubernetes pod as containerd's CRI hands it to vxn, by hand: a sandbox
+# container (annotation io.kubernetes.cri.container-type=sandbox) boots the
+# pod's one guest; app containers (type container, same sandbox-id) run in
+# that guest with their own roots, mounts and PID namespaces, reach each
+# other on localhost and share a volume; exec reaches an app container's
+# namespaces; kill, delete and the sandbox's end leave nothing behind.
+set -u
+export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_init
+
+out=$LAB_WORK/out
+mkdir -p "$out" "$LAB_WORK/emptydir"
+
+# pod_bundle DIR TYPE: the CRI's annotations, and a volume at /shared
+pod_bundle() {
+  python3 - "$1/config.json" "$2" "$LAB_WORK/emptydir" <<'PY' || fail "editing $1/config.json"
+import json, sys
+path, kind, vol = sys.argv[1:]
+c = json.load(open(path))
+c.setdefault("annotations", {}).update({
+    "io.kubernetes.cri.container-type": kind,
+    "io.kubernetes.cri.sandbox-id": "pod1"})
+c["mounts"].append({"destination": "/shared", "type": "bind", "source": vol,
+                    "options": ["rbind", "rw"]})
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
+# ---- 1. the sandbox boots the pod's guest
+make_bundle "$LAB_WORK/pod1" -- /bin/sh -c 'echo sandbox-up; exec sleep 100000'
+pod_bundle "$LAB_WORK/pod1" sandbox
+t0=$(now_us)
+vxn create --bundle "$LAB_WORK/pod1" --pid-file "$LAB_WORK/pod1.pid" pod1 </dev/null \
+  >"$out/pod1.out" 2>&1 || fail "create the sandbox: $(tail -n 3 "$VXN_LOG")"
+vxn start pod1 || fail "start the sandbox"
+wait_for_text "$out/pod1.out" sandbox-up 300 || fail "the sandbox never came up"
+say "sandbox up: $(seconds_since "$t0") s"
+
+# ---- 2. an app container in the pod's guest: created, then started
+make_bundle "$LAB_WORK/app1" -- /bin/sh -c \
+  'echo "app1 pid $$"; echo app1-err >&2; echo from-app1 >/shared/x; echo pong | nc -l -p 8080; exec sleep 100000'
+pod_bundle "$LAB_WORK/app1" container
+echo app1-only >"$LAB_WORK/app1/rootfs/marker"
+t0=$(now_us)
+( vxn run --bundle "$LAB_WORK/app1" --pid-file "$LAB_WORK/app1.pid" app1 </dev/null \
+    >"$out/app1.out" 2>"$out/app1.err"; echo $? >"$out/app1.status" ) &
+wait_for_text "$out/app1.out" "app1 pid" 120 ||
+  fail "app1 never ran: $(cat "$out/app1.err"; tail -n 5 "$VXN_LOG")"
+say "app container running: $(seconds_since "$t0") s"
+expect_eq "app1: PID 1 of its own PID namespace" "$(cat "$out/app1.out")" "app1 pid 1"
+wait_for_text "$out/app1.err" app1-err 30 || fail "app1: stderr: $(cat "$out/app1.err")"
+expect_eq "state app1" "$(state_of app1)" running
+expect_eq "one domain for the pod" "$(xl list | grep -c '^vxn-')" 1
+expect_eq "pid file" "$(cat "$LAB_WORK/app1.pid")" \
+  "$(vxn state app1 | tr -d ' \n' | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')"
+
+# ---- 3. exec lands in app1's namespaces: its root, its PID 1
+expect_eq "exec: app1's root" "$(vxn exec app1 cat /marker 2>&1)" app1-only
+vxn exec app1 cat /proc/1/cmdline >"$out/cmdline" 2>&1 || fail "exec cat cmdline"
+grep -q sleep "$out/cmdline" || grep -q nc "$out/cmdline" ||
+  fail "exec: PID 1 is not app1's process: $(tr '\0' ' ' <"$out/cmdline")"
+vxn exec app1 sh -c 'exit 3'
+expect_eq "exec: status" "$?" 3
+[ ! -e "$LAB_WORK/pod1/rootfs/marker" ] || fail "app1's file in the sandbox's root"
+
+# ---- 4. a second container: localhost to app1, the shared volume, its status
+make_bundle "$LAB_WORK/app2" -- /bin/sh -c \
+  'cat /shared/x; nc 127.0.0.1 8080 </dev/null; ls /marker 2>/dev/null; exit 7'
+pod_bundle "$LAB_WORK/app2" container
+vxn run --bundle "$LAB_WORK/app2" app2 </dev/null >"$out/app2.out" 2>"$out/app2.err"
+expect_eq "app2: status" "$?" 7
+expect_eq "app2: output" "$(cat "$out/app2.out")" "from-app1
+pong"
+expect_eq "app2: state" "$(state_of app2)" stopped
+expect_eq "app1 still running" "$(state_of app1)" running
+vxn delete app2 || fail "delete app2"
+
+# ---- 5. TERM without a handler does nothing to a namespace's init; KILL ends it
+vxn kill app1 TERM || fail "kill app1 TERM"
+sleep 3
+expect_eq "app1 after TERM" "$(state_of app1)" running
+vxn kill app1 KILL || fail "kill app1 KILL"
+wait_nonempty "$out/app1.status" 60
+expect_eq "app1: status after KILL" "$(cat "$out/app1.status" 2>/dev/null)" 137
+expect_eq "sandbox still running" "$(state_of pod1)" running
+vxn delete app1 || fail "delete app1"
+export_dir=$VXN_ROOT/pod1/shares/pod
+[ -z "$(ls -A "$export_dir")" ] || fail "entries left in the pod's share: $(ls -A "$export_dir")"
+
+# ---- 6. a container left when the sandbox ends: delete --force cleans up
+make_bundle "$LAB_WORK/app3" -- /bin/sh -c 'echo app3-up; exec sleep 100000'
+pod_bundle "$LAB_WORK/app3" container
+vxn create --bundle "$LAB_WORK/app3" app3 </dev/null >"$out/app3.out" 2>&1 || fail "create app3"
+vxn start app3 || fail "start app3"
+wait_for_text "$out/app3.out" app3-up 60 || fail "app3 never ran"
+vxn kill pod1 KILL || fail "kill the sandbox"
+wait_for_state pod1 stopped 60 || fail "the sandbox did not stop"
+wait_for_state app3 stopped 60 || fail "app3 outlived its pod: $(state_of app3)"
+vxn delete --force app3 || fail "delete app3"
+vxn delete pod1 || fail "delete the sandbox"
+
+# ---- 7. bad input: a sandbox that does not exist
+make_bundle "$LAB_WORK/app4" -- /bin/true
+pod_bundle "$LAB_WORK/app4" container
+sed -i 's/"io.kubernetes.cri.sandbox-id": "pod1"/"io.kubernetes.cri.sandbox-id": "nosuch"/' \
+  "$LAB_WORK/app4/config.json"
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/app4" app4 </dev/null >"$out/app4.out" 2>&1
+expect_eq "create in a pod that does not exist: status" "$?" 1
+grep -q '^vxn: error: pod sandbox nosuch' "$out/app4.out" ||
+  fail "the error does not name the sandbox: $(cat "$out/app4.out")"
+expect_eq "one error line" "$(wc -l <"$out/app4.out")" 1
+[ ! -e "$VXN_ROOT/app4" ] || fail "state left for app4"
+
+only_dom0 "at the end"
+expect_eq "mounts left" "$(vxn_mounts)" 0
+[ -z "$(ls -A "$VXN_ROOT")" ] || fail "state root not empty: $(ls -A "$VXN_ROOT")"
+echo ok
