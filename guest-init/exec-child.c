@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -79,7 +81,27 @@ static void drop_privileges(const struct vxn_launch *l, int fd)
 		report(fd, 255, "%s: %s", what, strerror(errno));
 }
 
-void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int fd)
+/* A pod's other container: its own mount namespace, where its root is
+ * stacked over the sandbox's at GUEST_ROOT (so the rest goes on as for the
+ * main container), or the one of the container an exec joins. */
+static int enter_place(const struct proc_place *pl, const struct vxn_launch *l,
+		       struct vxn_err *err)
+{
+	if (pl->mnt_fd >= 0)
+		return setns(pl->mnt_fd, CLONE_NEWNS) == 0 ? 0 :
+		       err_set(err, errno, "join the container's mount namespace");
+	if (unshare(CLONE_NEWNS) != 0)
+		return err_set(err, errno, "a mount namespace of its own");
+	/* nothing it mounts may reach guest-init's namespace */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return err_set(err, errno, "make / private");
+	if (mount(pl->root, GUEST_ROOT, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return err_set(err, errno, "bind the container's root");
+	return mount_container(l, err);
+}
+
+void exec_child(const struct vxn_launch *l, const struct proc_place *place,
+		const struct child_stdio *c, int fd)
 {
 	char path[PATH_MAX];
 	char text[VXN_ERROR_MAX];
@@ -88,6 +110,8 @@ void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int fd)
 	if (setsid() < 0 || setup_stdio(l, c) != 0)
 		report(fd, 255, "stdio: %s", strerror(errno));
 	struct vxn_err err = { 0 };
+	if (place && enter_place(place, l, &err) != 0)
+		report(fd, 255, "%s", err.msg);
 	if (l->pid_namespace && mount_process_entries(l, &err) != 0)
 		report(fd, 255, "%s", err.msg);
 	if (set_rlimits(l) != 0)

@@ -85,8 +85,8 @@ static void close_child_ends(struct child_stdio *c)
 			close(c->fd[i]);
 }
 
-int proc_start(const struct vxn_launch *l, struct proc *p, struct exec_report *rep,
-	       struct vxn_err *err)
+int proc_start(const struct vxn_launch *l, const struct proc_place *place, struct proc *p,
+	       struct exec_report *rep, struct vxn_err *err)
 {
 	struct child_stdio c;
 	int rp[2];
@@ -102,7 +102,7 @@ int proc_start(const struct vxn_launch *l, struct proc *p, struct exec_report *r
 		return err_set(err, errno, "fork");
 	if (p->pid == 0) {
 		close(rp[0]);
-		exec_child(l, &c, rp[1]);
+		exec_child(l, place, &c, rp[1]);
 	}
 	close(rp[1]);
 	close_child_ends(&c);

@@ -24,17 +24,28 @@ struct exec_report {
 	char text[VXN_ERROR_MAX];
 };
 
+/* Where a process of a pod's other container starts (podctr.h); NULL for
+ * the main container and its execs, whose root is GUEST_ROOT as it is. */
+struct proc_place {
+	/* CTR_START: in a mount namespace of its own, this directory (the
+	 * container's root in the pod's share) is bound over GUEST_ROOT and
+	 * the launch's mounts are made on it; else NULL */
+	const char *root;
+	/* CTR_EXEC: the container's mount namespace to join, else -1 */
+	int mnt_fd;
+};
+
 /* Fork the process and wait until it has exec'd or failed. -1 only when the
  * process could not be started at all (pipes, pty, fork). */
-int proc_start(const struct vxn_launch *l, struct proc *p, struct exec_report *rep,
-	       struct vxn_err *err);
+int proc_start(const struct vxn_launch *l, const struct proc_place *place, struct proc *p,
+	       struct exec_report *rep, struct vxn_err *err);
 
 /* Between exec.c and exec-child.c: the fds the child turns into its 0, 1, 2,
  * and the child's side, which reports on report_fd and never returns. */
 struct child_stdio {
 	int fd[3];
 };
-void exec_child(const struct vxn_launch *l, const struct child_stdio *c, int report_fd)
-	__attribute__((noreturn));
+void exec_child(const struct vxn_launch *l, const struct proc_place *place,
+		const struct child_stdio *c, int report_fd) __attribute__((noreturn));
 
 #endif

@@ -16,6 +16,7 @@
 #include "launch-read.h"
 #include "mounts.h"
 #include "net.h"
+#include "podlaunch.h"
 #include "pool.h"
 #include "relay.h"
 
@@ -157,7 +158,7 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 	struct exec_report rep;
 
 	pid_namespace_enter(l, err);
-	if (proc_start(l, p, &rep, err) != 0)
+	if (proc_start(l, NULL, p, &rep, err) != 0)
 		fatal(err);
 	if (rep.status != 0) {
 		console_say("%s", rep.text);
@@ -195,6 +196,7 @@ int main(void)
 		fatal(&err);
 	prepare_net(&launch, &err);
 	prepare_root(&launch, &err);
+	relay.pod_share = podlaunch_is_pod(&launch);
 	prepare_dns();
 	start_process(&launch, &proc, &err);
 	if (relay_run(&relay, &proc, &result, &err) != 0)

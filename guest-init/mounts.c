@@ -142,11 +142,16 @@ static int mount_share(const char *tag, unsigned long flags, struct vxn_err *err
 	}
 }
 
+/* A pod's share holds its other containers' roots: as with the root's
+ * share, their setuid files and device nodes work as on a disk would. */
 int mount_shares(const struct vxn_launch *l, struct vxn_err *err)
 {
-	for (uint32_t i = 0; i < l->nshares; i++)
-		if (mount_share(l->shares[i].tag, MS_NODEV | MS_NOSUID, err) != 0)
+	for (uint32_t i = 0; i < l->nshares; i++) {
+		const char *tag = l->shares[i].tag;
+		bool pod = strcmp(tag, VXN_POD_SHARE_TAG) == 0;
+		if (mount_share(tag, pod ? 0 : MS_NODEV | MS_NOSUID, err) != 0)
 			return -1;
+	}
 	return 0;
 }
 

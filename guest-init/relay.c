@@ -12,6 +12,7 @@
 
 #include "console.h"
 #include "cpus.h"
+#include "podctr.h"
 #include "sessions.h"
 
 #define OUT_CAP (VXN_RING_OUT_BYTES + VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)  /* a ring and a frame */
@@ -149,6 +150,10 @@ static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_
 		return on_stream_frame(r, h, p);
 	case VXN_F_EXEC_START:
 		return session_exec(r, h->stream, p, h->len);
+	case VXN_F_CTR_START:
+		return session_ctr_start(r, h->stream, p, h->len);
+	case VXN_F_CTR_EXEC:
+		return session_ctr_exec(r, h->stream, p, h->len);
 	case VXN_F_PS_REQUEST:
 		return session_ps(r, h->stream);
 	case VXN_F_STATS_REQUEST:
@@ -313,6 +318,8 @@ static void reap(struct relay *r)
 		/* like the end of a PID namespace: nothing outlives the process */
 		if (s == &r->s[0])
 			kill(-1, SIGKILL);
+		else
+			podctr_exited(r, s);
 	}
 }
 

@@ -12,13 +12,19 @@
 #include "exec.h"
 #include "framebuf.h"
 
-/* The main process and at most this many exec'd ones at a time. */
-#define RELAY_MAX_EXEC 32
+/* The main process and at most this many others at a time: exec'd ones,
+ * and in a pod's guest its other containers and the execs in them. */
+#define RELAY_MAX_EXEC 64
 
 struct session {
 	bool used;
 	uint16_t stream;
 	struct proc proc;
+	/* a pod's container (CTR_START) has its name here; a process started
+	 * in one (CTR_EXEC) the name of that container; else "" */
+	char name[VXN_CTR_NAME_MAX + 1];
+	bool ctr;                  /* the container itself (CTR_START) */
+	bool own_pid_ns;           /* ... in a PID namespace of its own */
 	struct byteq stdin_q;      /* bytes for the process's stdin */
 	bool stdin_eof;            /* host closed stdin: close once stdin_q drains */
 	bool out_eof, err_eof;
@@ -37,6 +43,7 @@ struct relay {
 	struct byteq in;           /* frames from the host, not yet handled */
 	struct session s[1 + RELAY_MAX_EXEC];  /* [0]: the main process, stream 0 */
 	struct guest_dns dns;      /* 127.0.0.11:53, when the container has it */
+	bool pod_share;            /* the launch's shares had the pod's (CTR_START) */
 };
 
 /* Set up the queues (static storage for the main process's queues). */

@@ -1,6 +1,7 @@
 #include "sessions.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +54,24 @@ static void put_error(struct relay *r, uint16_t stream, const char *text)
 }
 
 /* A process that could not even be forked: ERROR and EXIT 255 right away. */
-static int refuse(struct relay *r, uint16_t stream, const char *why)
+int session_refusef(struct relay *r, uint16_t stream, const char *fmt, ...)
 {
 	struct vxn_exit e = { VXN_EXIT_CODE, 255 };
+	char why[VXN_ERROR_MAX + 1];
+	va_list ap;
 
-	console_say("exec on stream %u: %s", stream, why);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	console_say("start on stream %u: %s", stream, why);
 	put_error(r, stream, why);
 	put_exit(r, stream, &e);
 	return 1;
+}
+
+bool session_answer_room(const struct relay *r)
+{
+	return byteq_room(&r->out) >= EXEC_ANSWER_BYTES;
 }
 
 static struct session *free_slot(struct relay *r)
@@ -71,19 +82,35 @@ static struct session *free_slot(struct relay *r)
 	return NULL;
 }
 
-static int start(struct relay *r, struct session *s, uint16_t stream, struct vxn_launch *l)
+const char *session_cannot_start(struct relay *r, uint16_t stream)
+{
+	if (stream == 0 || session_of(r, stream))
+		return "stream already in use";
+	if (r->s[0].exited)
+		return "the container's process has exited";
+	if (!free_slot(r))
+		return "too many processes started by exec";
+	return NULL;
+}
+
+int session_start(struct relay *r, uint16_t stream, const struct vxn_launch *l,
+		  const struct proc_place *place, struct session **started)
 {
 	struct exec_report rep;
 	struct vxn_err err = { 0 };
-	uint8_t *stdin_buf = malloc(RELAY_STDIN_CAP);
+	struct session *s = free_slot(r);
+	uint8_t *stdin_buf;
 
-	if (!stdin_buf)
-		return refuse(r, stream, "exec: out of memory");
+	*started = NULL;
+	if (!s)  /* session_cannot_start said so before */
+		return session_refusef(r, stream, "exec: too many processes started by exec");
+	if (!(stdin_buf = malloc(RELAY_STDIN_CAP)))
+		return session_refusef(r, stream, "exec: out of memory");
 	memset(s, 0, sizeof *s);
 	s->proc = (struct proc){ .in_fd = -1, .out_fd = -1, .err_fd = -1 };
-	if (proc_start(l, &s->proc, &rep, &err) != 0) {
+	if (proc_start(l, place, &s->proc, &rep, &err) != 0) {
 		free(stdin_buf);
-		return refuse(r, stream, err.msg);
+		return session_refusef(r, stream, "%s", err.msg);
 	}
 	s->used = true;
 	s->stream = stream;
@@ -94,6 +121,7 @@ static int start(struct relay *r, struct session *s, uint16_t stream, struct vxn
 		put_error(r, stream, rep.text);
 	else
 		frame_put_stream(&r->out, VXN_F_EXEC_STARTED, stream, NULL, 0);
+	*started = s;
 	return 1;
 }
 
@@ -101,20 +129,17 @@ int session_exec(struct relay *r, uint16_t stream, const uint8_t *p, size_t len)
 {
 	struct vxn_launch l;
 	struct session *s;
+	const char *why;
 
-	if (byteq_room(&r->out) < EXEC_ANSWER_BYTES)
+	if (!session_answer_room(r))
 		return 0;
-	if (stream == 0 || session_of(r, stream))
-		return refuse(r, stream, "exec: stream already in use");
-	if (r->s[0].exited)
-		return refuse(r, stream, "exec: the container's process has exited");
-	if (!(s = free_slot(r)))
-		return refuse(r, stream, "exec: too many processes started by exec");
+	if ((why = session_cannot_start(r, stream)))
+		return session_refusef(r, stream, "exec: %s", why);
 	if (vxn_launch_decode(p, len, &l) != 0)
-		return refuse(r, stream, "exec: malformed process description");
+		return session_refusef(r, stream, "exec: malformed process description");
 	/* an exec joins the container's namespace (main.c), makes none */
 	l.pid_namespace = false;
-	int k = start(r, s, stream, &l);
+	int k = session_start(r, stream, &l, NULL, &s);
 	vxn_launch_free(&l);
 	return k;
 }

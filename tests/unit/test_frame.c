@@ -372,6 +372,78 @@ static void test_ps_text_bounds(void **state)
 	free(big);
 }
 
+/* CTR_START / CTR_EXEC payloads: u8 n, the name, then the launch. */
+static void test_ctr_frame_round_trip(void **state)
+{
+	static const uint8_t launch[] = { 'V', 'X', 'N', 'L', 1, 2, 3 };
+	char name[VXN_CTR_NAME_MAX + 1];
+	uint8_t buf[512];
+	struct vxn_ctr_frame f;
+
+	(void)state;
+	int n = vxn_ctr_frame_encode("c3r-app_1.x", launch, sizeof launch, buf, sizeof buf);
+	assert_int_equal(n, 1 + 11 + (int)sizeof launch);
+	assert_int_equal(buf[0], 11);
+	assert_int_equal(vxn_ctr_frame_decode(buf, (size_t)n, &f), 0);
+	assert_string_equal(f.name, "c3r-app_1.x");
+	assert_int_equal(f.launch_len, sizeof launch);
+	assert_ptr_equal(f.launch, buf + 12);
+	assert_memory_equal(f.launch, launch, sizeof launch);
+
+	/* the longest name */
+	memset(name, 'a', VXN_CTR_NAME_MAX);
+	name[VXN_CTR_NAME_MAX] = '\0';
+	n = vxn_ctr_frame_encode(name, launch, 1, buf, sizeof buf);
+	assert_int_equal(n, 1 + VXN_CTR_NAME_MAX + 1);
+	assert_int_equal(vxn_ctr_frame_decode(buf, (size_t)n, &f), 0);
+	assert_string_equal(f.name, name);
+	assert_int_equal(f.launch_len, 1);
+}
+
+static void test_ctr_frame_bad_names(void **state)
+{
+	static const char *const bad[] = { "", "a/b", "..\x01", "a b", "caf\xc3\xa9", "x\n" };
+	char name[VXN_CTR_NAME_MAX + 2];
+	uint8_t buf[512], launch[1] = { 0 };
+	struct vxn_ctr_frame f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t n = strlen(bad[i]);
+		assert_int_equal(vxn_ctr_frame_encode(bad[i], launch, 1, buf, sizeof buf), -1);
+		/* the same bytes put on the wire by hand */
+		buf[0] = (uint8_t)n;
+		memcpy(buf + 1, bad[i], n);
+		buf[1 + n] = 0;
+		assert_int_equal(vxn_ctr_frame_decode(buf, n + 2, &f), -1);
+	}
+	assert_int_equal(vxn_ctr_frame_encode(NULL, launch, 1, buf, sizeof buf), -1);
+	memset(name, 'a', VXN_CTR_NAME_MAX + 1);
+	name[VXN_CTR_NAME_MAX + 1] = '\0';
+	assert_int_equal(vxn_ctr_frame_encode(name, launch, 1, buf, sizeof buf), -1);
+	buf[0] = VXN_CTR_NAME_MAX + 1;
+	memset(buf + 1, 'a', VXN_CTR_NAME_MAX + 2);
+	assert_int_equal(vxn_ctr_frame_decode(buf, VXN_CTR_NAME_MAX + 3, &f), -1);
+}
+
+static void test_ctr_frame_truncated(void **state)
+{
+	static const uint8_t launch[] = { 1, 2, 3, 4 };
+	uint8_t buf[64];
+	struct vxn_ctr_frame f;
+
+	(void)state;
+	int n = vxn_ctr_frame_encode("ctr", launch, sizeof launch, buf, sizeof buf);
+	assert_true(n > 0);
+	/* every cut before the first launch byte is refused, none after */
+	for (int len = 0; len < n; len++)
+		assert_int_equal(vxn_ctr_frame_decode(buf, (size_t)len, &f), len >= 5 ? 0 : -1);
+	/* no launch at all, and a launch that does not fit */
+	assert_int_equal(vxn_ctr_frame_encode("ctr", launch, 0, buf, sizeof buf), -1);
+	assert_int_equal(vxn_ctr_frame_encode("ctr", launch, sizeof launch, buf, 7), -1);
+	assert_int_equal(vxn_ctr_frame_encode("ctr", launch, sizeof launch, buf, 8), 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +462,9 @@ int main(void)
 		cmocka_unit_test(test_ps_text_good),
 		cmocka_unit_test(test_ps_text_hostile),
 		cmocka_unit_test(test_ps_text_bounds),
+		cmocka_unit_test(test_ctr_frame_round_trip),
+		cmocka_unit_test(test_ctr_frame_bad_names),
+		cmocka_unit_test(test_ctr_frame_truncated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

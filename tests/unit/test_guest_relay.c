@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "fake_guest_channel.h"
 #include "pattern.h"
 #include "relay.h"
+#include "sessions.h"
 
 #define FRAME VXN_FRAME_MAX_PAYLOAD
 #define HDR VXN_FRAME_HDR_BYTES
@@ -40,13 +42,47 @@ void cpu_events_handle(int fd)
 	(void)fd;
 }
 
-int proc_start(const struct vxn_launch *l, struct proc *p, struct exec_report *rep,
-	       struct vxn_err *err)
+/* Unless a test lets them start (the pod's tests): then each process is
+ * a stand-in on pipes whose far ends are closed at once, and what it was
+ * asked for is kept. */
+static struct {
+	bool ok;
+	int calls;
+	char root[64];        /* place->root, "" without */
+	int mnt_fd;
+	uint32_t nmounts;
+	char first_mount[32]; /* destination of l->mounts[0] */
+	bool pid_namespace;
+} stub;
+
+static void stub_keep(const struct vxn_launch *l, const struct proc_place *place)
 {
-	(void)l;
-	(void)p;
-	(void)rep;
-	return err_set(err, 0, "exec: not in this test");
+	stub.calls++;
+	snprintf(stub.root, sizeof stub.root, "%s", place && place->root ? place->root : "");
+	stub.mnt_fd = place ? place->mnt_fd : -1;
+	stub.nmounts = l->nmounts;
+	snprintf(stub.first_mount, sizeof stub.first_mount, "%s",
+		 l->nmounts ? l->mounts[0].destination : "");
+	stub.pid_namespace = l->pid_namespace;
+}
+
+int proc_start(const struct vxn_launch *l, const struct proc_place *place, struct proc *p,
+	       struct exec_report *rep, struct vxn_err *err)
+{
+	int in[2], out[2], er[2];
+
+	stub_keep(l, place);
+	if (!stub.ok)
+		return err_set(err, 0, "exec: not in this test");
+	assert_int_equal(pipe2(in, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(pipe2(er, O_CLOEXEC | O_NONBLOCK), 0);
+	close(in[0]);
+	close(out[1]);
+	close(er[1]);
+	*p = (struct proc){ .pid = NO_PID, .in_fd = in[1], .out_fd = out[0], .err_fd = er[0] };
+	memset(rep, 0, sizeof *rep);
+	return 0;
 }
 
 static struct relay r;
@@ -300,6 +336,175 @@ static void malformed_frame_ends_the_relay(void **state)
 	relay_down(ch, &pp);
 }
 
+/* ------------------------------------------------ a pod's other containers */
+
+/* What the host got on one stream. */
+struct answer {
+	int started, errors, exits;
+	int32_t exit_value;
+	char error[VXN_ERROR_MAX + 1];
+};
+
+static struct answer host_answer(const struct channel *ch, uint16_t stream)
+{
+	struct answer a = { 0 };
+	struct fake_frame f = { 0 };
+	struct vxn_exit e;
+
+	while (fake_guest_channel_host_got(ch, &f)) {
+		if (f.h.stream != stream)
+			continue;
+		if (f.h.type == VXN_F_EXEC_STARTED) {
+			a.started++;
+		} else if (f.h.type == VXN_F_ERROR) {
+			a.errors++;
+			assert_int_equal(vxn_error_text_decode(f.p, f.h.len, a.error, sizeof a.error), 0);
+		} else if (f.h.type == VXN_F_EXIT) {
+			a.exits++;
+			assert_int_equal(vxn_exit_decode(f.p, f.h.len, &e), 0);
+			a.exit_value = e.value;
+		}
+	}
+	return a;
+}
+
+static struct vxn_mount pod_mounts[3];
+
+static void pod_mounts_set(const char *root_source)
+{
+	pod_mounts[0] = (struct vxn_mount){ "/", VXN_SHARE_TYPE, (char *)root_source, 0, "" };
+	pod_mounts[1] = (struct vxn_mount){ "/proc", "proc", "proc", 0, "" };
+	pod_mounts[2] = (struct vxn_mount){ "/data", VXN_SHARE_TYPE, "pod/c1v0", 0, "" };
+}
+
+/* A CTR_START (or CTR_EXEC) frame for name, its launch with n of pod_mounts. */
+static void host_ctr(struct channel *ch, uint8_t type, uint16_t stream, const char *name,
+		     uint32_t n)
+{
+	static char *a[] = { "sh", NULL };
+	static uint8_t payload[VXN_FRAME_MAX_PAYLOAD];
+	struct vxn_launch l = { .args = a, .nargs = 1, .cwd = "/", .umask = -1, .hostname = "",
+				.root_fstype = "", .mounts = pod_mounts, .nmounts = n };
+	uint8_t *enc;
+	size_t len;
+
+	assert_int_equal(vxn_launch_encode(&l, &enc, &len), 0);
+	int k = vxn_ctr_frame_encode(name, enc, len, payload, sizeof payload);
+	free(enc);
+	assert_true(k > 0);
+	fake_guest_channel_host_frame(ch, type, stream, payload, (uint32_t)k);
+}
+
+static void expect_refused(struct channel *ch, uint16_t stream, const char *why_part)
+{
+	struct answer a = host_answer(ch, stream);
+
+	assert_int_equal(a.started, 0);
+	assert_int_equal(a.errors, 1);
+	assert_int_equal(a.exits, 1);
+	assert_int_equal(a.exit_value, 255);
+	if (!strstr(a.error, why_part))
+		fail_msg("stream %u: \"%s\" does not say \"%s\"", stream, a.error, why_part);
+}
+
+/* Sessions the tests started end as if their processes had been reaped. */
+static void pod_sessions_end(void)
+{
+	for (size_t i = 1; i <= RELAY_MAX_EXEC; i++)
+		if (r.s[i].used)
+			r.s[i].exited = r.s[i].out_eof = r.s[i].err_eof = true;
+	sessions_finish(&r);
+	memset(&stub, 0, sizeof stub);
+}
+
+/* Refused before anything starts: a start frame that does not decode,
+ * a guest that is no pod's, a root that is not the pod's share's. */
+static void pod_container_start_is_checked(void **state)
+{
+	struct proc_pipes pp;
+	struct channel *ch = relay_up(&pp, 8u << 20, 4096);
+	uint8_t bad_name[] = { 3, 'a', '/', 'b', 'x' };
+
+	(void)state;
+	pod_mounts_set("pod/c1r");
+	host_ctr(ch, VXN_F_CTR_START, 1, "c1", 3);
+	rounds(1);
+	expect_refused(ch, 1, "not a pod's guest");
+	r.pod_share = true;
+	fake_guest_channel_host_frame(ch, VXN_F_CTR_START, 2, bad_name, sizeof bad_name);
+	fake_guest_channel_host_frame(ch, VXN_F_CTR_START, 3, "\2c1", 3);  /* no launch */
+	fake_guest_channel_host_frame(ch, VXN_F_CTR_START, 4, "\2c1xyz", 6);
+	host_ctr(ch, VXN_F_CTR_START, 5, "c1", 0);
+	pod_mounts_set("vol1");
+	host_ctr(ch, VXN_F_CTR_START, 6, "c1", 3);
+	pod_mounts_set("pod/c1r");
+	pod_mounts[0].destination = "/root";
+	host_ctr(ch, VXN_F_CTR_START, 7, "c1", 3);
+	pod_mounts_set("pod/c1r");
+	host_ctr(ch, VXN_F_CTR_START, 0, "c1", 3);
+	rounds(1);
+	expect_refused(ch, 2, "container: malformed start");
+	expect_refused(ch, 3, "container: malformed start");
+	expect_refused(ch, 4, "container c1: malformed launch");
+	expect_refused(ch, 5, "container c1: no root");
+	expect_refused(ch, 6, "container c1: the root is not an entry of the pod's share");
+	expect_refused(ch, 7, "container c1: mounts[0] is not the root");
+	expect_refused(ch, 0, "stream already in use");
+	assert_int_equal(stub.calls, 0);
+	pod_sessions_end();
+	relay_down(ch, &pp);
+}
+
+/* A container starts with its root as the place and its other mounts as
+ * the launch's; its name is its own while it runs, and an exec in it must
+ * name a running one. */
+static void pod_container_names_are_unique(void **state)
+{
+	struct proc_pipes pp;
+	struct channel *ch = relay_up(&pp, 8u << 20, 4096);
+
+	(void)state;
+	r.pod_share = true;
+	stub.ok = true;
+	pod_mounts_set("pod/c1r");
+	host_ctr(ch, VXN_F_CTR_START, 1, "c1", 3);
+	rounds(1);
+	assert_int_equal(host_answer(ch, 1).started, 1);
+	assert_int_equal(stub.calls, 1);
+	assert_string_equal(stub.root, VXN_SHARE_DIR "/pod/c1r");
+	assert_int_equal(stub.mnt_fd, -1);
+	assert_int_equal(stub.nmounts, 2);
+	assert_string_equal(stub.first_mount, "/proc");
+	struct session *s = session_of(&r, 1);
+	assert_non_null(s);
+	assert_true(s->ctr);
+	assert_string_equal(s->name, "c1");
+
+	host_ctr(ch, VXN_F_CTR_START, 2, "c1", 3);
+	host_ctr(ch, VXN_F_CTR_EXEC, 3, "c2", 1);
+	pod_mounts_set("pod/c2r");
+	host_ctr(ch, VXN_F_CTR_START, 4, "c2", 3);
+	rounds(1);
+	expect_refused(ch, 2, "container c1: already running");
+	expect_refused(ch, 3, "exec in c2: no such container running");
+	assert_int_equal(host_answer(ch, 4).started, 1);
+	assert_int_equal(stub.calls, 2);
+
+	/* once c1 has exited its name is free again */
+	s->exited = true;
+	pod_mounts_set("pod/c1s");
+	host_ctr(ch, VXN_F_CTR_START, 5, "c1", 3);
+	host_ctr(ch, VXN_F_CTR_EXEC, 6, "c1", 1);
+	rounds(1);
+	assert_int_equal(host_answer(ch, 5).started, 1);
+	assert_string_equal(stub.root, VXN_SHARE_DIR "/pod/c1s");
+	/* the stand-in has no namespaces to join: refused, nothing forked */
+	expect_refused(ch, 6, "exec in c1: open /proc/");
+	assert_int_equal(stub.calls, 3);
+	pod_sessions_end();
+	relay_down(ch, &pp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +514,8 @@ int main(void)
 		cmocka_unit_test(stdin_is_credited_as_the_process_reads),
 		cmocka_unit_test(host_closing_mid_frame_ends_the_relay),
 		cmocka_unit_test(malformed_frame_ends_the_relay),
+		cmocka_unit_test(pod_container_start_is_checked),
+		cmocka_unit_test(pod_container_names_are_unique),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
