@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "podlaunch.h"
@@ -39,6 +40,8 @@ static int ctr_start(struct relay *r, uint16_t stream, const char *name,
 
 	rest.mounts++;
 	rest.nmounts--;
+	/* dom0's bind makes it read-only; the guest's says so at once */
+	rest.root_readonly = l->root_readonly || (l->mounts[0].flags & MS_RDONLY);
 	if (l->pid_namespace && podns_pid_new(&saved, &err) != 0)
 		return session_refusef(r, stream, "container %s: %s", name, err.msg);
 	int k = session_start(r, stream, &rest, &place, &s);

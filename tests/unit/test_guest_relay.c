@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -53,6 +54,7 @@ static struct {
 	uint32_t nmounts;
 	char first_mount[32]; /* destination of l->mounts[0] */
 	bool pid_namespace;
+	bool root_readonly;
 } stub;
 
 static void stub_keep(const struct vxn_launch *l, const struct proc_place *place)
@@ -64,6 +66,7 @@ static void stub_keep(const struct vxn_launch *l, const struct proc_place *place
 	snprintf(stub.first_mount, sizeof stub.first_mount, "%s",
 		 l->nmounts ? l->mounts[0].destination : "");
 	stub.pid_namespace = l->pid_namespace;
+	stub.root_readonly = l->root_readonly;
 }
 
 int proc_start(const struct vxn_launch *l, const struct proc_place *place, struct proc *p,
@@ -475,6 +478,7 @@ static void pod_container_names_are_unique(void **state)
 	assert_int_equal(stub.mnt_fd, -1);
 	assert_int_equal(stub.nmounts, 2);
 	assert_string_equal(stub.first_mount, "/proc");
+	assert_false(stub.root_readonly);
 	struct session *s = session_of(&r, 1);
 	assert_non_null(s);
 	assert_true(s->ctr);
@@ -483,8 +487,10 @@ static void pod_container_names_are_unique(void **state)
 	host_ctr(ch, VXN_F_CTR_START, 2, "c1", 3);
 	host_ctr(ch, VXN_F_CTR_EXEC, 3, "c2", 1);
 	pod_mounts_set("pod/c2r");
+	pod_mounts[0].flags = MS_BIND | MS_REC | MS_RDONLY;  /* as the host asks for a read-only root */
 	host_ctr(ch, VXN_F_CTR_START, 4, "c2", 3);
 	rounds(1);
+	assert_true(stub.root_readonly);
 	expect_refused(ch, 2, "container c1: already running");
 	expect_refused(ch, 3, "exec in c2: no such container running");
 	assert_int_equal(host_answer(ch, 4).started, 1);
