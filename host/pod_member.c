@@ -37,7 +37,8 @@ static bool client_alive(const struct vxn_state *st)
 
 static void path_in(const char *dir, const char *name, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s/%s", dir, name);
+	if ((size_t)snprintf(out, cap, "%s/%s", dir, name) >= cap)
+		out[0] = '\0';  /* state directories are far shorter: ID_MAX */
 }
 
 /* The sandbox must be up: its guest is where the container runs. */
@@ -333,6 +334,14 @@ void member_remove(const struct vxn_globals *g, const struct vxn_state *st)
 	char sdir[PATH_MAX], export[PATH_MAX];
 	struct vxn_err err;
 
+	char mark[PATH_MAX + 16], dir[PATH_MAX];
+	/* a client still at the gate reads no signals: nothing of it runs in
+	 * the guest yet, so it simply goes */
+	if (client_alive(st) && container_state_dir(g, st->id, dir, sizeof dir, &err) == 0) {
+		path_in(dir, STARTED_MARK, mark, sizeof mark);
+		if (access(mark, F_OK) != 0)
+			kill(st->monitor_pid, SIGKILL);
+	}
 	if (client_alive(st)) {
 		member_kill(st, SIGKILL, &err);
 		if (!wait_gone(st, END_WAIT_MS)) {

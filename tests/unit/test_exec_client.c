@@ -48,7 +48,7 @@ static _Noreturn void client(struct session *s, const int in[2], const int out[2
 			     const int err[2], int lfd)
 {
 	struct exec_client_opts o = { .state_dir = s->dir, .launch = (const uint8_t *)"L",
-				      .launch_len = 1, .notify_fd = -1 };
+				      .launch_len = 1, .notify_fd = -1, .ready_fd = -1 };
 	struct vxn_err e;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);  /* a failed test leaves nothing running */
