@@ -19,6 +19,10 @@ PAUSE_IMAGE=localhost/pause:1
 # pods' and containers' names: the kubelet's metadata, for the test's pods
 CRI_NS=vxn-lab
 
+# Each CRI call's bound: under emulation, with another lab on the machine, a
+# runc pod's calls took up to 35 s each; a vxn pod creates Xen domains.
+export CRI_TIMEOUT=${CRI_TIMEOUT:-600}
+
 # cri ARGS...: tests/lab/cri/cri.py against this containerd.
 cri() { "$CRI_PYTHON" "$CRI_PY" --sock "$CRI_SOCK" --stubs "$CRI_STUBS" "$@"; }
 
@@ -81,15 +85,16 @@ cri_image_file() {
 # image (busybox, localhost/bb:latest) imported where the CRI plugin looks:
 # containerd namespace k8s.io.
 cri_images() {
-  local pause f
+  local pause f imgs
   pause=$(cri_image_file VXN_PAUSE_IMAGE "$PAUSE_IMAGE" /bin/sleep 2147483647) ||
     fail "building the pause image"
   engine_image
   for f in "$pause" "$ENGINE_IMAGE"; do
     ctr --address "$CRI_SOCK" -n k8s.io images import "$f" >/dev/null || fail "ctr import $f"
   done
-  cri images | grep -qx "$PAUSE_IMAGE" || fail "CRI does not list $PAUSE_IMAGE: $(cri images)"
-  cri images | grep -qx "$IMAGE" || fail "CRI does not list $IMAGE: $(cri images)"
+  imgs=$(cri images) || fail "CRI ListImages"
+  grep -qx "$PAUSE_IMAGE" <<<"$imgs" || fail "CRI does not list $PAUSE_IMAGE: $imgs"
+  grep -qx "$IMAGE" <<<"$imgs" || fail "CRI does not list $IMAGE: $imgs"
 }
 
 # cri_config: containerd's config and the CNI conflist (containerd 1.6

@@ -3,9 +3,9 @@
 # it, with the runtime handler CRI_HANDLER (runc or vxn; default runc):
 # RunPodSandbox on a CNI bridge, an app container (stdout + stderr lines,
 # httpd on 127.0.0.1, then waits; exits 7 on TERM), its status, ExecSync and
-# exit codes, a second container of the pod fetching from the first over
-# localhost, the CRI log format, StopContainer with a grace period,
-# StopPodSandbox, RemovePodSandbox, nothing listed after.
+# streaming Exec with exit codes, a second container of the pod fetching from
+# the first over localhost, the CRI log format, StopContainer with a grace
+# period, StopPodSandbox, RemovePodSandbox, nothing listed after.
 # Not a test-*.sh: tests/lab/run-all does not run it (vxn's pods are work in
 # progress); run it alone in the lab:
 #   tests/xenlab/xenlab run --env CRI_HANDLER=runc ... -- bash tests/lab/cri-smoke.sh
@@ -58,7 +58,7 @@ step "CreateContainer app" cri create "$POD" "$E/app.json" "$E/pod.json"
 APP=$STEP_OUT
 step "StartContainer app" cri start "$APP"
 LOG=$E/logs/web/app.log
-wait_for_text "$LOG" out-line 120 || fail "app never printed out-line: $(cat "$LOG" 2>&1)"
+wait_for_text "$LOG" out-line 300 || fail "app never printed out-line: $(cat "$LOG" 2>&1)"
 wait_for_text "$LOG" err-line 30 || fail "app never printed err-line: $(cat "$LOG" 2>&1)"
 st=$(cri inspect "$APP") || fail "ContainerStatus app"
 expect_eq "app state" "$(field "$st" .state)" CONTAINER_RUNNING
@@ -81,12 +81,21 @@ say "ExecSync sh -c 'exit 3': $(seconds_since "$t0") s"
 expect_eq "ExecSync exit code" "$rc" 3
 expect_eq "ExecSync stderr" "$(cat "$E/exec.err")" to-err
 
+# ---- Exec through containerd's streaming server (websocket), as kubectl exec
+t0=$(now_us)
+out=$(cri exec "$APP" sh -c 'echo ex-out; echo ex-err >&2; exit 4' 2>"$E/exec.err")
+rc=$?
+say "Exec (streaming) sh -c '...; exit 4': $(seconds_since "$t0") s"
+expect_eq "Exec stdout" "$out" ex-out
+expect_eq "Exec stderr" "$(cat "$E/exec.err")" ex-err
+expect_eq "Exec exit code" "$rc" 4
+
 # ---- a second container of the pod reaches the first over localhost
 ctr_config client wget -q -O - http://127.0.0.1:8080/index.html > "$E/client.json"
 step "CreateContainer client" cri create "$POD" "$E/client.json" "$E/pod.json"
 CLIENT=$STEP_OUT
 step "StartContainer client" cri start "$CLIENT"
-wait_until 120 is_state "$CLIENT" CONTAINER_EXITED ||
+wait_until 300 is_state "$CLIENT" CONTAINER_EXITED ||
   fail "client not exited: $(ctr_state "$CLIENT"): $(cat "$E/logs/web/client.log" 2>&1)"
 expect_eq "client exit code" "$(cri inspect "$CLIENT" | jq -r .exit_code)" 0
 grep -q ' stdout F served-by-app$' "$E/logs/web/client.log" ||

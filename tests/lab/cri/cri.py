@@ -27,16 +27,22 @@ Commands:
   ps [POD]                         ListContainers as a JSON list
   exec-sync CTR TIMEOUT CMD...     ExecSync: stdout to stdout, stderr to
                                    stderr, exits with the command's code
-  exec-url CTR CMD...              Exec: prints the streaming URL only (this
-                                   client speaks no SPDY/websocket)
+  exec CTR CMD...                  Exec through containerd's streaming server
+                                   (websocket, v4.channel.k8s.io; no stdin,
+                                   no tty): like exec-sync
+  exec-url CTR CMD...              Exec: prints the streaming URL only
 
 JSON uses the proto field names (log_directory, exit_code); on input the
 camelCase names work too. Errors: one line "cri.py: ..." on stderr, exit 125.
 """
+import base64
 import json
 import os
+import socket
+import struct
 import subprocess
 import sys
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -105,6 +111,67 @@ class Client:
 
 def dump(d):
     print(json.dumps(d, indent=1, sort_keys=True))
+
+
+def ws_exec(url, timeout):
+    """Runs an Exec's URL as kubectl exec does, over a websocket with the
+    v4.channel.k8s.io protocol: each server message is one channel byte
+    (1 stdout, 2 stderr, 3 the final status as JSON) and its data.
+    Returns the exit code."""
+    u = urllib.parse.urlsplit(url)
+    s = socket.create_connection((u.hostname, u.port), timeout)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(("GET %s?%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n"
+               % (u.path, u.query, u.netloc, key)).encode())
+    f = s.makefile("rb")
+    status = f.readline().decode(errors="replace").strip()
+    if " 101 " not in status + " ":
+        die("exec: the streaming server answered %r" % status)
+    while f.readline() not in (b"\r\n", b""):  # the rest of the headers
+        pass
+
+    def read(n):
+        b = f.read(n)
+        if len(b) != n:
+            die("exec: the stream ended inside a message")
+        return b
+
+    out = {1: sys.stdout.buffer, 2: sys.stderr.buffer}
+    msg, result = b"", None
+    while True:
+        b0, b1 = read(2)
+        n = b1 & 0x7f
+        if n == 126:
+            n = struct.unpack(">H", read(2))[0]
+        elif n == 127:
+            n = struct.unpack(">Q", read(8))[0]
+        mask = read(4) if b1 & 0x80 else None
+        data = read(n)
+        if mask:
+            data = bytes(c ^ mask[i % 4] for i, c in enumerate(data))
+        op = b0 & 0x0f
+        if op == 8:  # close: the command ended
+            break
+        if op not in (0, 1, 2):  # ping/pong
+            continue
+        msg += data
+        if not b0 & 0x80:  # not the final fragment
+            continue
+        if msg[:1] and msg[0] in out:
+            out[msg[0]].write(msg[1:])
+            out[msg[0]].flush()
+        elif msg[:1] == b"\x03" and len(msg) > 1:
+            result = json.loads(msg[1:].decode())
+        msg = b""
+    s.close()
+    if result is None or result.get("status") == "Success":
+        return 0
+    for cause in result.get("details", {}).get("causes", []):
+        if cause.get("reason") == "ExitCode":
+            return int(cause.get("message", "125"))
+    die("exec: %s" % result.get("message", result))
 
 
 def status_dict(c, resp, verbose):
@@ -216,11 +283,14 @@ def main(argv):
         sys.stdout.buffer.write(r.stdout)
         sys.stderr.buffer.write(r.stderr)
         return r.exit_code
-    elif cmd == "exec-url":
+    elif cmd in ("exec", "exec-url"):
         need(2, "CTR CMD...")
         r = c.call(rt, "Exec", pb.ExecRequest(container_id=args[0], cmd=args[1:],
                                               stdout=True, stderr=True))
-        print(r.url)
+        if cmd == "exec-url":
+            print(r.url)
+        else:
+            return ws_exec(r.url, c.timeout)
     else:
         die("unknown command " + cmd)
     return 0
