@@ -41,6 +41,12 @@ cri_init() {
   CRI_CALLS=$E/oci-calls.log
   CRI_SPECS=$E/oci-specs
   mkdir -p "$CRI_SPECS"
+  # Exec's streaming server listens on 127.0.0.1: the lab's dom0 leaves its
+  # loopback down
+  if ! ip -o link show lo | grep -q '<[^>]*\bUP\b'; then
+    ip link set lo up || fail "cri: ip link set lo up"
+    CRI_LO_UP=1
+  fi
   cri gen || fail "generating the CRI stubs from tests/lab/cri/api.proto"
 }
 
@@ -197,6 +203,7 @@ cri_cleanup() {
       "$XENLAB_OUT/lab-logs/$(basename "$0" .sh).cri/" 2>/dev/null
   fi
   ip link del "$CRI_BRIDGE" 2>/dev/null
+  [ -z "${CRI_LO_UP:-}" ] || ip link set lo down
   # runc's parent cgroup for containerd namespace k8s.io (only if empty)
   rmdir /sys/fs/cgroup/k8s.io /sys/fs/cgroup/*/k8s.io 2>/dev/null
   # netns mounts are under the state dir: engine_cleanup unmounts them

@@ -86,9 +86,10 @@ t0=$(now_us)
 out=$(cri exec "$APP" sh -c 'echo ex-out; echo ex-err >&2; exit 4' 2>"$E/exec.err")
 rc=$?
 say "Exec (streaming) sh -c '...; exit 4': $(seconds_since "$t0") s"
+[ "$rc" -ne 125 ] || fail "Exec (streaming): $(cat "$E/exec.err")"
+expect_eq "Exec exit code" "$rc" 4
 expect_eq "Exec stdout" "$out" ex-out
 expect_eq "Exec stderr" "$(cat "$E/exec.err")" ex-err
-expect_eq "Exec exit code" "$rc" 4
 
 # ---- a second container of the pod reaches the first over localhost
 ctr_config client wget -q -O - http://127.0.0.1:8080/index.html > "$E/client.json"

@@ -119,7 +119,10 @@ def ws_exec(url, timeout):
     (1 stdout, 2 stderr, 3 the final status as JSON) and its data.
     Returns the exit code."""
     u = urllib.parse.urlsplit(url)
-    s = socket.create_connection((u.hostname, u.port), timeout)
+    try:
+        s = socket.create_connection((u.hostname, u.port), timeout)
+    except OSError as e:
+        die("exec: connecting to %s: %s" % (u.netloc, e))
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall(("GET %s?%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
                "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
@@ -166,7 +169,9 @@ def ws_exec(url, timeout):
             result = json.loads(msg[1:].decode())
         msg = b""
     s.close()
-    if result is None or result.get("status") == "Success":
+    if result is None:  # v4 sends the status on success too
+        die("exec: the stream ended without the command's status")
+    if result.get("status") == "Success":
         return 0
     for cause in result.get("details", {}).get("causes", []):
         if cause.get("reason") == "ExitCode":
