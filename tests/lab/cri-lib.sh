@@ -69,9 +69,10 @@ WRAP
   chmod 755 "$E/bin/trace-$1"
 }
 
-# cri_image VAR TAG CMD...: a docker-archive of tests/lab/build-engine-image
-# with TAG and CMD: \$VAR when the host built it (quick there), else built
-# here once per lab run and kept in XENLAB_OUT (minutes under emulation).
+# cri_image_file VAR TAG CMD...: the path of a docker-archive of
+# tests/lab/build-engine-image with TAG and CMD: $VAR when the host built it
+# (quick there), else built here once per lab run and kept in XENLAB_OUT
+# (minutes under emulation).
 cri_image_file() {
   local var=$1 tag=$2 cache t0
   shift 2
