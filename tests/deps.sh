@@ -34,6 +34,11 @@ PACKAGES=(
   # engines driving vxn in the lab (tests/lab/test-engine-*.sh); runc for
   # comparison; docker.io needs iptables even with "iptables": false
   containerd docker.io podman runc iptables
+  # Kubernetes' CRI without crictl (tests/lab/cri-lib.sh): a python3 gRPC
+  # client whose stubs protoc generates from tests/lab/cri/api.proto; the
+  # CNI plugins (bridge, host-local, portmap) pods are networked with
+  protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf
+  containernetworking-plugins
 )
 
 missing=()

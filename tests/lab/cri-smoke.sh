@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# One Kubernetes-style pod through containerd's CRI, as kubelet would drive
+# it, with the runtime handler CRI_HANDLER (runc or vxn; default runc):
+# RunPodSandbox on a CNI bridge, an app container (stdout + stderr lines,
+# httpd on 127.0.0.1, then waits; exits 7 on TERM), its status, ExecSync and
+# streaming Exec with exit codes, a second container of the pod fetching from
+# the first over localhost, the CRI log format, StopContainer with a grace
+# period, StopPodSandbox, RemovePodSandbox, nothing listed after.
+# Not a test-*.sh: tests/lab/run-all does not run it (vxn's pods are work in
+# progress); run it alone in the lab:
+#   tests/xenlab/xenlab run --env CRI_HANDLER=runc ... -- bash tests/lab/cri-smoke.sh
+# Prints the OCI calls the shim made and what the specs held, for the human.
+set -u
+export LC_ALL=C
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/lib.sh"
+. "$here/cri-lib.sh"
+HANDLER=${CRI_HANDLER:-runc}
+case $HANDLER in runc | vxn) ;; *) echo "FAIL: CRI_HANDLER must be runc or vxn"; exit 1 ;; esac
+cri_init
+cri_config
+cri_start
+cri_images
+say "handler: $HANDLER"
+T0=$(now_us)
+
+# step NAME CMD...: runs CMD, says how long it took; its stdout is STEP_OUT.
+step() {
+  local name=$1 t0 rc
+  shift
+  t0=$(now_us)
+  STEP_OUT=$("$@" 2>"$E/step.err")
+  rc=$?
+  say "$name: $(seconds_since "$t0") s"
+  [ $rc -eq 0 ] || fail "$name: exit $rc: $(cat "$E/step.err")"
+}
+field() { jq -r "$2" <<<"$1"; }
+ctr_state() { cri inspect "$1" | jq -r .state; }
+is_state() { [ "$(ctr_state "$1")" = "$2" ]; }
+
+# ---- the pod
+pod_config web > "$E/pod.json"
+step "RunPodSandbox" cri runp "$E/pod.json" "$HANDLER"
+POD=$STEP_OUT
+st=$(cri inspectp "$POD") || fail "PodSandboxStatus"
+expect_eq "pod state" "$(field "$st" .state)" SANDBOX_READY
+ip=$(field "$st" .network.ip)
+case $ip in 198.18.96.*) say "pod IP $ip" ;; *) fail "pod IP '$ip' not in $CRI_SUBNET" ;; esac
+
+# ---- the app container: httpd on the pod's localhost, then waits for TERM
+APP_SCRIPT='mkdir -p /tmp/www && echo served-by-app > /tmp/www/index.html &&
+httpd -p 127.0.0.1:8080 -h /tmp/www || exit 9
+trap "echo got-term; exit 7" TERM
+echo out-line; echo err-line >&2
+sleep 100000 & wait $!'
+ctr_config app sh -c "$APP_SCRIPT" > "$E/app.json"
+step "CreateContainer app" cri create "$POD" "$E/app.json" "$E/pod.json"
+APP=$STEP_OUT
+step "StartContainer app" cri start "$APP"
+LOG=$E/logs/web/app.log
+wait_for_text "$LOG" out-line 300 || fail "app never printed out-line: $(cat "$LOG" 2>&1)"
+wait_for_text "$LOG" err-line 30 || fail "app never printed err-line: $(cat "$LOG" 2>&1)"
+st=$(cri inspect "$APP") || fail "ContainerStatus app"
+expect_eq "app state" "$(field "$st" .state)" CONTAINER_RUNNING
+expect_eq "app log path" "$(field "$st" .log_path)" "$LOG"
+
+# ---- the CRI log: TIMESTAMP STREAM F LINE, stdout and stderr apart
+grep -Eq '^[0-9]{4}-[0-9-]+T[0-9:.]+(Z|[+-][0-9:]+) stdout F out-line$' "$LOG" ||
+  fail "no CRI stdout line 'out-line' in $LOG: $(cat "$LOG")"
+grep -Eq '^[0-9]{4}-[0-9-]+T[0-9:.]+(Z|[+-][0-9:]+) stderr F err-line$' "$LOG" ||
+  fail "no CRI stderr line 'err-line' in $LOG: $(cat "$LOG")"
+say "CRI log format: stdout and stderr lines apart"
+
+# ---- ExecSync: output and exit codes
+step "ExecSync echo hi" cri exec-sync "$APP" 60 echo hi
+expect_eq "ExecSync echo hi output" "$STEP_OUT" hi
+t0=$(now_us)
+cri exec-sync "$APP" 60 sh -c 'echo to-err >&2; exit 3' >/dev/null 2>"$E/exec.err"
+rc=$?
+say "ExecSync sh -c 'exit 3': $(seconds_since "$t0") s"
+expect_eq "ExecSync exit code" "$rc" 3
+expect_eq "ExecSync stderr" "$(cat "$E/exec.err")" to-err
+
+# ---- Exec through containerd's streaming server (websocket), as kubectl exec
+t0=$(now_us)
+out=$(cri exec "$APP" sh -c 'echo ex-out; echo ex-err >&2; exit 4' 2>"$E/exec.err")
+rc=$?
+say "Exec (streaming) sh -c '...; exit 4': $(seconds_since "$t0") s"
+[ "$rc" -ne 125 ] || fail "Exec (streaming): $(cat "$E/exec.err")"
+expect_eq "Exec exit code" "$rc" 4
+expect_eq "Exec stdout" "$out" ex-out
+expect_eq "Exec stderr" "$(cat "$E/exec.err")" ex-err
+
+# ---- a second container of the pod reaches the first over localhost
+ctr_config client wget -q -O - http://127.0.0.1:8080/index.html > "$E/client.json"
+step "CreateContainer client" cri create "$POD" "$E/client.json" "$E/pod.json"
+CLIENT=$STEP_OUT
+step "StartContainer client" cri start "$CLIENT"
+wait_until 300 is_state "$CLIENT" CONTAINER_EXITED ||
+  fail "client not exited: $(ctr_state "$CLIENT"): $(cat "$E/logs/web/client.log" 2>&1)"
+expect_eq "client exit code" "$(cri inspect "$CLIENT" | jq -r .exit_code)" 0
+grep -q ' stdout F served-by-app$' "$E/logs/web/client.log" ||
+  fail "client did not get the app's page: $(cat "$E/logs/web/client.log" 2>&1)"
+say "client fetched from app over 127.0.0.1"
+expect_eq "containers in the pod" "$(cri ps "$POD" | jq length)" 2
+
+# ---- StopContainer: TERM, the app's trap exits 7 well inside the grace period
+step "StopContainer app (grace 60 s)" cri stop "$APP" 60
+st=$(cri inspect "$APP")
+expect_eq "app state after stop" "$(field "$st" .state)" CONTAINER_EXITED
+expect_eq "app exit code after TERM" "$(field "$st" .exit_code)" 7
+grep -q ' stdout F got-term$' "$LOG" || fail "app's TERM trap did not run: $(cat "$LOG")"
+step "RemoveContainer client" cri rm "$CLIENT"
+
+# ---- the pod goes
+step "StopPodSandbox" cri stopp "$POD"
+expect_eq "pod state after stop" "$(cri inspectp "$POD" | jq -r .state)" SANDBOX_NOTREADY
+step "RemovePodSandbox" cri rmp "$POD"
+expect_eq "ListPodSandbox after remove" "$(cri pods | jq length)" 0
+expect_eq "ListContainers after remove" "$(cri ps | jq length)" 0
+say "pod lifecycle: $(seconds_since "$T0") s"
+
+# ---- for the human: what the runtime saw (argv of each call; the specs)
+# (paths below the engine dir as $E, ids cut to 12 characters)
+short() { sed -e "s|$E|\$E|g" -e 's/\([0-9a-f]\{12\}\)[0-9a-f]\{52\}/\1/g'; }
+say "OCI calls of the shim ($HANDLER), seconds since the first:"
+awk 'NR == 1 { t = $1 } { $1 = sprintf("%7.2f", $1 - t); print "#   " $0 }' "$CRI_CALLS" | short
+# in create order (ids hold no blanks)
+# shellcheck disable=SC2045
+for f in $(ls -tr "$CRI_SPECS"/*.json 2>/dev/null); do
+  [ -e "$f" ] || continue
+  jq -r --arg id "$(basename "$f" .json)" '"#   spec of \($id): args \(.process.args | tostring)",
+    "#     annotations \(.annotations | tostring)",
+    "#     namespaces \(.linux.namespaces | tostring)",
+    "#     mounts \([.mounts[] | select(.type == "bind") | "\(.destination)<-\(.source)"] | join(" "))",
+    "#     cgroupsPath \(.linux.cgroupsPath // "-"), hostname \(.hostname // "-")"' "$f" | short
+done
+
+# ---- nothing of the pod left in the runtime
+case $HANDLER in
+  runc) left=$(runc --root "$E/runc-root/k8s.io" list -q 2>/dev/null) ;;
+  vxn) left=$(ls -A "$E/vxn-root/k8s.io" 2>/dev/null) ;;
+esac
+[ -z "$left" ] || fail "containers left in the $HANDLER root: $left"
+echo "ok"
