@@ -32,9 +32,10 @@ PY
 make_bundle "$LAB_WORK/pod1" -- /bin/sh -c 'echo sandbox-up; exec sleep 100000'
 pod_bundle "$LAB_WORK/pod1" sandbox
 t0=$(now_us)
-vxn create --bundle "$LAB_WORK/pod1" --pid-file "$LAB_WORK/pod1.pid" pod1 </dev/null \
-  >"$out/pod1.out" 2>&1 || fail "create the sandbox: $(tail -n 3 "$VXN_LOG")"
-vxn start pod1 || fail "start the sandbox"
+timeout 300 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug create --bundle "$LAB_WORK/pod1" \
+  --pid-file "$LAB_WORK/pod1.pid" pod1 </dev/null >"$out/pod1.out" 2>&1 ||
+  fail "create the sandbox: $(tail -n 3 "$VXN_LOG")"
+timeout 120 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug start pod1 || fail "start the sandbox"
 wait_for_text "$out/pod1.out" sandbox-up 300 || fail "the sandbox never came up"
 say "sandbox up: $(seconds_since "$t0") s"
 
@@ -44,7 +45,7 @@ make_bundle "$LAB_WORK/app1" -- /bin/sh -c \
 pod_bundle "$LAB_WORK/app1" container
 echo app1-only >"$LAB_WORK/app1/rootfs/marker"
 t0=$(now_us)
-( vxn run --bundle "$LAB_WORK/app1" --pid-file "$LAB_WORK/app1.pid" app1 </dev/null \
+( timeout 600 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug run --bundle "$LAB_WORK/app1" --pid-file "$LAB_WORK/app1.pid" app1 </dev/null \
     >"$out/app1.out" 2>"$out/app1.err"; echo $? >"$out/app1.status" ) &
 wait_for_text "$out/app1.out" "app1 pid" 120 ||
   fail "app1 never ran: $(cat "$out/app1.err"; tail -n 5 "$VXN_LOG")"
@@ -57,11 +58,11 @@ expect_eq "pid file" "$(cat "$LAB_WORK/app1.pid")" \
   "$(vxn state app1 | tr -d ' \n' | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')"
 
 # ---- 3. exec lands in app1's namespaces: its root, its PID 1
-expect_eq "exec: app1's root" "$(vxn exec app1 cat /marker 2>&1)" app1-only
-vxn exec app1 cat /proc/1/cmdline >"$out/cmdline" 2>&1 || fail "exec cat cmdline"
+expect_eq "exec: app1's root" "$(timeout 120 "$VXN" --root "$VXN_ROOT" exec app1 cat /marker 2>&1)" app1-only
+timeout 120 "$VXN" --root "$VXN_ROOT" exec app1 cat /proc/1/cmdline >"$out/cmdline" 2>&1 || fail "exec cat cmdline"
 grep -q sleep "$out/cmdline" || grep -q nc "$out/cmdline" ||
   fail "exec: PID 1 is not app1's process: $(tr '\0' ' ' <"$out/cmdline")"
-vxn exec app1 sh -c 'exit 3'
+timeout 120 "$VXN" --root "$VXN_ROOT" exec app1 sh -c 'exit 3'
 expect_eq "exec: status" "$?" 3
 [ ! -e "$LAB_WORK/pod1/rootfs/marker" ] || fail "app1's file in the sandbox's root"
 
@@ -69,7 +70,7 @@ expect_eq "exec: status" "$?" 3
 make_bundle "$LAB_WORK/app2" -- /bin/sh -c \
   'cat /shared/x; nc 127.0.0.1 8080 </dev/null; ls /marker 2>/dev/null; exit 7'
 pod_bundle "$LAB_WORK/app2" container
-vxn run --bundle "$LAB_WORK/app2" app2 </dev/null >"$out/app2.out" 2>"$out/app2.err"
+timeout 300 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug run --bundle "$LAB_WORK/app2" app2 </dev/null >"$out/app2.out" 2>"$out/app2.err"
 expect_eq "app2: status" "$?" 7
 expect_eq "app2: output" "$(cat "$out/app2.out")" "from-app1
 pong"
