@@ -427,8 +427,13 @@ static int delete_unrecorded(const char *id, const char *dir, bool force, struct
 	struct stat sb;
 	int lock;
 
-	if (!force || stat(dir, &sb))
+	if (!force)
 		return err_set(err, 0, "container does not exist");
+	/* runc's `delete --force` of a container that is gone succeeds:
+	 * containerd's shim deletes every container twice (delete, then
+	 * delete --force from its cleanup) and warns when the second fails */
+	if (stat(dir, &sb))
+		return 0;
 	lock = dir_lock_wait(dir, CREATE_WAIT_MS);
 	if (has_state(dir)) {
 		if (lock >= 0)

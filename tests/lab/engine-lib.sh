@@ -122,6 +122,10 @@ engine_dump() {
   for f in $(find "$ENGINE_DIR" -name log.json 2>/dev/null | head -n 5); do
     echo "--- $f (tail):"; tail -n 5 "$f"
   done
+  # the guests' consoles, under whatever --root the engine gave vxn
+  for f in $(find "$ENGINE_DIR" -name console.log 2>/dev/null | head -n 5); do
+    echo "--- $f (tail):"; tail -n 15 "$f"
+  done
 }
 
 fail() { echo "FAIL: $*"; engine_dump; lab_dump; exit 1; }

@@ -149,7 +149,10 @@ vxn delete flood || fail "delete flood"
 # ---- 7. ten containers at once: each channel shares dom0 pages with its
 # guest, and dom0's default grant limit (xen_gntalloc limit=1024) held three
 # (with 256 KiB rings, seven); vxn raises the limit when it runs out
+# (disk roots: ten shared roots would also be ten QEMUs in dom0, which
+# test-vxn-rootfs-share covers; this is about channels and grants)
 make_bundle "$LAB_WORK/many" -- /bin/sh -c 'echo ready; exec sleep 1000'
+VXN_CONFIG=$(conf_with disk rootfs=disk)
 t0=$(now_us)
 for i in 0 1 2 3 4 5 6 7 8 9; do
   vxn run -d --bundle "$LAB_WORK/many" "many$i" </dev/null >"$out/many$i.out" 2>&1 ||
