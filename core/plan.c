@@ -103,7 +103,11 @@ static char *path_join(const char *dir, const char *name)
 }
 
 /* vxn.conf's rootfs, unless the annotation ANN_ROOTFS says otherwise; a
- * read-only root has nothing to keep and takes a disk either way. */
+ * read-only root has nothing to keep and takes a disk either way. But a
+ * pod's sandbox always shares its root: its guest has 9pfs for the pod
+ * anyway, and CRI's read-only pause image has no /dev, /proc or /sys to
+ * mount on (runc makes them in the rootfs first): with a writable share
+ * guest-init makes them, then remounts the root read-only as runc does. */
 static int plan_root_kind(const struct vxn_spec *s, const struct vxn_config *c,
 			  struct vxn_plan *p, struct vxn_err *err)
 {
@@ -112,6 +116,9 @@ static int plan_root_kind(const struct vxn_spec *s, const struct vxn_config *c,
 
 	if (kind && config_rootfs_kind(kind, &share) < 0)
 		return err_set(err, 0, "annotations." ANN_ROOTFS ": must be share or disk");
+	const char *sandbox_id;
+	if (plan_pod_role(s, &sandbox_id) == POD_SANDBOX)
+		return p->root_shared = true, 0;
 	p->root_shared = share && !s->root_readonly;
 	return 0;
 }

@@ -79,16 +79,17 @@ static char *member_source(const char *prefix, const char *source)
 	return r < 0 ? NULL : s;
 }
 
-static int member_shares(struct vxn_plan *p, const char *pod_export, const char *prefix,
-			 bool root_readonly)
+static int member_shares(struct vxn_plan *p, const char *pod_export, const char *prefix)
 {
 	for (size_t i = 0; i < p->nshares; i++) {
 		struct vxn_plan_share *sh = &p->shares[i];
 		char *entry = member_entry(prefix, sh), *dir = strdup(pod_export);
 		if (!entry || !dir)
 			return free(entry), free(dir), -1;
-		if (!sh->rides && strcmp(sh->tag, VXN_ROOT_SHARE_TAG) == 0)
-			sh->readonly = root_readonly;
+		/* a read-only root is writable in dom0 until guest-init made
+		 * its mount points (CRI's images lack /dev, /proc, /sys; runc
+		 * makes them in the rootfs too), then read-only in the guest
+		 * (mounts[0] MS_RDONLY) */
 		free(sh->entry);
 		free(sh->export_dir);
 		sh->entry = entry;
@@ -151,7 +152,7 @@ int plan_member(const struct vxn_spec *s, const struct vxn_config *c, const char
 		return err_set(err, 0, "annotations." ANN_ROOTFS ": a pod's container takes its "
 			       "root from the pod's share, not a disk");
 	}
-	if (member_shares(p, pod_export, prefix, s->root_readonly) < 0 ||
+	if (member_shares(p, pod_export, prefix) < 0 ||
 	    member_mounts(p, prefix, s->root_readonly) < 0) {
 		plan_free(p);
 		return err_set(err, ENOMEM, "pod container plan");

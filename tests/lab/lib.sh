@@ -14,14 +14,16 @@ seconds_since() {
 }
 
 # wait_until SECONDS CMD...: until CMD succeeds (0) or the time is up (1).
+# wait_until SECONDS CMD...: until CMD succeeds, by the clock (a check can
+# take seconds under emulation: counting tries would wait far longer)
 wait_until() {
-  local i n=$(($1 * 10))
+  local end=$((SECONDS + $1))
   shift
-  for ((i = 0; i < n; i++)); do
+  while :; do
     "$@" >/dev/null 2>&1 && return 0
+    [ "$SECONDS" -lt "$end" ] || return 1
     sleep 0.1
   done
-  return 1
 }
 
 conf_value() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$VXN_CONFIG" | tail -n 1; }
