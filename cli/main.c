@@ -126,7 +126,14 @@ static int finish(int rc, const struct cli_verb *v, const struct vxn_err *err)
 {
 	if (rc >= 0)
 		return rc;
-	log_error("%s", err->msg[0] ? err->msg : "failed");
+	const char *msg = err->msg[0] ? err->msg : "failed";
+	log_error("%s", msg);
+	/* runc's fatal(): the error goes to stderr as well, bare, when --log
+	 * took the log: go-runc (containerd's shims) reads it from there, and
+	 * its "container not running" is how a shim tells a process that
+	 * already ended from a failed kill */
+	if (log_to_file())
+		fprintf(stderr, "%s\n", msg);
 	if (rc == CLI_USAGE)
 		verb_usage(stderr, v);
 	return 1;

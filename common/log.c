@@ -24,6 +24,11 @@ void log_set_program(const char *name)
 	log_program = name;
 }
 
+bool log_to_file(void)
+{
+	return log_fd >= 0;
+}
+
 void log_setup(const char *path, bool json, bool debug)
 {
 	if (log_fd >= 0)

@@ -121,7 +121,8 @@ vxn delete all || fail "delete all"
 jlog=$LAB_WORK/err.json
 "$VXN" --root "$VXN_ROOT" --log "$jlog" --log-format json kill nosuch 9 >"$out/j.out" 2>&1
 expect_eq "json error: status" "$?" 1
-[ ! -s "$out/j.out" ] || fail "json error: output besides --log: $(cat "$out/j.out")"
+expect_eq "json error: the bare error on stderr too (runc's fatal)" "$(cat "$out/j.out")" \
+  "container does not exist"
 grep -qx '{"level":"error","msg":"container does not exist","time":"[0-9T:Z-]*"}' "$jlog" ||
   fail "json error line: $(cat "$jlog")"
 
