@@ -102,6 +102,10 @@ expect_eq "client exit code" "$(cri inspect "$CLIENT" | jq -r .exit_code)" 0
 grep -q ' stdout F served-by-app$' "$E/logs/web/client.log" ||
   fail "client did not get the app's page: $(cat "$E/logs/web/client.log" 2>&1)"
 say "client fetched from app over 127.0.0.1"
+if [ "$HANDLER" = vxn ]; then
+  # a pod is one guest: the sandbox's; its containers run inside it
+  expect_eq "Xen guests of the pod" "$(xl list | grep -c '^vxn-')" 1
+fi
 expect_eq "containers in the pod" "$(cri ps "$POD" | jq length)" 2
 
 # ---- StopContainer: TERM, the app's trap exits 7 well inside the grace period
@@ -142,4 +146,5 @@ case $HANDLER in
   vxn) left=$(ls -A "$E/vxn-root/k8s.io" 2>/dev/null) ;;
 esac
 [ -z "$left" ] || fail "containers left in the $HANDLER root: $left"
+[ "$HANDLER" != vxn ] || only_dom0 "after RemovePodSandbox"
 echo "ok"
