@@ -116,19 +116,6 @@ static void entries_remove(const char *export_dir, const char *prefix)
 		log_warn("%s stays writable: %s", export_dir, strerror(errno));
 }
 
-static int entry_make(const struct vxn_plan_share *sh, bool dir, struct vxn_err *err)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", sh->export_dir, sh->entry);
-	if (dir)
-		return mkdir(path, 0755) ? err_set(err, errno, "mkdir %s", path) : 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return err_set(err, errno, "create %s", path);
-	close(fd);
-	return 0;
-}
-
 int pod_entries_add(const struct vxn_plan *p, const char *export_dir, const char *prefix,
 		    struct vxn_err *err)
 {
@@ -143,7 +130,7 @@ int pod_entries_add(const struct vxn_plan *p, const char *export_dir, const char
 		return err_set(err, errno, "remount %s writable", export_dir);
 	for (size_t i = 0; r == 0 && i < p->nshares; i++)
 		if ((r = shares_source_check(&p->shares[i], &st, err)) == 0)
-			r = entry_make(&p->shares[i], S_ISDIR(st.st_mode), err);
+			r = shares_make_entry(&p->shares[i], S_ISDIR(st.st_mode), err);
 	if (export_writable(export_dir, false) && r == 0)
 		r = err_set(err, errno, "remount %s read-only", export_dir);
 	for (size_t i = 0; r == 0 && i < p->nshares; i++)

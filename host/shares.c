@@ -51,18 +51,10 @@ int shares_source_check(const struct vxn_plan_share *sh, struct stat *st, struct
 	return 0;
 }
 
-/* export_dir and, in it, an empty entry of the source's kind to mount on.
- * Shares riding on the root's device have its export_dir, made by
- * whichever of them comes first. */
-static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err *err)
+int shares_make_entry(const struct vxn_plan_share *sh, bool dir, struct vxn_err *err)
 {
 	char entry[PATH_MAX];
 
-	if (sh->pod)
-		return pod_export_make(sh->export_dir, err);
-	if (mkdir(sh->export_dir, 0755) &&
-	    !(errno == EEXIST && strcmp(sh->tag, VXN_ROOT_SHARE_TAG) == 0))
-		return err_set(err, errno, "mkdir %s", sh->export_dir);
 	snprintf(entry, sizeof entry, "%s/%s", sh->export_dir, sh->entry);
 	if (dir)
 		return mkdir(entry, 0755) ? err_set(err, errno, "mkdir %s", entry) : 0;
@@ -71,6 +63,19 @@ static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err
 		return err_set(err, errno, "create %s", entry);
 	close(fd);
 	return 0;
+}
+
+/* export_dir and, in it, an empty entry of the source's kind to mount on.
+ * Shares riding on the root's device have its export_dir, made by
+ * whichever of them comes first. */
+static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err *err)
+{
+	if (sh->pod)
+		return pod_export_make(sh->export_dir, err);
+	if (mkdir(sh->export_dir, 0755) &&
+	    !(errno == EEXIST && strcmp(sh->tag, VXN_ROOT_SHARE_TAG) == 0))
+		return err_set(err, errno, "mkdir %s", sh->export_dir);
+	return shares_make_entry(sh, dir, err);
 }
 
 /* A read-write volume keeps the source's submounts (rbind, as the engines

@@ -31,6 +31,8 @@ int shares_prepare(const struct vxn_plan *p, struct vxn_err *err);
 /* One share's source: a directory or regular file (st filled), else an error
  * naming it as runc would. */
 int shares_source_check(const struct vxn_plan_share *sh, struct stat *st, struct vxn_err *err);
+/* An empty directory or file export_dir/entry to bind the source on. */
+int shares_make_entry(const struct vxn_plan_share *sh, bool dir, struct vxn_err *err);
 /* Binds sh's source on export_dir/entry, nosuid,nodev, read-only if asked. */
 int shares_bind(const struct vxn_plan_share *sh, struct vxn_err *err);
 /* Takes share_root away (lazily: QEMU may still hold files in it). Safe to
