@@ -48,8 +48,8 @@ ip=$(field "$st" .network.ip)
 case $ip in 198.18.96.*) say "pod IP $ip" ;; *) fail "pod IP '$ip' not in $CRI_SUBNET" ;; esac
 
 # ---- the app container: httpd on the pod's localhost, then waits for TERM
-APP_SCRIPT='mkdir -p /tmp/www && echo served-by-app > /tmp/www/index.html &&
-httpd -p 127.0.0.1:8080 -h /tmp/www || exit 9
+APP_SCRIPT='mkdir -p /dev/shm/www && echo served-by-app > /dev/shm/www/index.html &&
+httpd -p 127.0.0.1:8080 -h /dev/shm/www || exit 9
 trap "echo got-term; exit 7" TERM
 echo out-line; echo err-line >&2
 sleep 100000 & wait $!'
