@@ -40,7 +40,6 @@
 #include "util.h"
 #include "xen.h"
 
-#define STARTED_MARK "started"
 #define DISK_IMAGE "root.img"    /* plan.h: disk_image is STATE_DIR/root.img */
 #define SHARE_ROOT "shares"      /* plan.h: share_root is STATE_DIR/shares */
 #define MONITOR_EXIT_WAIT_MS 60000
@@ -124,15 +123,15 @@ static void remove_tree(const char *dir)
 
 /* ------------------------------------------------------------ liveness */
 
-static bool monitor_alive(const struct vxn_state *st)
+bool container_pid_alive(const struct vxn_state *st)
 {
 	return st->monitor_pid > 0 && st->monitor_start != 0 &&
 	       proc_start_time(st->monitor_pid) == st->monitor_start;
 }
 
-static bool wait_monitor_gone(const struct vxn_state *st, int ms)
+bool container_pid_wait_gone(const struct vxn_state *st, int ms)
 {
-	for (int waited = 0; monitor_alive(st); waited += 50) {
+	for (int waited = 0; container_pid_alive(st); waited += 50) {
 		if (waited >= ms)
 			return false;
 		usleep(50 * 1000);
@@ -244,7 +243,7 @@ int container_status(const struct vxn_globals *g, const char *id, struct vxn_sta
 	*status = VXN_STATUS_STOPPED;
 	if (st->sandbox)
 		*status = member_status(st, dir);
-	else if (monitor_alive(st))
+	else if (container_pid_alive(st))
 		*status = domain_status(st, dir, err, &r);
 	if (r) {
 		state_free(st);
@@ -372,15 +371,15 @@ static int stop_monitor(const char *dir, const struct vxn_state *st)
 {
 	struct vxn_err err;
 
-	if (!monitor_alive(st))
+	if (!container_pid_alive(st))
 		return 0;
 	if (control_request(dir, "signal 9", &err))
 		log_debug("kill through the monitor: %s", err.msg);
-	if (wait_monitor_gone(st, MONITOR_EXIT_WAIT_MS))
+	if (container_pid_wait_gone(st, MONITOR_EXIT_WAIT_MS))
 		return 0;
 	log_warn("monitor %d did not exit: killing it", st->monitor_pid);
 	kill(st->monitor_pid, SIGKILL);
-	return wait_monitor_gone(st, 5000) ? 0 : -1;
+	return container_pid_wait_gone(st, 5000) ? 0 : -1;
 }
 
 /* The state directory is flock'ed by create from mkdir on, and by the

@@ -33,6 +33,14 @@ enum vxn_status {
 
 const char *status_name(enum vxn_status s);
 
+/* The container's pid-file process (its monitor, or a pod container's
+ * client: state.json's monitor_pid) still runs: pid and start time match. */
+bool container_pid_alive(const struct vxn_state *st);
+/* In the state directory once `start` has begun: created vs running. */
+#define STARTED_MARK "started"
+/* Waits up to ms for it to end: false when it still runs. */
+bool container_pid_wait_gone(const struct vxn_state *st, int ms);
+
 /* create: leaves the monitor running (a child of the caller); *monitor_pid
  * set when not NULL. On failure nothing is left behind. */
 int container_create(const struct vxn_globals *g, const char *id,

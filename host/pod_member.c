@@ -25,15 +25,8 @@
 #include "vxn-proto.h"
 
 #define GATE_FIFO "start.fifo"        /* in the member's state directory */
-#define STARTED_MARK "started"        /* as container.c's */
 #define START_WAIT_MS 120000
 #define END_WAIT_MS 10000
-
-static bool client_alive(const struct vxn_state *st)
-{
-	return st->monitor_pid > 0 && st->monitor_start != 0 &&
-	       proc_start_time(st->monitor_pid) == st->monitor_start;
-}
 
 static void path_in(const char *dir, const char *name, char *out, size_t cap)
 {
@@ -249,7 +242,7 @@ enum vxn_status member_status(const struct vxn_state *st, const char *dir)
 {
 	char mark[PATH_MAX];
 
-	if (!client_alive(st))
+	if (!container_pid_alive(st))
 		return VXN_STATUS_STOPPED;
 	path_in(dir, STARTED_MARK, mark, sizeof mark);
 	return access(mark, F_OK) == 0 ? VXN_STATUS_RUNNING : VXN_STATUS_CREATED;
@@ -266,7 +259,7 @@ static int gate_read(const struct vxn_state *st, int fd, struct vxn_err *err)
 		int k = poll(&pfd, 1, 200);
 		if (k == 0) {
 			waited += 200;
-			if (!client_alive(st))
+			if (!container_pid_alive(st))
 				break;
 			continue;
 		}
@@ -311,22 +304,12 @@ int member_start(const struct vxn_state *st, const char *dir, struct vxn_err *er
 
 int member_kill(const struct vxn_state *st, int signo, struct vxn_err *err)
 {
-	if (!client_alive(st))
+	if (!container_pid_alive(st))
 		return err_set(err, 0, "container not running");
 	union sigval v = { .sival_int = signo };
 	if (sigqueue(st->monitor_pid, VXN_RELAY_SIGNAL, v))
 		return err_set(err, errno, "signalling the container's client %d", st->monitor_pid);
 	return 0;
-}
-
-static bool wait_gone(const struct vxn_state *st, int ms)
-{
-	for (int waited = 0; client_alive(st); waited += 50) {
-		if (waited >= ms)
-			return false;
-		usleep(50 * 1000);
-	}
-	return true;
 }
 
 void member_remove(const struct vxn_globals *g, const struct vxn_state *st)
@@ -337,17 +320,17 @@ void member_remove(const struct vxn_globals *g, const struct vxn_state *st)
 	char mark[PATH_MAX + 16], dir[PATH_MAX];
 	/* a client still at the gate reads no signals: nothing of it runs in
 	 * the guest yet, so it simply goes */
-	if (client_alive(st) && container_state_dir(g, st->id, dir, sizeof dir, &err) == 0) {
+	if (container_pid_alive(st) && container_state_dir(g, st->id, dir, sizeof dir, &err) == 0) {
 		path_in(dir, STARTED_MARK, mark, sizeof mark);
 		if (access(mark, F_OK) != 0)
 			kill(st->monitor_pid, SIGKILL);
 	}
-	if (client_alive(st)) {
+	if (container_pid_alive(st)) {
 		member_kill(st, SIGKILL, &err);
-		if (!wait_gone(st, END_WAIT_MS)) {
+		if (!container_pid_wait_gone(st, END_WAIT_MS)) {
 			log_warn("pod client %d did not end: killing it", st->monitor_pid);
 			kill(st->monitor_pid, SIGKILL);
-			wait_gone(st, END_WAIT_MS);
+			container_pid_wait_gone(st, END_WAIT_MS);
 		}
 	}
 	if (container_state_dir(g, st->sandbox, sdir, sizeof sdir, &err) == 0 &&
