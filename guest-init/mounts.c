@@ -118,9 +118,11 @@ static int mount_root_overlay(const char *fstype, struct vxn_err *err)
 
 /* The 9pfs front-end registers a share's tag only once dom0's QEMU has
  * connected its backend, which may be after guest-init starts: until then
- * the mount fails with ENOENT or EINVAL. cache=mmap: reads and writes go to
- * dom0 at once (either side sees the other's writes), shared writable mmap
- * works. msize: as much per request as the Xen transport takes. */
+ * the mount fails with ENOENT or EINVAL; once, in CI, a raw Xen guest's first
+ * mount failed with EIO (tests/lab/test-xl-p9.sh), so that is waited out too.
+ * cache=mmap: reads and writes go to dom0 at once (either side sees the
+ * other's writes), shared writable mmap works. msize: as much per request as
+ * the Xen transport takes. */
 #define SHARE_WAIT_MS 20000
 #define SHARE_OPTIONS "trans=xen,version=9p2000.L,cache=mmap,msize=262144"
 
@@ -136,7 +138,8 @@ static int mount_share(const char *tag, unsigned long flags, struct vxn_err *err
 	for (int waited = 0;; waited += 10) {
 		if (mount(tag, dir, "9p", flags, SHARE_OPTIONS) == 0)
 			return 0;
-		if ((errno != ENOENT && errno != EINVAL) || waited >= SHARE_WAIT_MS)
+		if ((errno != ENOENT && errno != EINVAL && errno != EIO) ||
+		    waited >= SHARE_WAIT_MS)
 			return err_set(err, errno, "mount share %s (9p over Xen)", tag);
 		nanosleep(&step, NULL);
 	}

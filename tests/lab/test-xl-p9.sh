@@ -31,7 +31,15 @@ cat > "$work/root/init" <<INIT
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox mount -t proc proc /proc
 echo "$token boot uptime=\$(/bin/busybox cut -d' ' -f1 /proc/uptime)" > /dev/hvc0
-if /bin/busybox mount -t 9p -o trans=xen,version=9p2000.L share0 /mnt 2>/dev/hvc0; then
+# as guest-init does (guest-init/mounts.c): the tag may not be registered,
+# or the backend not yet serve it, for a moment after boot
+mounted=no
+for try in \$(/bin/busybox seq 200); do
+  /bin/busybox mount -t 9p -o trans=xen,version=9p2000.L share0 /mnt 2>/dev/hvc0 && { mounted=yes; break; }
+  /bin/busybox sleep 0.1
+done
+if [ \$mounted = yes ]; then
+  [ \$try = 1 ] || echo "$token mount took \$try tries" > /dev/hvc0
   echo "$token mounted uptime=\$(/bin/busybox cut -d' ' -f1 /proc/uptime)" > /dev/hvc0
   echo "$token read \$(/bin/busybox cat /mnt/hello)" > /dev/hvc0
   echo "$token-from-guest" > /mnt/from-guest
