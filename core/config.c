@@ -38,6 +38,7 @@ static int config_defaults(struct vxn_config *c, struct vxn_err *err)
 {
 	memset(c, 0, sizeof *c);
 	c->memory_mib = 64;
+	c->pod_overhead_mib = 64;
 	c->vcpus = 1;
 	c->rootfs_share = true;
 	if (set_str(&c->kernel, VXN_DATA_DIR "/vmlinux", err) < 0 ||
@@ -63,14 +64,16 @@ static int set_number(struct vxn_config *c, const char *key, const char *v, cons
 		      struct vxn_err *err)
 {
 	uint64_t x;
-	bool mem = strcmp(key, "memory_mib") == 0;
-	if (parse_uint(v, mem ? CONFIG_MAX_MEMORY_MIB : CONFIG_MAX_VCPUS, &x) < 0)
-		return err_set(err, 0, "%s: %s: must be an integer from 1 to %u", where, key,
-			       mem ? CONFIG_MAX_MEMORY_MIB : CONFIG_MAX_VCPUS);
-	if (mem)
+	bool vcpus = strcmp(key, "vcpus") == 0;
+	unsigned max = vcpus ? CONFIG_MAX_VCPUS : CONFIG_MAX_MEMORY_MIB;
+	if (parse_uint(v, max, &x) < 0)
+		return err_set(err, 0, "%s: %s: must be an integer from 1 to %u", where, key, max);
+	if (vcpus)
+		c->vcpus = (unsigned)x;
+	else if (strcmp(key, "memory_mib") == 0)
 		c->memory_mib = x;
 	else
-		c->vcpus = (unsigned)x;
+		c->pod_overhead_mib = x;
 	return 0;
 }
 
@@ -98,7 +101,8 @@ int config_rootfs_kind(const char *v, bool *share)
 static int set_key(struct vxn_config *c, const char *key, const char *v, const char *where,
 		   struct vxn_err *err)
 {
-	if (strcmp(key, "memory_mib") == 0 || strcmp(key, "vcpus") == 0)
+	if (strcmp(key, "memory_mib") == 0 || strcmp(key, "vcpus") == 0 ||
+	    strcmp(key, "pod_overhead_mib") == 0)
 		return set_number(c, key, v, where, err);
 	if (strcmp(key, "pool_size") == 0)
 		return set_count(key, v, CONFIG_MAX_POOL_SIZE, &c->pool_size, where, err);

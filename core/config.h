@@ -10,6 +10,10 @@
 
 struct vxn_config {
 	uint64_t memory_mib;     /* guest memory when the spec sets none */
+	/* a pod's guest: the sum of its containers' memory limits (CRI's
+	 * sandbox-memory) plus this, for the kernel, guest-init and the pause
+	 * process; the RuntimeClass declares it as podFixed overhead */
+	uint64_t pod_overhead_mib;
 	unsigned vcpus;
 	char *kernel;            /* guest kernel image (ELF vmlinux or bzImage) */
 	char *initramfs;         /* base initramfs: guest-init as /init */

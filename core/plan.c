@@ -29,7 +29,13 @@ static int plan_memory(const struct vxn_spec *s, const struct vxn_config *c, uin
 		       struct vxn_err *err)
 {
 	const char *ann = spec_annotation(s, ANN_MEMORY);
-	if (s->memory_limit > 0) {
+	int pod = 0;
+	if (s->memory_limit <= 0 && !ann &&
+	    (pod = plan_pod_memory(s, c, PLAN_MAX_MEMORY_MIB, mib, err)) < 0)
+		return -1;
+	if (pod) {
+		/* a pod's guest, sized by plan_pod_memory */
+	} else if (s->memory_limit > 0) {
 		*mib = ((uint64_t)s->memory_limit + MIB - 1) / MIB;
 		if (*mib > PLAN_MAX_MEMORY_MIB)
 			return err_set(err, 0, "linux.resources.memory.limit: %lld bytes is more than "
@@ -52,6 +58,9 @@ static int plan_vcpus(const struct vxn_spec *s, const struct vxn_config *c, unsi
 {
 	const char *ann = spec_annotation(s, ANN_VCPUS);
 	uint64_t v;
+	int pod = 0;
+	if (s->cpu_quota <= 0 && !ann && (pod = plan_pod_vcpus(s, PLAN_MAX_VCPUS, vcpus, err)) != 0)
+		return pod < 0 ? -1 : 0;
 	if (s->cpu_quota > 0) {
 		uint64_t period = s->cpu_period ? s->cpu_period : DEFAULT_CPU_PERIOD;
 		v = ((uint64_t)s->cpu_quota + period - 1) / period;

@@ -83,6 +83,11 @@ struct vxn_plan {
 /* What containerd's CRI tells a runtime about a pod (plan_pod.c). */
 #define ANN_CRI_TYPE "io.kubernetes.cri.container-type"
 #define ANN_CRI_SANDBOX_ID "io.kubernetes.cri.sandbox-id"
+/* containerd 1.6+ on the sandbox: the kubelet's sum of the pod's container
+ * limits (PodSandboxConfig.linux.resources), overhead not included */
+#define ANN_CRI_SANDBOX_MEMORY "io.kubernetes.cri.sandbox-memory"
+#define ANN_CRI_SANDBOX_CPU_QUOTA "io.kubernetes.cri.sandbox-cpu-quota"
+#define ANN_CRI_SANDBOX_CPU_PERIOD "io.kubernetes.cri.sandbox-cpu-period"
 
 /* bundle: absolute bundle path; state_dir: ROOT/ID. */
 int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c,

@@ -7,6 +7,13 @@
 /* Fills p->launch.mounts and p->copy_in from s->mounts. p->rootfs is set. */
 /* The root share (plan.h, root_shared), after plan_mounts; none without. */
 int plan_root_share(struct vxn_plan *p, struct vxn_err *err);
+/* A pod's guest sized from CRI's sandbox annotations (plan_pod.c): 1 and
+ * *mib (*vcpus) set when the spec is a sandbox whose pod has limits, 0 when
+ * not, -1 on a malformed annotation. */
+int plan_pod_memory(const struct vxn_spec *s, const struct vxn_config *c, uint64_t max_mib,
+		    uint64_t *mib, struct vxn_err *err);
+int plan_pod_vcpus(const struct vxn_spec *s, unsigned max_vcpus, unsigned *vcpus,
+		   struct vxn_err *err);
 /* The pod's share of a sandbox's guest (plan_pod.c). */
 int plan_pod_share(struct vxn_plan *p, struct vxn_err *err);
 int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p,

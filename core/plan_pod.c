@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 
 #include "log.h"
+#include "util.h"
 
 enum pod_role plan_pod_role(const struct vxn_spec *s, const char **sandbox_id)
 {
@@ -27,6 +28,73 @@ enum pod_role plan_pod_role(const struct vxn_spec *s, const char **sandbox_id)
 	if (type && strcmp(type, "container") == 0 && sandbox && sandbox[0])
 		return POD_MEMBER;
 	return POD_NONE;
+}
+
+#define MIB (1024ull * 1024ull)
+
+/* An annotation that is a decimal number; absent, "0" or "-1" (no limit,
+ * as the kubelet writes it) is 0. */
+static int annotation_number(const struct vxn_spec *s, const char *key, uint64_t *v,
+			     struct vxn_err *err)
+{
+	const char *a = spec_annotation(s, key);
+
+	*v = 0;
+	if (!a || strcmp(a, "-1") == 0)
+		return 0;
+	if (parse_decimal(a, v) < 0)
+		return err_set(err, 0, "annotations.%s: must be a decimal number, not '%.32s'",
+			       key, a);
+	return 0;
+}
+
+/* The guest holds every container of the pod, so it gets their limits' sum
+ * and the fixed overhead the RuntimeClass declares. */
+int plan_pod_memory(const struct vxn_spec *s, const struct vxn_config *c, uint64_t max_mib,
+		    uint64_t *mib, struct vxn_err *err)
+{
+	const char *sandbox_id;
+	uint64_t bytes;
+
+	if (plan_pod_role(s, &sandbox_id) != POD_SANDBOX)
+		return 0;
+	if (annotation_number(s, ANN_CRI_SANDBOX_MEMORY, &bytes, err) < 0)
+		return -1;
+	if (bytes == 0)
+		return 0;
+	uint64_t sum = bytes / MIB + (bytes % MIB != 0);
+	if (sum > max_mib || sum + c->pod_overhead_mib > max_mib)
+		return err_set(err, 0, "annotations." ANN_CRI_SANDBOX_MEMORY ": the pod's %llu "
+			       "bytes and the pod overhead of %llu MiB are more than the %llu MiB "
+			       "a guest may have", (unsigned long long)bytes,
+			       (unsigned long long)c->pod_overhead_mib, (unsigned long long)max_mib);
+	*mib = sum + c->pod_overhead_mib;
+	return 1;
+}
+
+/* The pod's CPU limits' sum as a quota of periods: that many vcpus, rounded up. */
+int plan_pod_vcpus(const struct vxn_spec *s, unsigned max_vcpus, unsigned *vcpus,
+		   struct vxn_err *err)
+{
+	const char *sandbox_id;
+	uint64_t quota, period;
+
+	if (plan_pod_role(s, &sandbox_id) != POD_SANDBOX)
+		return 0;
+	if (annotation_number(s, ANN_CRI_SANDBOX_CPU_QUOTA, &quota, err) < 0 ||
+	    annotation_number(s, ANN_CRI_SANDBOX_CPU_PERIOD, &period, err) < 0)
+		return -1;
+	if (quota == 0)
+		return 0;
+	if (period == 0)
+		period = 100000; /* the kernel's CFS default */
+	uint64_t v = quota / period + (quota % period != 0);
+	if (v > max_vcpus)
+		return err_set(err, 0, "annotations." ANN_CRI_SANDBOX_CPU_QUOTA ": %llu/%llu is "
+			       "more than the %u vcpus a guest may have", (unsigned long long)quota,
+			       (unsigned long long)period, max_vcpus);
+	*vcpus = (unsigned)v;
+	return 1;
 }
 
 int plan_pod_share(struct vxn_plan *p, struct vxn_err *err)

@@ -212,13 +212,20 @@ cri_cleanup() {
 }
 
 # JSON for the test's pods and containers (kubelet's metadata, minimal).
-# pod_config NAME: PodSandboxConfig; logs in $E/logs/NAME.
+# pod_config NAME [NETWORK [LINUX]]: PodSandboxConfig; logs in $E/logs/NAME.
+# NETWORK: CRI's namespace mode, 0 (the pod's own, the default) or 2 (the
+# node's: hostNetwork, no hostname then, as the kubelet does). LINUX: more
+# members of its "linux" object, e.g. the kubelet's sum of the containers'
+# limits: , "resources": {"memory_limit_in_bytes": N}.
 pod_config() {
+  local net=${2:-0} hostname=
+  [ "$net" = 2 ] || hostname="\"hostname\": \"$1\","
   mkdir -p "$E/logs/$1"
   cat <<JSON
 {"metadata": {"name": "$1", "namespace": "$CRI_NS", "uid": "uid-$1", "attempt": 0},
- "hostname": "$1", "log_directory": "$E/logs/$1",
- "linux": {"security_context": {"namespace_options": {"network": 0, "pid": 1, "ipc": 0}}}}
+ $hostname "log_directory": "$E/logs/$1",
+ "linux": {"security_context": {"namespace_options": {"network": $net, "pid": 1, "ipc": 0}}
+   ${3:-}}}
 JSON
 }
 

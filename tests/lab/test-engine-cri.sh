@@ -7,7 +7,12 @@
 # streaming Exec with exit codes, a second container of the pod fetching from
 # the first over localhost, the CRI log format, StopContainer with a grace
 # period, StopPodSandbox, RemovePodSandbox, nothing listed after.
-# A pod is one guest (its sandbox's); its containers run inside it.
+# A pod is one guest (its sandbox's); its containers run inside it, sized
+# for the pod: the sum of its containers' limits (as the kubelet hands it
+# over) plus vxn.conf's pod_overhead_mib. Then a hostNetwork pod, whose
+# guest is destroyed behind vxn's back (its container reports exited, nothing
+# is left after RemovePodSandbox), and a pod too big for the host (refused
+# by name, nothing left).
 # Alone: bash tests/run --lab-only test-engine-cri
 # Prints the OCI calls the shim made and what the specs held, for the human.
 set -u
@@ -38,8 +43,10 @@ field() { jq -r "$2" <<<"$1"; }
 ctr_state() { cri inspect "$1" | jq -r .state; }
 is_state() { [ "$(ctr_state "$1")" = "$2" ]; }
 
-# ---- the pod
-pod_config web > "$E/pod.json"
+# ---- the pod: its containers' limits sum to 96 MiB and 1.5 CPUs
+POD_MIB=96
+pod_config web 0 ", \"resources\": {\"memory_limit_in_bytes\": $((POD_MIB << 20)),
+  \"cpu_period\": 100000, \"cpu_quota\": 150000}" > "$E/pod.json"
 step "RunPodSandbox" cri runp "$E/pod.json" "$HANDLER"
 POD=$STEP_OUT
 st=$(cri inspectp "$POD") || fail "PodSandboxStatus"
@@ -105,6 +112,13 @@ say "client fetched from app over 127.0.0.1"
 if [ "$HANDLER" = vxn ]; then
   # a pod is one guest: the sandbox's; its containers run inside it
   expect_eq "Xen guests of the pod" "$(xl list | grep -c '^vxn-')" 1
+  overhead=$(conf_value pod_overhead_mib)
+  # the domain's memory target (xl list's Mem leaves out what Xen keeps)
+  pod_dom=$(xl list | awk '/^vxn-/ { print $2, $4 }')
+  expect_eq "the pod's guest: MiB and vcpus" \
+    "$(($(xenstore-read "/local/domain/${pod_dom% *}/memory/target") / 1024)) ${pod_dom#* }" \
+    "$((POD_MIB + ${overhead:-64})) 2"
+  say "the pod's guest: $POD_MIB MiB of limits + ${overhead:-64} MiB overhead, 2 vcpus for 1.5 CPUs"
 fi
 expect_eq "containers in the pod" "$(cri ps "$POD" | jq length)" 2
 
@@ -123,6 +137,43 @@ step "RemovePodSandbox" cri rmp "$POD"
 expect_eq "ListPodSandbox after remove" "$(cri pods | jq length)" 0
 expect_eq "ListContainers after remove" "$(cri ps | jq length)" 0
 say "pod lifecycle: $(seconds_since "$T0") s"
+
+# ---- a hostNetwork pod: no network namespace of its own (with vxn the
+# guest's own stack, lo only); with vxn its guest then dies behind vxn's back
+pod_config hostnet 2 > "$E/hostnet.json"
+step "RunPodSandbox hostNetwork" cri runp "$E/hostnet.json" "$HANDLER"
+HPOD=$STEP_OUT
+ctr_config up sh -c 'echo links: $(ls /sys/class/net); echo hostnet-up; sleep 100000' \
+  > "$E/up.json"
+step "CreateContainer up" cri create "$HPOD" "$E/up.json" "$E/hostnet.json"
+UP=$STEP_OUT
+step "StartContainer up" cri start "$UP"
+wait_for_text "$E/logs/hostnet/up.log" hostnet-up 300 ||
+  fail "hostNetwork container never printed: $(cat "$E/logs/hostnet/up.log" 2>&1)"
+say "hostNetwork container $(grep -o 'links: .*' "$E/logs/hostnet/up.log")"
+if [ "$HANDLER" = vxn ]; then
+  dom=$(xl list | awk '/^vxn-/ { print $1 }')
+  [ "$(wc -w <<<"$dom")" = 1 ] || fail "hostNetwork pod: want one guest, have '$dom'"
+  xl destroy "$dom" || fail "xl destroy $dom"
+  wait_until 120 is_state "$UP" CONTAINER_EXITED ||
+    fail "container of a destroyed pod guest: $(ctr_state "$UP")"
+  say "pod guest destroyed: its container exited, code $(cri inspect "$UP" | jq -r .exit_code)"
+else
+  step "StopContainer up" cri stop "$UP" 1
+fi
+step "StopPodSandbox hostNetwork" cri stopp "$HPOD"
+step "RemovePodSandbox hostNetwork" cri rmp "$HPOD"
+expect_eq "ListPodSandbox after remove" "$(cri pods | jq length)" 0
+
+# ---- a pod too big for the host: refused, naming memory, nothing left
+if [ "$HANDLER" = vxn ]; then
+  pod_config big 0 ", \"resources\": {\"memory_limit_in_bytes\": $((1 << 36))}" > "$E/big.json"
+  cri runp "$E/big.json" "$HANDLER" >/dev/null 2>"$E/big.err" &&
+    fail "RunPodSandbox of a 64 GiB pod succeeded"
+  grep -q "memory" "$E/big.err" || fail "64 GiB pod refused without naming memory: $(cat "$E/big.err")"
+  say "64 GiB pod refused: $(grep -o 'not enough[^"]*MiB are free' "$E/big.err" | head -1)"
+  expect_eq "ListPodSandbox after a refused pod" "$(cri pods | jq length)" 0
+fi
 
 # ---- for the human: what the runtime saw (argv of each call; the specs)
 # (paths below the engine dir as $E, ids cut to 12 characters)

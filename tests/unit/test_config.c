@@ -62,6 +62,7 @@ static void test_values(void **state)
 		"# comment\n"
 		"\n"
 		"memory_mib = 256\n"
+		"pod_overhead_mib = 48\n"
 		"  vcpus=2  \n"
 		"kernel = /opt/vxn/bzImage\n"
 		"initramfs = /opt/vxn/init.cpio\n"
@@ -73,6 +74,7 @@ static void test_values(void **state)
 		"rootfs = disk\n"), 0);
 	assert_int_equal(config_load(path, &c, &err), 0);
 	assert_int_equal(c.memory_mib, 256);
+	assert_int_equal(c.pod_overhead_mib, 48);
 	assert_int_equal(c.vcpus, 2);
 	assert_string_equal(c.kernel, "/opt/vxn/bzImage");
 	assert_string_equal(c.initramfs, "/opt/vxn/init.cpio");
@@ -93,6 +95,7 @@ static void test_shipped(void **state)
 	if (config_load("../../configs/vxn.conf", &c, &err) < 0)
 		fail_msg("configs/vxn.conf: %s", err.msg);
 	assert_int_equal(c.memory_mib, 64);
+	assert_int_equal(c.pod_overhead_mib, 64);
 	assert_string_equal(c.disk_format, "ext4");
 	assert_int_equal(c.pool_size, 0);
 	assert_int_equal(c.rootdisk_cache, 0);
@@ -129,6 +132,7 @@ static void test_errors(void **state)
 		{ "memory_mib = 64M\n", "memory_mib: must be an integer" },
 		{ "memory_mib = 0\n", "memory_mib: must be an integer" },
 		{ "memory_mib = -1\n", "memory_mib: must be an integer" },
+		{ "pod_overhead_mib = 0\n", "pod_overhead_mib: must be an integer" },
 		{ "vcpus = 100000\n", "vcpus: must be an integer from 1 to" },
 		{ "disk_format = xfs\n", "disk_format: must be ext4 or erofs" },
 		{ "rootfs = 9p\n", "rootfs: must be share or disk" },

@@ -17,6 +17,7 @@
 
 static struct vxn_config test_config = {
 	.memory_mib = 64,
+	.pod_overhead_mib = 48,
 	.vcpus = 1,
 	.kernel = "/usr/share/vxn/vmlinux",
 	.initramfs = "/usr/share/vxn/initramfs.cpio",
@@ -180,6 +181,57 @@ static void test_maxima(void **state)
 				     "\"annotations\":{\"org.xenproject.vxn.max-vcpus\":\"x\"}}",
 				     &p, &err), -1);
 	assert_non_null(strstr(err.msg, "org.xenproject.vxn.max-vcpus"));
+}
+
+#define SANDBOX_SPEC(resources, annotations)                                                 \
+	"{\"process\":{\"args\":[\"/pause\"]},\"root\":{\"path\":\"/r\"},"                   \
+	"\"linux\":{\"resources\":{" resources "}},"                                            \
+	"\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\","                    \
+	"\"io.kubernetes.cri.sandbox-id\":\"s1\"" annotations "}}"
+
+/* A pod's guest: the kubelet's sum of its containers' limits (CRI's
+ * sandbox annotations) plus the configured pod overhead. */
+static void test_pod_sizing(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	assert_int_equal(plan_inline(SANDBOX_SPEC("", ",\"io.kubernetes.cri.sandbox-memory\":"
+						  "\"104857601\",\"io.kubernetes.cri.sandbox-cpu-quota\":"
+						  "\"150000\",\"io.kubernetes.cri.sandbox-cpu-period\":"
+						  "\"100000\""), &p, &err), 0);
+	assert_int_equal(p.memory_kib, (101 + 48) * 1024);
+	assert_int_equal(p.vcpus, 2);
+	plan_free(&p);
+	/* no limits in the pod ("0", "-1" or none): the config's sizes */
+	assert_int_equal(plan_inline(SANDBOX_SPEC("", ",\"io.kubernetes.cri.sandbox-memory\":\"0\","
+						  "\"io.kubernetes.cri.sandbox-cpu-quota\":\"-1\""),
+				     &p, &err), 0);
+	assert_int_equal(p.memory_kib, 64 * 1024);
+	assert_int_equal(p.vcpus, 1);
+	plan_free(&p);
+	/* the sandbox's own limit, when a spec has one, wins */
+	assert_int_equal(plan_inline(SANDBOX_SPEC("\"memory\":{\"limit\":209715200}",
+						  ",\"io.kubernetes.cri.sandbox-memory\":\"104857600\""),
+				     &p, &err), 0);
+	assert_int_equal(p.memory_kib, 200 * 1024);
+	plan_free(&p);
+	assert_int_equal(plan_inline(SANDBOX_SPEC("", ",\"io.kubernetes.cri.sandbox-memory\":\"1G\""),
+				     &p, &err), -1);
+	assert_non_null(strstr(err.msg, "io.kubernetes.cri.sandbox-memory"));
+	assert_null(p.name);
+	assert_int_equal(plan_inline(SANDBOX_SPEC("", ",\"io.kubernetes.cri.sandbox-memory\":"
+						  "\"18446744073709551615\""), &p, &err), -1);
+	assert_non_null(strstr(err.msg, "a guest may have"));
+	assert_int_equal(plan_inline(SANDBOX_SPEC("", ",\"io.kubernetes.cri.sandbox-cpu-quota\":"
+						  "\"99999999999\""), &p, &err), -1);
+	assert_non_null(strstr(err.msg, "io.kubernetes.cri.sandbox-cpu-quota"));
+	/* only the sandbox's guest is the pod's: a plain container ignores them */
+	assert_int_equal(plan_inline("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+				     "\"annotations\":{\"io.kubernetes.cri.sandbox-memory\":\"104857600\"}}",
+				     &p, &err), 0);
+	assert_int_equal(p.memory_kib, 64 * 1024);
+	plan_free(&p);
 }
 
 /* A container may take a pool guest only when the guest was booted as the
@@ -354,7 +406,7 @@ int main(void)
 		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),
 		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
 		cmocka_unit_test(test_pool_prefix),
-		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_run_init_shared),
+		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_pod_sizing), cmocka_unit_test(test_run_init_shared),
 		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_rootfs_annotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
