@@ -5,8 +5,10 @@
 # RunPodSandbox on a CNI bridge, an app container (stdout + stderr lines,
 # httpd on 127.0.0.1, then waits; exits 7 on TERM), its status, ExecSync and
 # streaming Exec with exit codes, a second container of the pod fetching from
-# the first over localhost, the CRI log format, StopContainer with a grace
-# period, StopPodSandbox, RemovePodSandbox, nothing listed after.
+# the first over localhost and reading what it wrote in their emptyDir (a
+# host directory both mount), the second restarted as the kubelet does (a
+# new CreateContainer, attempt 1), the CRI log format, StopContainer with a
+# grace period, StopPodSandbox, RemovePodSandbox, nothing listed after.
 # A pod is one guest (its sandbox's); its containers run inside it, sized
 # for the pod: the sum of its containers' limits (as the kubelet hands it
 # over) plus vxn.conf's pod_overhead_mib. Then a hostNetwork pod, whose
@@ -57,10 +59,15 @@ case $ip in 198.18.96.*) say "pod IP $ip" ;; *) fail "pod IP '$ip' not in $CRI_S
 # ---- the app container: httpd on the pod's localhost, then waits for TERM
 APP_SCRIPT='mkdir -p /dev/shm/www && echo served-by-app > /dev/shm/www/index.html &&
 httpd -p 127.0.0.1:8080 -h /dev/shm/www || exit 9
+echo from-app > /data/note
 trap "echo got-term; exit 7" TERM
 echo out-line; echo err-line >&2
 sleep 100000 & wait $!'
-ctr_config app sh -c "$APP_SCRIPT" > "$E/app.json"
+# the pod's emptyDir: a host directory the kubelet makes, mounted in both
+EMPTYDIR=$E/emptydir
+mkdir -p "$EMPTYDIR"
+with_emptydir() { jq --arg d "$EMPTYDIR" '.mounts = [{container_path: "/data", host_path: $d}]'; }
+ctr_config app sh -c "$APP_SCRIPT" | with_emptydir > "$E/app.json"
 step "CreateContainer app" cri create "$POD" "$E/app.json" "$E/pod.json"
 APP=$STEP_OUT
 step "StartContainer app" cri start "$APP"
@@ -99,7 +106,8 @@ expect_eq "Exec stdout" "$out" ex-out
 expect_eq "Exec stderr" "$(cat "$E/exec.err")" ex-err
 
 # ---- a second container of the pod reaches the first over localhost
-ctr_config client wget -q -O - http://127.0.0.1:8080/index.html > "$E/client.json"
+ctr_config client sh -c 'wget -q -O - http://127.0.0.1:8080/index.html && cat /data/note' |
+  with_emptydir > "$E/client.json"
 step "CreateContainer client" cri create "$POD" "$E/client.json" "$E/pod.json"
 CLIENT=$STEP_OUT
 step "StartContainer client" cri start "$CLIENT"
@@ -108,7 +116,10 @@ wait_until 120 is_state "$CLIENT" CONTAINER_EXITED ||
 expect_eq "client exit code" "$(cri inspect "$CLIENT" | jq -r .exit_code)" 0
 grep -q ' stdout F served-by-app$' "$E/logs/web/client.log" ||
   fail "client did not get the app's page: $(cat "$E/logs/web/client.log" 2>&1)"
-say "client fetched from app over 127.0.0.1"
+grep -q ' stdout F from-app$' "$E/logs/web/client.log" ||
+  fail "client did not read the app's file in their emptyDir: $(cat "$E/logs/web/client.log")"
+expect_eq "the emptyDir in dom0" "$(cat "$EMPTYDIR/note" 2>&1)" from-app
+say "client fetched from app over 127.0.0.1 and read its file in their emptyDir"
 if [ "$HANDLER" = vxn ]; then
   # a pod is one guest: the sandbox's; its containers run inside it
   expect_eq "Xen guests of the pod" "$(xl list | grep -c '^vxn-')" 1
@@ -122,13 +133,26 @@ if [ "$HANDLER" = vxn ]; then
 fi
 expect_eq "containers in the pod" "$(cri ps "$POD" | jq length)" 2
 
+# ---- the kubelet restarts an exited container: a new attempt, same pod
+jq '.metadata.attempt = 1 | .log_path = "client-1.log"' "$E/client.json" > "$E/client-1.json"
+step "CreateContainer client (attempt 1)" cri create "$POD" "$E/client-1.json" "$E/pod.json"
+CLIENT1=$STEP_OUT
+step "StartContainer client (attempt 1)" cri start "$CLIENT1"
+wait_until 120 is_state "$CLIENT1" CONTAINER_EXITED ||
+  fail "client attempt 1 not exited: $(ctr_state "$CLIENT1"): $(cat "$E/logs/web/client-1.log" 2>&1)"
+expect_eq "client attempt 1 exit code" "$(cri inspect "$CLIENT1" | jq -r .exit_code)" 0
+grep -q ' stdout F served-by-app$' "$E/logs/web/client-1.log" ||
+  fail "client attempt 1 did not get the page: $(cat "$E/logs/web/client-1.log" 2>&1)"
+[ "$HANDLER" != vxn ] || expect_eq "Xen guests after the restart" "$(xl list | grep -c '^vxn-')" 1
+step "RemoveContainer client (attempt 0)" cri rm "$CLIENT"
+
 # ---- StopContainer: TERM, the app's trap exits 7 well inside the grace period
 step "StopContainer app (grace 60 s)" cri stop "$APP" 60
 st=$(cri inspect "$APP")
 expect_eq "app state after stop" "$(field "$st" .state)" CONTAINER_EXITED
 expect_eq "app exit code after TERM" "$(field "$st" .exit_code)" 7
 grep -q ' stdout F got-term$' "$LOG" || fail "app's TERM trap did not run: $(cat "$LOG")"
-step "RemoveContainer client" cri rm "$CLIENT"
+step "RemoveContainer client (attempt 1)" cri rm "$CLIENT1"
 
 # ---- the pod goes
 step "StopPodSandbox" cri stopp "$POD"
