@@ -19,6 +19,7 @@
 #include "podlaunch.h"
 #include "pool.h"
 #include "relay.h"
+#include "sysctl.h"
 
 #define ROOT_DEVICE_WAIT_MS 10000
 #define CHANNEL_WAIT_MS 5000
@@ -96,7 +97,7 @@ static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 	if (mount_shares(l, err) != 0)
 		fatal(err);
 	shares_ms = uptime_ms();
-	if (mount_container(l, err) != 0)
+	if (mount_container(l, err) != 0 || apply_sysctls(l, err) != 0)
 		fatal(err);
 	mounts_ms = uptime_ms();
 	if (l->hostname[0] && sethostname(l->hostname, strlen(l->hostname)) != 0) {
