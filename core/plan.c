@@ -194,7 +194,8 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 	return 0;
 }
 
-/* linux.devices and linux.sysctl: the container's, not an exec's. */
+/* linux.devices, .sysctl, .maskedPaths, .readonlyPaths: the container's,
+ * not an exec's. */
 static int plan_guest_kernel(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err)
 {
 	if (!(l->devices = calloc(s->ndevices + 1, sizeof *l->devices)))
@@ -205,7 +206,10 @@ static int plan_guest_kernel(const struct vxn_spec *s, struct vxn_launch *l, str
 			return err_set(err, ENOMEM, "plan");
 		l->ndevices = (uint32_t)i + 1;
 	}
-	if (copy_strv(s->sysctl, s->nsysctl, &l->sysctl, &l->nsysctl) < 0)
+	if (copy_strv(s->sysctl, s->nsysctl, &l->sysctl, &l->nsysctl) < 0 ||
+	    copy_strv(s->masked_paths, s->nmasked_paths, &l->masked_paths, &l->nmasked_paths) < 0 ||
+	    copy_strv(s->readonly_paths, s->nreadonly_paths, &l->readonly_paths,
+		      &l->nreadonly_paths) < 0)
 		return err_set(err, ENOMEM, "plan");
 	return 0;
 }

@@ -130,6 +130,8 @@ static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 	gen_privileges(g, l);
 	gen_devices(g, l);
 	jg_kstrv(g, "sysctl", l->sysctl, l->nsysctl);
+	jg_kstrv(g, "masked_paths", l->masked_paths, l->nmasked_paths);
+	jg_kstrv(g, "readonly_paths", l->readonly_paths, l->nreadonly_paths);
 	yajl_gen_map_close(g);
 }
 

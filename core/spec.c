@@ -24,12 +24,12 @@
  *                                 |   "network": the pid-file process's netns
  *                                 |   (a path: joined; none: a new one), whose
  *                                 |   interfaces the guest takes over
- *   linux.devices, linux.sysctl   | kept: guest-init makes the nodes and
- *                                 |   writes the sysctls (spec_linux.c)
+ *   linux.devices, linux.sysctl,  | kept: guest-init makes the nodes and
+ *     maskedPaths, readonlyPaths  |   writes the sysctls, the process hides
+ *                                 |   and protects the paths (spec_linux.c)
  *   uid/gid                       | ignored: a guest has its own kernel and so
  *     mappings, seccomp,          |   every namespace, its own devices and no
- *     cgroupsPath, maskedPaths,   |   path to the host's /proc or /sys
- *     readonlyPaths,              |
+ *     cgroupsPath,                |   path to the host's /proc or /sys
  *     rootfsPropagation, other    |
  *     linux.resources             |
  *   hooks.*                       | kept: run on the host at runc's points

@@ -1,10 +1,12 @@
-/* config.json's linux.devices and linux.sysctl, into struct vxn_spec.
+/* config.json's linux.devices, linux.sysctl, linux.maskedPaths and
+ * linux.readonlyPaths, into struct vxn_spec.
  *
- * Both are the guest kernel's business: guest-init makes the device nodes in
- * the container's /dev and writes the sysctls under /proc/sys before the
- * process starts, as runc does in the container's namespaces. A guest's
- * kernel is the container's own, so no sysctl is refused for reaching
- * outside a namespace. */
+ * All are the guest kernel's business: guest-init makes the device nodes in
+ * the container's /dev and writes the sysctls under /proc/sys, and the
+ * container's process hides and write-protects the paths in its own /proc
+ * and /sys, as runc does in the container's namespaces. A guest's kernel is
+ * the container's own, so no sysctl is refused for reaching outside a
+ * namespace. */
 #include "spec.h"
 
 #include <errno.h>
@@ -129,12 +131,31 @@ static int parse_sysctl(yajl_val linux_, struct vxn_spec *s, struct vxn_err *err
 	return 0;
 }
 
+static int parse_paths(yajl_val linux_, const char *key, char ***out, size_t *n,
+		       struct vxn_err *err)
+{
+	char p[PATH_BUF];
+
+	snprintf(p, sizeof p, "linux.%s", key);
+	if (jv_strings(jv_get(linux_, key), p, out, n, err) < 0)
+		return -1;
+	if (*n > VXN_LAUNCH_MAX_LIST)
+		return err_set(err, 0, "%s: more than %u entries", p, VXN_LAUNCH_MAX_LIST);
+	for (size_t i = 0; i < *n; i++)
+		if ((*out)[i][0] != '/')
+			return err_set(err, 0, "%s[%zu]: must be an absolute path", p, i);
+	return 0;
+}
+
 int spec_parse_linux(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 {
 	yajl_val linux_ = jv_get(doc, "linux");
 	if (!linux_)
 		return 0;
-	return parse_devices(linux_, s, err) < 0 || parse_sysctl(linux_, s, err) < 0 ? -1 : 0;
+	return parse_devices(linux_, s, err) < 0 || parse_sysctl(linux_, s, err) < 0 ||
+	       parse_paths(linux_, "maskedPaths", &s->masked_paths, &s->nmasked_paths, err) < 0 ||
+	       parse_paths(linux_, "readonlyPaths", &s->readonly_paths, &s->nreadonly_paths,
+			   err) < 0 ? -1 : 0;
 }
 
 void spec_linux_free(struct vxn_spec *s)
@@ -147,4 +168,10 @@ void spec_linux_free(struct vxn_spec *s)
 	jv_strv_free(s->sysctl, s->nsysctl);
 	s->sysctl = NULL;
 	s->nsysctl = 0;
+	jv_strv_free(s->masked_paths, s->nmasked_paths);
+	s->masked_paths = NULL;
+	s->nmasked_paths = 0;
+	jv_strv_free(s->readonly_paths, s->nreadonly_paths);
+	s->readonly_paths = NULL;
+	s->nreadonly_paths = 0;
 }

@@ -158,8 +158,10 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 {
 	struct exec_report rep;
 
+	const struct proc_place own = { .root = NULL, .mnt_fd = -1, .own = true };
+
 	pid_namespace_enter(l, err);
-	if (proc_start(l, NULL, p, &rep, err) != 0)
+	if (proc_start(l, &own, p, &rep, err) != 0)
 		fatal(err);
 	if (rep.status != 0) {
 		console_say("%s", rep.text);

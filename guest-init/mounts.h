@@ -32,5 +32,10 @@ int mount_container(const struct vxn_launch *l, struct vxn_err *err);
 /* In the container's process, PID 1 of its new namespace, before it enters
  * the root: its own /proc (mount_by_process), stacked on guest-init's. */
 int mount_process_entries(const struct vxn_launch *l, struct vxn_err *err);
+/* In the container's own process, once its mounts are made: runc's
+ * readonlyPaths (bound read-only on themselves), then maskedPaths (a file
+ * hidden under /dev/null, a directory under an empty read-only tmpfs).
+ * A path that does not exist is skipped, as runc does. */
+int protect_paths(const struct vxn_launch *l, struct vxn_err *err);
 
 #endif

@@ -212,3 +212,43 @@ int mount_process_entries(const struct vxn_launch *l, struct vxn_err *err)
 			return -1;
 	return 0;
 }
+
+static int readonly_path(const char *path, struct vxn_err *err)
+{
+	char dst[PATH_MAX];
+
+	if (path_in_root(GUEST_ROOT, path, dst, sizeof dst) != 0)
+		return err_set(err, ENAMETOOLONG, "readonly path %s", path);
+	if (mount(dst, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return errno == ENOENT ? 0 : err_set(err, errno, "readonly path %s", path);
+	if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) != 0)
+		return err_set(err, errno, "readonly path %s: remount", path);
+	return 0;
+}
+
+static int mask_path(const char *path, struct vxn_err *err)
+{
+	char dst[PATH_MAX];
+	struct stat st;
+
+	if (path_in_root(GUEST_ROOT, path, dst, sizeof dst) != 0)
+		return err_set(err, ENAMETOOLONG, "masked path %s", path);
+	if (stat(dst, &st) != 0)
+		return errno == ENOENT ? 0 : err_set(err, errno, "masked path %s", path);
+	int r = S_ISDIR(st.st_mode) ? mount("tmpfs", dst, "tmpfs", MS_RDONLY, NULL)
+				    : mount("/dev/null", dst, NULL, MS_BIND, NULL);
+	if (r != 0)
+		return err_set(err, errno, "masked path %s", path);
+	return 0;
+}
+
+int protect_paths(const struct vxn_launch *l, struct vxn_err *err)
+{
+	for (uint32_t i = 0; i < l->nreadonly_paths; i++)
+		if (readonly_path(l->readonly_paths[i], err) != 0)
+			return -1;
+	for (uint32_t i = 0; i < l->nmasked_paths; i++)
+		if (mask_path(l->masked_paths[i], err) != 0)
+			return -1;
+	return 0;
+}

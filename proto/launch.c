@@ -17,6 +17,7 @@
  *   list devices of { str path, u8 type, u32 major, u32 minor, u32 mode,
  *                     u32 uid, u32 gid }
  *   list sysctl of str ("key=value")
+ *   list masked_paths of str    list readonly_paths of str (absolute)
  * where str is u32 length + bytes (no NUL) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
@@ -152,6 +153,8 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 		put_u32(w, d->gid);
 	}
 	put_str_list(w, l->sysctl, l->nsysctl);
+	put_str_list(w, l->masked_paths, l->nmasked_paths);
+	put_str_list(w, l->readonly_paths, l->nreadonly_paths);
 }
 
 static bool str_ok(const char *s)
@@ -203,6 +206,16 @@ static bool sysctl_ok(char *const *v, uint32_t n)
 		if (!eq || eq == v[i] || memchr(v[i], '/', (size_t)(eq - v[i])))
 			return false;
 	}
+	return true;
+}
+
+static bool abs_paths_ok(char *const *v, uint32_t n)
+{
+	if (!str_list_ok(v, n))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i][0] != '/')
+			return false;
 	return true;
 }
 
@@ -276,7 +289,9 @@ static bool launch_ok(const struct vxn_launch *l)
 		return false;
 	return str_ok(l->cwd) && str_ok(l->hostname) && str_ok(l->root_fstype) &&
 	       mounts_ok(l->mounts, l->nmounts) && shares_ok(l->shares, l->nshares) &&
-	       devices_ok(l->devices, l->ndevices) && sysctl_ok(l->sysctl, l->nsysctl);
+	       devices_ok(l->devices, l->ndevices) && sysctl_ok(l->sysctl, l->nsysctl) &&
+	       abs_paths_ok(l->masked_paths, l->nmasked_paths) &&
+	       abs_paths_ok(l->readonly_paths, l->nreadonly_paths);
 }
 
 int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len)
@@ -535,6 +550,11 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->sysctl = get_str_list(r, &l->nsysctl);
 	if (!r->err && !sysctl_ok(l->sysctl, l->nsysctl))
 		fail(r, -EPROTO);
+	l->masked_paths = get_str_list(r, &l->nmasked_paths);
+	l->readonly_paths = get_str_list(r, &l->nreadonly_paths);
+	if (!r->err && (!abs_paths_ok(l->masked_paths, l->nmasked_paths) ||
+			!abs_paths_ok(l->readonly_paths, l->nreadonly_paths)))
+		fail(r, -EPROTO);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);
 }
@@ -590,5 +610,7 @@ void vxn_launch_free(struct vxn_launch *l)
 		free(l->devices[i].path);
 	free(l->devices);
 	free_str_list(l->sysctl, l->nsysctl);
+	free_str_list(l->masked_paths, l->nmasked_paths);
+	free_str_list(l->readonly_paths, l->nreadonly_paths);
 	memset(l, 0, sizeof *l);
 }

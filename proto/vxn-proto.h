@@ -150,6 +150,12 @@ struct vxn_launch {
 	uint32_t ndevices;
 	char **sysctl;
 	uint32_t nsysctl;
+	/* linux.maskedPaths and .readonlyPaths (absolute): the container's own
+	 * process hides and write-protects them in its root, as runc does */
+	char **masked_paths;
+	uint32_t nmasked_paths;
+	char **readonly_paths;
+	uint32_t nreadonly_paths;
 };
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */

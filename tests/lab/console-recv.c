@@ -1,7 +1,8 @@
 /* The receiving end of --console-socket, as containerd's shim and conmon
  * are: listen on a UNIX socket, take exactly one fd (SCM_RIGHTS), check it
  * is a tty, then drive the interactive shell behind it:
- *   type a command and see its output; resize and see `stty size` follow;
+ *   type a command and see its output, and what it writes to /dev/console;
+ *   resize and see `stty size` follow;
  *   start `sleep`, type ^C and see the shell come back (SIGINT reached the
  *   foreground process); type `exit N`; read until the terminal hangs up.
  * One "ok ..." line per step on stdout; exit 0 when every step passed.
@@ -110,6 +111,9 @@ int main(int argc, char **argv)
 		return 1;
 	type(fd, "echo MARK-$((6*7))\n");
 	bad |= step(wait_for(fd, "MARK-42", FIRST_WAIT_S) == 0, "command output");
+	/* runc binds the terminal on /dev/console: what goes there comes here */
+	type(fd, "echo VIA-CONSOLE-$((2*3)) > /dev/console\n");
+	bad |= step(wait_for(fd, "VIA-CONSOLE-6", STEP_WAIT_S) == 0, "/dev/console is the terminal");
 	struct winsize ws = { .ws_row = 33, .ws_col = 77 };
 	ioctl(fd, TIOCSWINSZ, &ws);
 	sleep(1);  /* the resize travels: host pty -> monitor -> guest pty */

@@ -2,9 +2,9 @@
 # What the container sees of its kernel, as under runc: the spec's mounts in
 # the spec's order in /proc/self/mountinfo, /dev a tmpfs holding runc's
 # default nodes and links and the spec's linux.devices (type, numbers, mode,
-# owner), and the spec's linux.sysctl written. A sysctl the guest's kernel
-# lacks is skipped; one it refuses fails the start, naming it, and leaves
-# nothing behind.
+# owner), the spec's linux.sysctl written, its maskedPaths hidden and its
+# readonlyPaths read-only. A sysctl the guest's kernel lacks is skipped; one
+# it refuses ends the container, naming it, and leaves nothing behind.
 set -u
 export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,6 +30,8 @@ for l in /dev/ptmx /dev/fd /dev/stdin /dev/stdout /dev/stderr; do
   echo "$l -> $(readlink $l)"; done
 echo "ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
 echo "ping_group_range $(cat /proc/sys/net/ipv4/ping_group_range)"
+echo "timer_list bytes $(cat /proc/timer_list 2>&1 | wc -c), firmware entries $(ls -A /sys/firmware | wc -l), version $(cat /proc/version | wc -l)"
+echo 0 2>/dev/null > /proc/sys/net/ipv4/ip_forward && echo "/proc/sys writable" || echo "/proc/sys read-only"
 echo ---; cat /tmp/mounts'
 make_bundle "$LAB_WORK/dev" -- /bin/sh -c "$show"
 edit_spec "$LAB_WORK/dev" '
@@ -38,6 +40,8 @@ spec["linux"]["devices"] = [
   {"path": "/dev/sub/fifo", "type": "p"}]
 spec["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1", "net.ipv4.ping_group_range": "0 2147483647",
                            "net.ipv6.conf.all.disable_ipv6": "1"}
+spec["linux"]["maskedPaths"] = ["/proc/timer_list", "/sys/firmware", "/proc/not-there"]
+spec["linux"]["readonlyPaths"] = ["/proc/sys", "/not-there"]
 print("\n".join(m["destination"] for m in spec["mounts"] if m.get("type") != "cgroup"),
       file=open(sys.argv[1] + ".mounts", "w"))'
 vxn run --bundle "$LAB_WORK/dev" dev </dev/null >"$out/dev.out" 2>&1 ||
@@ -69,6 +73,9 @@ done < "$LAB_WORK/dev/config.json.mounts" | sort -n -s -k1,1 | awk '{ print $2 }
 expect_eq "mounts in the spec's order" "$got" "$(cat "$LAB_WORK/dev/config.json.mounts")"
 expect_eq "/dev's filesystem" "$(awk '$1 == "/dev" { print $2; exit }' "$out/mountinfo")" tmpfs
 say "mounts in order: $(echo $got)"
+expect_eq "masked paths" "$(grep '^timer_list' "$out/dev.out")" \
+  "timer_list bytes 0, firmware entries 0, version 1"
+expect_eq "read-only paths" "$(grep '^/proc/sys' "$out/dev.out")" "/proc/sys read-only"
 
 # a sysctl the guest's kernel refuses fails the start, naming it
 make_bundle "$LAB_WORK/bad" -- /bin/true

@@ -31,6 +31,8 @@ static struct vxn_device devices[] = {
 	{ "/dev/pipe", 'p', 0, 0, 07777, 0, 0 },
 };
 static char *sysctl[] = { "net.ipv4.ip_forward=1", "kernel.msgmax=65536", "fs.x=a=b", NULL };
+static char *masked[] = { "/proc/kcore", "/sys/firmware", NULL };
+static char *readonly[] = { "/proc/sys", NULL };
 
 static struct vxn_launch full_launch(void)
 {
@@ -57,6 +59,8 @@ static struct vxn_launch full_launch(void)
 		.net_wait = true,
 		.devices = devices, .ndevices = 3,
 		.sysctl = sysctl, .nsysctl = 3,
+		.masked_paths = masked, .nmasked_paths = 2,
+		.readonly_paths = readonly, .nreadonly_paths = 1,
 	};
 	return l;
 }
@@ -79,7 +83,7 @@ enum {
 	OFF_NMOUNTS = 55, OFF_NSHARES = 59, OFF_FSTYPE_LEN = 63, OFF_RO = 71,
 	OFF_PIDNS = 72, OFF_BOUNDING = 73, OFF_AMBIENT = 105, OFF_NNP = 113,
 	OFF_OOM_SET = 114, OFF_OOM = 115, OFF_NET_WAIT = 119, OFF_NDEVICES = 120,
-	OFF_NSYSCTL = 124, MINIMAL_LEN = 128,
+	OFF_NSYSCTL = 124, OFF_NMASKED = 128, OFF_NREADONLY = 132, MINIMAL_LEN = 136,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -177,6 +181,10 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	}
 	assert_int_equal(a->nsysctl, b->nsysctl);
 	assert_str_lists_equal(a->sysctl, b->sysctl, a->nsysctl);
+	assert_int_equal(a->nmasked_paths, b->nmasked_paths);
+	assert_str_lists_equal(a->masked_paths, b->masked_paths, a->nmasked_paths);
+	assert_int_equal(a->nreadonly_paths, b->nreadonly_paths);
+	assert_str_lists_equal(a->readonly_paths, b->readonly_paths, a->nreadonly_paths);
 }
 
 static void test_round_trip_full(void **state)
@@ -637,6 +645,26 @@ static void test_bad_devices_and_sysctls(void **state)
 	size_t dot_at = OFF_NSYSCTL + 4 + 4 + 1;  /* count, length, "a" */
 	assert_int_equal(buf[dot_at], '.');
 	buf[dot_at] = '/';
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	/* masked and read-only paths must be absolute, both ways */
+	char *relative[] = { "proc/kcore" };
+	l = minimal_launch();
+	l.masked_paths = relative;
+	l.nmasked_paths = 1;
+	assert_int_equal(vxn_launch_encode(&l, &buf, &len), -EINVAL);
+	l = minimal_launch();
+	l.readonly_paths = relative;
+	l.nreadonly_paths = 1;
+	assert_int_equal(vxn_launch_encode(&l, &buf, &len), -EINVAL);
+	char *absolute[] = { "/proc/kcore" };
+	l = minimal_launch();
+	l.readonly_paths = absolute;
+	l.nreadonly_paths = 1;
+	buf = encode_ok(&l, &len);
+	size_t slash_at = OFF_NREADONLY + 4 + 4;  /* count, length */
+	assert_int_equal(buf[slash_at], '/');
+	buf[slash_at] = 'p';
 	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
 	free(buf);
 }

@@ -226,6 +226,8 @@ static void test_inline_refusals(void **state)
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":65535}]}}", "linux.devices[0].fileMode: must be at most" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"sysctl\":{\"net/ipv4\":\"1\"}}}", "linux.sysctl.net/ipv4: not a sysctl name" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"sysctl\":{\"a.b\":1}}}", "linux.sysctl.a.b: must be a string" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]}}", "linux.maskedPaths[1]: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"readonlyPaths\":[7]}}", "linux.readonlyPaths[0]: must be a string" },
 		{ "", "not valid JSON" },
 		{ "{\"process\":", "not valid JSON" },
 	};
