@@ -168,6 +168,8 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 		relay_queue(&relay, VXN_F_ERROR, rep.text, strlen(rep.text));
 		return;
 	}
+	/* `start` waits for this, as runc's returns once the process runs */
+	relay_queue(&relay, VXN_F_EXEC_STARTED, NULL, 0);
 	console_say("exec after %llu ms uptime (init started at %llu, root disk at %llu)",
 		    (unsigned long long)uptime_ms(), (unsigned long long)started_ms,
 		    (unsigned long long)root_disk_ms);

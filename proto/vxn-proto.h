@@ -201,7 +201,9 @@ enum vxn_frame_type {
 				  * fields count (args, env, cwd, ids, umask, rlimits, terminal,
 				  * capabilities, no_new_privileges, oom_score_adj) */
 	VXN_F_EXEC_STARTED = 11, /* guest -> host: stream N's process runs (empty payload);
-				  * a start failure is ERROR then EXIT on stream N instead */
+				  * a start failure is ERROR then EXIT on stream N instead.
+				  * On stream 0: the container's own process was exec'd
+				  * (`start` returns then, as runc's does) */
 	VXN_F_PS_REQUEST = 12,   /* host -> guest: list processes; stream = request tag */
 	VXN_F_PS_REPLY = 13,     /* guest -> host: "PID USER CMD\n" lines (vxn_ps_text_check),
 				  * same stream as the request */
