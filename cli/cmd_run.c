@@ -89,12 +89,8 @@ int cmd_run(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *
 		return r;
 	if (container_create(g, id, &o, &monitor, err) < 0)
 		return CLI_ERR;
-	if (container_start(g, id, err) < 0) {
-		struct vxn_err derr = { 0 };
-		if (container_delete(g, id, true, &derr) < 0)
-			log_warn("cleaning up %s: %s", id, derr.msg);
+	if (container_start_or_delete(g, id, monitor, err) < 0)
 		return CLI_ERR;
-	}
 	if (detach)
 		return 0;
 	forward_signals();

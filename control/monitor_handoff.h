@@ -58,6 +58,9 @@ struct monitor_ready {
 #define MONITOR_CONSOLE_LOG "console.log"
 #define MONITOR_EXIT_STATUS "exit-status"
 #define MONITOR_ERROR "error"
+/* guest-init exec'd the container's own process (VXN_F_EXEC_STARTED on
+ * stream 0): what `start` waits for */
+#define MONITOR_PROCESS_STARTED "process-started"
 /* Written by create before its confirmation when the container has a network
  * namespace: the NET frame's payload (struct vxn_net), which the monitor
  * queues for the guest after the launch data. */

@@ -203,6 +203,26 @@ int plan_launch_process(const struct vxn_spec *s, struct vxn_launch *l, struct v
 	return 0;
 }
 
+/* linux.devices, .sysctl, .maskedPaths, .readonlyPaths: the container's,
+ * not an exec's. */
+static int plan_guest_kernel(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err)
+{
+	if (!(l->devices = calloc(s->ndevices + 1, sizeof *l->devices)))
+		return err_set(err, ENOMEM, "plan");
+	for (size_t i = 0; i < s->ndevices; i++) {
+		l->devices[i] = s->devices[i];
+		if (!(l->devices[i].path = strdup(s->devices[i].path)))
+			return err_set(err, ENOMEM, "plan");
+		l->ndevices = (uint32_t)i + 1;
+	}
+	if (copy_strv(s->sysctl, s->nsysctl, &l->sysctl, &l->nsysctl) < 0 ||
+	    copy_strv(s->masked_paths, s->nmasked_paths, &l->masked_paths, &l->nmasked_paths) < 0 ||
+	    copy_strv(s->readonly_paths, s->nreadonly_paths, &l->readonly_paths,
+		      &l->nreadonly_paths) < 0)
+		return err_set(err, ENOMEM, "plan");
+	return 0;
+}
+
 /* Everything a warm pool guest is booted with (xen.c's build info), so that a
  * container is only given a pool guest that it would have been built as. */
 static int plan_pool_prefix(struct vxn_plan *p, const char *base_initramfs)
@@ -263,7 +283,7 @@ int plan_from_spec(const struct vxn_spec *s, const struct vxn_config *c, const c
 	if (plan_memory(s, c, &mib, err) < 0 || plan_vcpus(s, c, &p->vcpus, err) < 0 ||
 	    plan_paths(s, c, id, bundle, state_dir, p, err) < 0 ||
 	    plan_launch_process(s, &p->launch, err) < 0 || plan_mounts(s, bundle, p, err) < 0 ||
-	    engine_net_check(s, err) < 0)
+	    plan_guest_kernel(s, &p->launch, err) < 0 || engine_net_check(s, err) < 0)
 		goto fail;
 	p->memory_kib = mib * 1024;
 	/* only the container's process: an exec joins the namespace it made */

@@ -78,6 +78,26 @@ static void gen_privileges(yajl_gen g, const struct vxn_launch *l)
 		yajl_gen_null(g);
 }
 
+static void gen_devices(yajl_gen g, const struct vxn_launch *l)
+{
+	jg_key(g, "devices");
+	yajl_gen_array_open(g);
+	for (uint32_t i = 0; i < l->ndevices; i++) {
+		const struct vxn_device *d = &l->devices[i];
+		char type[2] = { (char)d->type, '\0' };
+		yajl_gen_map_open(g);
+		jg_kstr(g, "path", d->path);
+		jg_kstr(g, "type", type);
+		jg_kint(g, "major", d->major);
+		jg_kint(g, "minor", d->minor);
+		jg_kint(g, "mode", d->mode);
+		jg_kint(g, "uid", d->uid);
+		jg_kint(g, "gid", d->gid);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
 static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 {
 	jg_key(g, "launch");
@@ -108,6 +128,10 @@ static void gen_launch(yajl_gen g, const struct vxn_launch *l)
 	jg_kbool(g, "root_readonly", l->root_readonly);
 	jg_kbool(g, "pid_namespace", l->pid_namespace);
 	gen_privileges(g, l);
+	gen_devices(g, l);
+	jg_kstrv(g, "sysctl", l->sysctl, l->nsysctl);
+	jg_kstrv(g, "masked_paths", l->masked_paths, l->nmasked_paths);
+	jg_kstrv(g, "readonly_paths", l->readonly_paths, l->nreadonly_paths);
 	yajl_gen_map_close(g);
 }
 

@@ -349,13 +349,6 @@ static int plan_mount(const struct vxn_spec_mount *m, size_t i, const char *bund
 		return err_set(err, 0, "mounts[%zu] %s: filesystem type '%.32s' is not supported", i,
 			       m->destination, type ? type : "(none)");
 	}
-	/* runc fills a tmpfs /dev with the default devices; a guest's devtmpfs
-	 * holds exactly the guest's devices, which are the container's. */
-	if (strcmp(type, "tmpfs") == 0 && strcmp(m->destination, "/dev") == 0) {
-		free(data);
-		return add_guest_mount(p, "/dev", "devtmpfs", "devtmpfs", flags & ~MS_NODEV,
-				       strdup(""), err);
-	}
 	return add_guest_mount(p, m->destination, type, m->source, flags, data, err);
 }
 

@@ -24,10 +24,12 @@
  *                                 |   "network": the pid-file process's netns
  *                                 |   (a path: joined; none: a new one), whose
  *                                 |   interfaces the guest takes over
+ *   linux.devices, linux.sysctl,  | kept: guest-init makes the nodes and
+ *     maskedPaths, readonlyPaths  |   writes the sysctls, the process hides
+ *                                 |   and protects the paths (spec_linux.c)
  *   uid/gid                       | ignored: a guest has its own kernel and so
- *     mappings, seccomp, devices, |   every namespace, its own devices and no
- *     cgroupsPath, maskedPaths,   |   path to the host's /proc or /sys
- *     readonlyPaths, sysctl,      |
+ *     mappings, seccomp,          |   every namespace, its own devices and no
+ *     cgroupsPath,                |   path to the host's /proc or /sys
  *     rootfsPropagation, other    |
  *     linux.resources             |
  *   hooks.*                       | kept: run on the host at runc's points
@@ -444,7 +446,8 @@ static int spec_from_tree(yajl_val doc, struct vxn_spec *s, struct vxn_err *err)
 	    parse_root(doc, s, err) < 0 || parse_process(doc, s, err) < 0 ||
 	    jv_string(jv_get(doc, "hostname"), "hostname", &s->hostname, err) < 0 ||
 	    parse_mounts(doc, s, err) < 0 || parse_annotations(doc, s, err) < 0 ||
-	    parse_resources(doc, s, err) < 0 || parse_namespaces(doc, s, err) < 0)
+	    parse_resources(doc, s, err) < 0 || parse_namespaces(doc, s, err) < 0 ||
+	    spec_parse_linux(doc, s, err) < 0)
 		return -1;
 	return spec_parse_hooks(doc, s, err);
 }
@@ -551,6 +554,7 @@ void spec_free(struct vxn_spec *s)
 	}
 	free(s->annotations);
 	spec_hooks_free(s);
+	spec_linux_free(s);
 	free(s->netns_path);
 	memset(s, 0, sizeof *s);
 	s->umask = -1;

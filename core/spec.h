@@ -98,6 +98,16 @@ struct vxn_spec {
 	struct vxn_hook_list hooks[VXN_HOOK_KINDS];
 	enum vxn_netns netns;
 	char *netns_path;     /* VXN_NETNS_PATH only */
+	/* linux.devices, linux.sysctl ("key=value"), linux.maskedPaths and
+	 * linux.readonlyPaths: spec_linux.c */
+	struct vxn_device *devices;
+	size_t ndevices;
+	char **sysctl;
+	size_t nsysctl;
+	char **masked_paths;
+	size_t nmasked_paths;
+	char **readonly_paths;
+	size_t nreadonly_paths;
 };
 
 int spec_parse(const char *json, size_t len, struct vxn_spec *s, struct vxn_err *err);
@@ -113,6 +123,10 @@ void spec_free(struct vxn_spec *s);
 #include <yajl/yajl_tree.h>
 int spec_parse_hooks(yajl_val doc, struct vxn_spec *s, struct vxn_err *err);
 void spec_hooks_free(struct vxn_spec *s);
+/* spec_linux.c, for spec.c: linux.devices, .sysctl, .maskedPaths and
+ * .readonlyPaths. */
+int spec_parse_linux(yajl_val doc, struct vxn_spec *s, struct vxn_err *err);
+void spec_linux_free(struct vxn_spec *s);
 /* NULL if absent. */
 const char *spec_annotation(const struct vxn_spec *s, const char *key);
 

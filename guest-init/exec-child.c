@@ -2,6 +2,7 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
@@ -100,6 +101,23 @@ static int enter_place(const struct proc_place *pl, const struct vxn_launch *l,
 	return mount_container(l, err);
 }
 
+/* The pty (stdin by now) on /dev/console: what runc gives a terminal
+ * container. Through /proc/self/fd/0, which names the pty whatever its
+ * number in the container's devpts. */
+static int bind_console(struct vxn_err *err)
+{
+	static const char console[] = GUEST_ROOT "/dev/console";
+	int fd = open(console, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EEXIST)
+		return err_set(err, errno, "create /dev/console");
+	if (mount("/proc/self/fd/0", console, NULL, MS_BIND, NULL) != 0)
+		return err_set(err, errno, "bind the terminal on /dev/console");
+	return 0;
+}
+
 void exec_child(const struct vxn_launch *l, const struct proc_place *place,
 		const struct child_stdio *c, int fd)
 {
@@ -110,9 +128,12 @@ void exec_child(const struct vxn_launch *l, const struct proc_place *place,
 	if (setsid() < 0 || setup_stdio(l, c) != 0)
 		report(fd, 255, "stdio: %s", strerror(errno));
 	struct vxn_err err = { 0 };
-	if (place && enter_place(place, l, &err) != 0)
+	if (place && (place->root || place->mnt_fd >= 0) && enter_place(place, l, &err) != 0)
 		report(fd, 255, "%s", err.msg);
 	if (l->pid_namespace && mount_process_entries(l, &err) != 0)
+		report(fd, 255, "%s", err.msg);
+	if (place && place->own &&
+	    (protect_paths(l, &err) != 0 || (l->terminal && bind_console(&err) != 0)))
 		report(fd, 255, "%s", err.msg);
 	if (set_rlimits(l) != 0)
 		report(fd, 255, "setrlimit: %s", strerror(errno));

@@ -33,6 +33,10 @@ struct proc_place {
 	const char *root;
 	/* CTR_EXEC: the container's mount namespace to join, else -1 */
 	int mnt_fd;
+	/* a container's own process, not an exec: as under runc, it hides and
+	 * write-protects the spec's masked and read-only paths, and with a
+	 * terminal its pty is bound on the container's /dev/console */
+	bool own;
 };
 
 /* Fork the process and wait until it has exec'd or failed. -1 only when the

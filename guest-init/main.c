@@ -19,6 +19,7 @@
 #include "podlaunch.h"
 #include "pool.h"
 #include "relay.h"
+#include "sysctl.h"
 
 #define ROOT_DEVICE_WAIT_MS 10000
 #define CHANNEL_WAIT_MS 5000
@@ -96,7 +97,7 @@ static void prepare_root(const struct vxn_launch *l, struct vxn_err *err)
 	if (mount_shares(l, err) != 0)
 		fatal(err);
 	shares_ms = uptime_ms();
-	if (mount_container(l, err) != 0)
+	if (mount_container(l, err) != 0 || apply_sysctls(l, err) != 0)
 		fatal(err);
 	mounts_ms = uptime_ms();
 	if (l->hostname[0] && sethostname(l->hostname, strlen(l->hostname)) != 0) {
@@ -157,14 +158,18 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 {
 	struct exec_report rep;
 
+	const struct proc_place own = { .root = NULL, .mnt_fd = -1, .own = true };
+
 	pid_namespace_enter(l, err);
-	if (proc_start(l, NULL, p, &rep, err) != 0)
+	if (proc_start(l, &own, p, &rep, err) != 0)
 		fatal(err);
 	if (rep.status != 0) {
 		console_say("%s", rep.text);
 		relay_queue(&relay, VXN_F_ERROR, rep.text, strlen(rep.text));
 		return;
 	}
+	/* `start` waits for this, as runc's returns once the process runs */
+	relay_queue(&relay, VXN_F_EXEC_STARTED, NULL, 0);
 	console_say("exec after %llu ms uptime (init started at %llu, root disk at %llu)",
 		    (unsigned long long)uptime_ms(), (unsigned long long)started_ms,
 		    (unsigned long long)root_disk_ms);

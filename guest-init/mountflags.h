@@ -25,11 +25,12 @@ struct mount_steps {
  * hierarchy to show it. */
 void mount_steps_from(const char *type, uint64_t flags, struct mount_steps *s);
 
-/* Whether launch mount i is made by the container's process, after it has
- * become PID 1 of its new PID namespace and before its exec, instead of by
- * guest-init: a proc filesystem shows the PID namespace of whoever mounts it,
- * so with l->pid_namespace every proc mount is the process's, and so is
- * every later mount beneath one (made earlier, the new proc would hide it). */
+/* Whether launch mount i is made again by the container's process, after it
+ * has become PID 1 of its new PID namespace and before its exec, on top of
+ * guest-init's (which keeps the spec's order in mountinfo): a proc
+ * filesystem shows the PID namespace of whoever mounts it, so with
+ * l->pid_namespace every proc mount is the process's, and so is every later
+ * mount beneath one (made earlier, the new proc would hide it). */
 bool mount_by_process(const struct vxn_launch *l, uint32_t i);
 
 #endif

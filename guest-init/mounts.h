@@ -26,12 +26,16 @@ int mount_root(const struct vxn_launch *l, struct vxn_err *err);
  * VXN_SHARE_DIR/<tag>, outside the container's root; the launch's mounts of
  * type VXN_SHARE_TYPE bind from there. */
 int mount_shares(const struct vxn_launch *l, struct vxn_err *err);
-/* Apply the launch's mounts under GUEST_ROOT, then make the device nodes
- * every container expects (/dev/null & co), as runc does. Those the
- * container's process makes itself (mount_by_process) are left out. */
+/* Apply the launch's mounts under GUEST_ROOT in their order, then make the
+ * device nodes every container expects (/dev/null & co), as runc does. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err);
 /* In the container's process, PID 1 of its new namespace, before it enters
- * the root: the mounts mount_container left out (its /proc). */
+ * the root: its own /proc (mount_by_process), stacked on guest-init's. */
 int mount_process_entries(const struct vxn_launch *l, struct vxn_err *err);
+/* In the container's own process, once its mounts are made: runc's
+ * readonlyPaths (bound read-only on themselves), then maskedPaths (a file
+ * hidden under /dev/null, a directory under an empty read-only tmpfs).
+ * A path that does not exist is skipped, as runc does. */
+int protect_paths(const struct vxn_launch *l, struct vxn_err *err);
 
 #endif

@@ -32,7 +32,7 @@ static void name_session(struct session *s, const char *name, bool ctr, bool own
 static int ctr_start(struct relay *r, uint16_t stream, const char *name,
 		     const struct vxn_launch *l, const char *root)
 {
-	struct proc_place place = { .root = root, .mnt_fd = -1 };
+	struct proc_place place = { .root = root, .mnt_fd = -1, .own = true };
 	struct vxn_launch rest = *l;
 	struct vxn_err err = { 0 };
 	struct session *s;

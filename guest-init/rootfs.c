@@ -119,19 +119,52 @@ static const struct dev_node default_nodes[] = {
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
+/* runc's: /dev/core only where the kernel has a /proc/kcore */
 static const char *const default_links[][2] = {
 	{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
-	{ "ptmx", "pts/ptmx" },
+	{ "ptmx", "pts/ptmx" }, { "core", "/proc/kcore" },
 };
 
-/* Best effort, as the nodes may already be there (a /dev on the disk). */
-static void make_default_devices(void)
+/* linux.devices, as runc makes them: the node (an old one at the path
+ * replaced), its permission bits and owner. */
+static int make_spec_device(const struct vxn_device *d, struct vxn_err *err)
+{
+	char path[PATH_MAX], parent[PATH_MAX];
+	mode_t kind = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+
+	if (path_in_root(GUEST_ROOT, d->path, path, sizeof path) != 0)
+		return err_set(err, ENAMETOOLONG, "device %s", d->path);
+	snprintf(parent, sizeof parent, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		int r = mkdir_p(parent, 0755);
+		if (r != 0)
+			return err_set(err, -r, "device %s: mkdir", d->path);
+	}
+	if (unlink(path) != 0 && errno != ENOENT && errno != EISDIR)
+		return err_set(err, errno, "device %s: replace", d->path);
+	if (mknod(path, kind | d->mode, makedev(d->major, d->minor)) != 0)
+		return err_set(err, errno, "device %s: mknod", d->path);
+	if (chown(path, d->uid, d->gid) != 0 || chmod(path, d->mode) != 0)
+		return err_set(err, errno, "device %s: owner and mode", d->path);
+	return 0;
+}
+
+/* The defaults are best effort, as the nodes may already be there (a /dev
+ * on the disk, or the spec's own). */
+static int make_devices(const struct vxn_launch *l, struct vxn_err *err)
 {
 	char path[PATH_MAX];
 	mode_t old = umask(0);
 
 	mkdir_p(GUEST_ROOT "/dev", 0755);
+	for (uint32_t i = 0; i < l->ndevices; i++)
+		if (make_spec_device(&l->devices[i], err) != 0) {
+			umask(old);
+			return -1;
+		}
 	for (size_t i = 0; i < sizeof default_nodes / sizeof default_nodes[0]; i++) {
 		const struct dev_node *d = &default_nodes[i];
 		snprintf(path, sizeof path, GUEST_ROOT "/dev/%s", d->name);
@@ -140,33 +173,27 @@ static void make_default_devices(void)
 			console_say("mknod /dev/%s: %s", d->name, strerror(errno));
 	}
 	for (size_t i = 0; i < sizeof default_links / sizeof default_links[0]; i++) {
+		if (strcmp(default_links[i][0], "core") == 0 && access("/proc/kcore", F_OK) != 0)
+			continue;
 		snprintf(path, sizeof path, GUEST_ROOT "/dev/%s", default_links[i][0]);
 		if (symlink(default_links[i][1], path) != 0 && errno != EEXIST)
 			console_say("symlink /dev/%s: %s", default_links[i][0], strerror(errno));
 	}
 	umask(old);
+	return 0;
 }
 
-/* A mount the process makes later (mount_by_process) still gets its
- * mount point now, while the root may yet be written to. */
-static void make_mount_point(const struct vxn_mount *m)
-{
-	char dst[PATH_MAX];
-
-	if (strcmp(m->type, "proc") == 0 &&
-	    path_in_root(GUEST_ROOT, m->destination, dst, sizeof dst) == 0)
-		mkdir_p(dst, 0755);
-}
-
+/* Every mount in the spec's order, as runc makes them: the container's
+ * /proc/self/mountinfo lists them so (runtime-tools checks it). Those the
+ * process makes again (mount_by_process) are made here too, in their
+ * place, and the process stacks its own on them. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err)
 {
-	for (uint32_t i = 0; i < l->nmounts; i++) {
-		if (mount_by_process(l, i))
-			make_mount_point(&l->mounts[i]);
-		else if (mount_launch_entry(&l->mounts[i], err) != 0)
+	for (uint32_t i = 0; i < l->nmounts; i++)
+		if (mount_launch_entry(&l->mounts[i], err) != 0)
 			return -1;
-	}
-	make_default_devices();
+	if (make_devices(l, err) != 0)
+		return -1;
 	/* runc creates a missing cwd too (as root, before dropping privileges) */
 	char cwd[PATH_MAX];
 	if (path_in_root(GUEST_ROOT, l->cwd, cwd, sizeof cwd) != 0 ||
@@ -182,6 +209,46 @@ int mount_process_entries(const struct vxn_launch *l, struct vxn_err *err)
 {
 	for (uint32_t i = 0; i < l->nmounts; i++)
 		if (mount_by_process(l, i) && mount_launch_entry(&l->mounts[i], err) != 0)
+			return -1;
+	return 0;
+}
+
+static int readonly_path(const char *path, struct vxn_err *err)
+{
+	char dst[PATH_MAX];
+
+	if (path_in_root(GUEST_ROOT, path, dst, sizeof dst) != 0)
+		return err_set(err, ENAMETOOLONG, "readonly path %s", path);
+	if (mount(dst, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return errno == ENOENT ? 0 : err_set(err, errno, "readonly path %s", path);
+	if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) != 0)
+		return err_set(err, errno, "readonly path %s: remount", path);
+	return 0;
+}
+
+static int mask_path(const char *path, struct vxn_err *err)
+{
+	char dst[PATH_MAX];
+	struct stat st;
+
+	if (path_in_root(GUEST_ROOT, path, dst, sizeof dst) != 0)
+		return err_set(err, ENAMETOOLONG, "masked path %s", path);
+	if (stat(dst, &st) != 0)
+		return errno == ENOENT ? 0 : err_set(err, errno, "masked path %s", path);
+	int r = S_ISDIR(st.st_mode) ? mount("tmpfs", dst, "tmpfs", MS_RDONLY, NULL)
+				    : mount("/dev/null", dst, NULL, MS_BIND, NULL);
+	if (r != 0)
+		return err_set(err, errno, "masked path %s", path);
+	return 0;
+}
+
+int protect_paths(const struct vxn_launch *l, struct vxn_err *err)
+{
+	for (uint32_t i = 0; i < l->nreadonly_paths; i++)
+		if (readonly_path(l->readonly_paths[i], err) != 0)
+			return -1;
+	for (uint32_t i = 0; i < l->nmasked_paths; i++)
+		if (mask_path(l->masked_paths[i], err) != 0)
 			return -1;
 	return 0;
 }

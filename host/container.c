@@ -288,6 +288,58 @@ static void note_guest_hooks(const struct vxn_spec *s)
 
 /* ------------------------------------------------------------ start, kill */
 
+/* The guest's word on why its process did not start (MONITOR_ERROR), or
+ * false. */
+static bool guest_error(const char *dir, struct vxn_err *err)
+{
+	char path[PATH_MAX];
+	void *text = NULL;
+	size_t len = 0;
+
+	file_in(dir, MONITOR_ERROR, path, sizeof(path));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	int r = read_bounded(fd, VXN_ERROR_MAX + 2, &text, &len);
+	close(fd);
+	if (r < 0 || len == 0) {
+		free(text);
+		return false;
+	}
+	((char *)text)[len - 1] = '\0';  /* its newline */
+	err_set(err, 0, "%s", (char *)text);
+	free(text);
+	return true;
+}
+
+/* runc's start returns once the container's process runs, so that what
+ * follows (a signal, the poststart hooks) finds it; vxn's returns once
+ * guest-init has reported the exec (MONITOR_PROCESS_STARTED), and fails
+ * with the guest's reason when it could not start it. */
+#define START_WAIT_MS (300 * 1000)
+static int wait_process_started(const struct vxn_state *st, const char *dir,
+				struct vxn_err *err)
+{
+	char started[PATH_MAX];
+
+	file_in(dir, MONITOR_PROCESS_STARTED, started, sizeof(started));
+	for (int waited = 0;; waited += 10) {
+		if (access(started, F_OK) == 0)
+			return 0;
+		if (guest_error(dir, err))
+			return -1;
+		if (!container_pid_alive(st))
+			return guest_error(dir, err) ? -1 :
+			       err_set(err, 0, "the container ended before its process started");
+		if (waited >= START_WAIT_MS) {
+			log_warn("start: no word of the container's process after %d s",
+				 START_WAIT_MS / 1000);
+			return 0;
+		}
+		usleep(10 * 1000);
+	}
+}
+
 int container_start(const struct vxn_globals *g, const char *id, struct vxn_err *err)
 {
 	struct vxn_state st;
@@ -328,12 +380,32 @@ int container_start(const struct vxn_globals *g, const char *id, struct vxn_err 
 		goto out;
 	}
 	phase_end(&ph, "unpause");
+	if (wait_process_started(&st, dir, err) != 0)
+		goto out;
+	phase_end(&ph, "process-started");
 	run_late_hooks(&st, VXN_HOOK_POSTSTART, "running");
 	r = 0;
 out:
 	xen_close(x);
 	state_free(&st);
 	return r;
+}
+
+int container_start_or_delete(const struct vxn_globals *g, const char *id, pid_t monitor,
+			      struct vxn_err *err)
+{
+	if (container_start(g, id, err) == 0)
+		return 0;
+	struct vxn_err derr = { 0 };
+	/* the monitor is the caller's child: reaped at once when it ends (it
+	 * may have, on the guest's error), so that delete does not wait out a
+	 * zombie that still looks alive */
+	signal(SIGCHLD, SIG_IGN);
+	if (monitor > 0)
+		waitpid(monitor, NULL, WNOHANG);
+	if (container_delete(g, id, true, &derr) < 0)
+		log_warn("cleaning up %s: %s", id, derr.msg);
+	return -1;
 }
 
 int container_kill(const struct vxn_globals *g, const char *id, int signo, bool all,

@@ -46,6 +46,10 @@ bool container_pid_wait_gone(const struct vxn_state *st, int ms);
 int container_create(const struct vxn_globals *g, const char *id,
 		     const struct vxn_create_opts *o, pid_t *monitor_pid, struct vxn_err *err);
 int container_start(const struct vxn_globals *g, const char *id, struct vxn_err *err);
+/* run's start: on failure the container is deleted (monitor: the caller's
+ * child from container_create, reaped; SIGCHLD is ignored from then on). */
+int container_start_or_delete(const struct vxn_globals *g, const char *id, pid_t monitor,
+			      struct vxn_err *err);
 int container_kill(const struct vxn_globals *g, const char *id, int signo, bool all,
 		   struct vxn_err *err);
 int container_delete(const struct vxn_globals *g, const char *id, bool force,

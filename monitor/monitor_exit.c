@@ -61,6 +61,11 @@ void exit_guest_error(const struct monitor_handoff *h, struct mon_exit *x, const
 	write_state_file(h, MONITOR_ERROR, text);
 }
 
+void exit_note_process_started(const struct monitor_handoff *h)
+{
+	write_state_file(h, MONITOR_PROCESS_STARTED, "");
+}
+
 int exit_grace_left_ms(const struct mon_exit *x)
 {
 	struct timespec now;

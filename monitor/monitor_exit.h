@@ -39,6 +39,8 @@ bool exit_guest_report(struct mon_exit *x, const uint8_t *p, size_t len);
 /* An ERROR frame: logged and kept in the state directory (MONITOR_ERROR). */
 void exit_guest_error(const struct monitor_handoff *h, struct mon_exit *x, const uint8_t *p,
 		      size_t len);
+/* The container's process was exec'd: MONITOR_PROCESS_STARTED. */
+void exit_note_process_started(const struct monitor_handoff *h);
 /* ms left for the guest's poweroff after its report, -1 without one. */
 int exit_grace_left_ms(const struct mon_exit *x);
 

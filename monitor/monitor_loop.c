@@ -67,6 +67,13 @@ static void stream0_frame(struct monitor *m, const struct vxn_frame_hdr *h, cons
 	case VXN_F_ERROR:
 		exit_guest_error(m->h, &m->exit, p, h->len);
 		break;
+	case VXN_F_EXEC_STARTED:
+		if (h->len != 0)
+			m->exit.guest_failed = true;
+		else
+			exit_note_process_started(m->h);
+		phase_end(&m->ph, "hello-to-exec");
+		break;
 	case VXN_F_EXIT:
 		guest_exit(m, p, h->len);
 		break;

@@ -1,6 +1,6 @@
 /* The launch data: the host encodes it, guest-init decodes it.
  *
- * Wire format (version 3), all integers little-endian:
+ * Wire format (version 5), all integers little-endian:
  *   "VXNL" u32 version
  *   list args (non-empty) of str        list env of str
  *   str cwd   u32 uid   u32 gid         list gids of u32
@@ -14,6 +14,10 @@
  *   u8 no_new_privileges (0/1)
  *   u8 oom_score_adj_set (0/1)  i32 oom_score_adj (-1000..1000, 0 when not set)
  *   u8 net_wait (0/1)
+ *   list devices of { str path, u8 type, u32 major, u32 minor, u32 mode,
+ *                     u32 uid, u32 gid }
+ *   list sysctl of str ("key=value")
+ *   list masked_paths of str    list readonly_paths of str (absolute)
  * where str is u32 length + bytes (no NUL) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
@@ -33,6 +37,7 @@
 #define STR_MIN_BYTES 4u
 #define RLIMIT_BYTES 20u
 #define MOUNT_MIN_BYTES (4u * STR_MIN_BYTES + 8u)
+#define DEVICE_MIN_BYTES (STR_MIN_BYTES + 1u + 5u * 4u)
 
 /* ------------------------------------------------------------------ writing */
 
@@ -136,6 +141,20 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 	put_u8(w, l->oom_score_adj_set ? 1 : 0);
 	put_u32(w, (uint32_t)l->oom_score_adj);
 	put_u8(w, l->net_wait ? 1 : 0);
+	put_u32(w, l->ndevices);
+	for (uint32_t i = 0; i < l->ndevices; i++) {
+		const struct vxn_device *d = &l->devices[i];
+		put_str(w, d->path);
+		put_u8(w, d->type);
+		put_u32(w, d->major);
+		put_u32(w, d->minor);
+		put_u32(w, d->mode);
+		put_u32(w, d->uid);
+		put_u32(w, d->gid);
+	}
+	put_str_list(w, l->sysctl, l->nsysctl);
+	put_str_list(w, l->masked_paths, l->nmasked_paths);
+	put_str_list(w, l->readonly_paths, l->nreadonly_paths);
 }
 
 static bool str_ok(const char *s)
@@ -165,6 +184,41 @@ static bool mounts_ok(const struct vxn_mount *m, uint32_t n)
 }
 
 /* No value without its flag, so that one launch has one encoding. */
+static bool devices_ok(const struct vxn_device *v, uint32_t n)
+{
+	if (n > VXN_LAUNCH_MAX_LIST || (n && !v))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (!v[i].path || !str_ok(v[i].path) || v[i].path[0] != '/' || v[i].mode > 07777 ||
+		    (v[i].type != 'c' && v[i].type != 'b' && v[i].type != 'p'))
+			return false;
+	return true;
+}
+
+/* key=value, the key non-empty and free of '/': it names a file under
+ * /proc/sys once its dots are slashes, so it cannot climb out of it. */
+static bool sysctl_ok(char *const *v, uint32_t n)
+{
+	if (!str_list_ok(v, n))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *eq = strchr(v[i], '=');
+		if (!eq || eq == v[i] || memchr(v[i], '/', (size_t)(eq - v[i])))
+			return false;
+	}
+	return true;
+}
+
+static bool abs_paths_ok(char *const *v, uint32_t n)
+{
+	if (!str_list_ok(v, n))
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i][0] != '/')
+			return false;
+	return true;
+}
+
 static bool security_ok(const struct vxn_launch *l)
 {
 	if (!l->oom_score_adj_set && l->oom_score_adj != 0)
@@ -234,7 +288,10 @@ static bool launch_ok(const struct vxn_launch *l)
 	if (!security_ok(l))
 		return false;
 	return str_ok(l->cwd) && str_ok(l->hostname) && str_ok(l->root_fstype) &&
-	       mounts_ok(l->mounts, l->nmounts) && shares_ok(l->shares, l->nshares);
+	       mounts_ok(l->mounts, l->nmounts) && shares_ok(l->shares, l->nshares) &&
+	       devices_ok(l->devices, l->ndevices) && sysctl_ok(l->sysctl, l->nsysctl) &&
+	       abs_paths_ok(l->masked_paths, l->nmasked_paths) &&
+	       abs_paths_ok(l->readonly_paths, l->nreadonly_paths);
 }
 
 int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len)
@@ -413,6 +470,23 @@ static struct vxn_mount *get_mounts(struct reader *r, uint32_t *count)
 	return v;
 }
 
+static struct vxn_device *get_devices(struct reader *r, uint32_t *count)
+{
+	struct vxn_device *v = get_list(r, count, sizeof *v, DEVICE_MIN_BYTES);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++) {
+		v[i].path = get_str(r);
+		v[i].type = get_u8(r);
+		v[i].major = get_u32(r);
+		v[i].minor = get_u32(r);
+		v[i].mode = get_u32(r);
+		v[i].uid = get_u32(r);
+		v[i].gid = get_u32(r);
+	}
+	if (!r->err && !devices_ok(v, *count))
+		fail(r, -EPROTO);
+	return v;
+}
+
 static struct vxn_share *get_shares(struct reader *r, uint32_t *count)
 {
 	struct vxn_share *v = get_list(r, count, sizeof *v, STR_MIN_BYTES);
@@ -472,6 +546,15 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->pid_namespace = get_bool(r);
 	get_security(r, l);
 	l->net_wait = get_bool(r);
+	l->devices = get_devices(r, &l->ndevices);
+	l->sysctl = get_str_list(r, &l->nsysctl);
+	if (!r->err && !sysctl_ok(l->sysctl, l->nsysctl))
+		fail(r, -EPROTO);
+	l->masked_paths = get_str_list(r, &l->nmasked_paths);
+	l->readonly_paths = get_str_list(r, &l->nreadonly_paths);
+	if (!r->err && (!abs_paths_ok(l->masked_paths, l->nmasked_paths) ||
+			!abs_paths_ok(l->readonly_paths, l->nreadonly_paths)))
+		fail(r, -EPROTO);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);
 }
@@ -523,5 +606,11 @@ void vxn_launch_free(struct vxn_launch *l)
 		free(l->shares[i].tag);
 	free(l->shares);
 	free(l->root_fstype);
+	for (uint32_t i = 0; l->devices && i < l->ndevices; i++)
+		free(l->devices[i].path);
+	free(l->devices);
+	free_str_list(l->sysctl, l->nsysctl);
+	free_str_list(l->masked_paths, l->nmasked_paths);
+	free_str_list(l->readonly_paths, l->nreadonly_paths);
 	memset(l, 0, sizeof *l);
 }

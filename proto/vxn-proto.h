@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 4u
+#define VXN_LAUNCH_VERSION 5u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
@@ -52,6 +52,18 @@ struct vxn_mount {
 	char *source;
 	uint64_t flags;
 	char *data;
+};
+
+/* linux.devices: a node guest-init makes in the container's /dev as runc
+ * does (type 'c', 'b' or 'p'; mode holds the permission bits only). The
+ * numbers are the guest kernel's: a node of a device the guest lacks opens
+ * with ENXIO, as on a host without it. */
+struct vxn_device {
+	char *path;           /* absolute, inside the container's root */
+	uint8_t type;
+	uint32_t major, minor;
+	uint32_t mode;        /* 0..07777 */
+	uint32_t uid, gid;
 };
 
 /* process.capabilities as masks, bit N for capability N (CAP_CHOWN = 0). */
@@ -131,6 +143,19 @@ struct vxn_launch {
 	int32_t oom_score_adj;  /* VXN_OOM_SCORE_ADJ_MIN..MAX; 0 unless set */
 	bool net_wait;        /* the container has a network namespace: wait for
 			       * its NET frame (struct vxn_net) before the process */
+	/* linux.devices and linux.sysctl ("key=value", key as in sysctl(8)):
+	 * guest-init applies them before the process starts; a guest's kernel
+	 * is the container's, so every sysctl is its own */
+	struct vxn_device *devices;
+	uint32_t ndevices;
+	char **sysctl;
+	uint32_t nsysctl;
+	/* linux.maskedPaths and .readonlyPaths (absolute): the container's own
+	 * process hides and write-protects them in its root, as runc does */
+	char **masked_paths;
+	uint32_t nmasked_paths;
+	char **readonly_paths;
+	uint32_t nreadonly_paths;
 };
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */
@@ -176,7 +201,9 @@ enum vxn_frame_type {
 				  * fields count (args, env, cwd, ids, umask, rlimits, terminal,
 				  * capabilities, no_new_privileges, oom_score_adj) */
 	VXN_F_EXEC_STARTED = 11, /* guest -> host: stream N's process runs (empty payload);
-				  * a start failure is ERROR then EXIT on stream N instead */
+				  * a start failure is ERROR then EXIT on stream N instead.
+				  * On stream 0: the container's own process was exec'd
+				  * (`start` returns then, as runc's does) */
 	VXN_F_PS_REQUEST = 12,   /* host -> guest: list processes; stream = request tag */
 	VXN_F_PS_REPLY = 13,     /* guest -> host: "PID USER CMD\n" lines (vxn_ps_text_check),
 				  * same stream as the request */

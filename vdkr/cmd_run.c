@@ -234,10 +234,8 @@ static int create(struct run *r, const char *console_path, pid_t *monitor, int *
 		*status = create_failure_status(err);
 		return -1;
 	}
-	if (container_start(&r->c->g, r->t.id, err)) {
-		struct vxn_err derr;
-		if (container_delete(&r->c->g, r->t.id, true, &derr))
-			log_warn("cleaning up %s: %s", r->t.id, derr.msg);
+	if (container_start_or_delete(&r->c->g, r->t.id, *monitor, err)) {
+		*status = create_failure_status(err);
 		return -1;
 	}
 	return 0;

@@ -73,9 +73,18 @@ static struct vxn_mount mounts[] = {
 };
 static struct vxn_share shares[] = { { "vxn0" }, { "vxn1" } };
 
+static struct vxn_device devices[] = { { "/dev/fuse", 'c', 10, 229, 0660, 0, 0 },
+					{ "/dev/p", 'p', 0, 0, 0666, 0, 0 } };
+static char *sysctl[] = { "net.ipv4.ip_forward=1", NULL };
+static char *masked[] = { "/proc/kcore", NULL };
+static char *readonly[] = { "/proc/sys", NULL };
+
 static void launch_seeds(uint8_t **enc, size_t *len)
 {
 	struct vxn_launch l = {
+		.devices = devices, .ndevices = 2, .sysctl = sysctl, .nsysctl = 1,
+		.masked_paths = masked, .nmasked_paths = 1,
+		.readonly_paths = readonly, .nreadonly_paths = 1,
 		.args = args, .nargs = 3, .env = env, .nenv = 2, .cwd = "/tmp",
 		.uid = 1000, .gid = 1000, .gids = gids, .ngids = 2, .umask = 022,
 		.hostname = "box", .rlimits = rlimits, .nrlimits = 1, .terminal = true,

@@ -1,12 +1,15 @@
 /* The receiving end of --console-socket, as containerd's shim and conmon
  * are: listen on a UNIX socket, take exactly one fd (SCM_RIGHTS), check it
  * is a tty, then drive the interactive shell behind it:
- *   type a command and see its output; resize and see `stty size` follow;
+ *   type a command and see its output (and, given "console", what it
+ *   writes to /dev/console); resize and see `stty size` follow;
  *   start `sleep`, type ^C and see the shell come back (SIGINT reached the
  *   foreground process); type `exit N`; read until the terminal hangs up.
  * One "ok ..." line per step on stdout; exit 0 when every step passed.
  *
- *   console-recv SOCKET [EXIT_CODE]     (default 5) */
+ *   console-recv SOCKET [EXIT_CODE [console]]     (default 5)
+ * "console": the container's own process, whose terminal runc binds on
+ * /dev/console (an exec's is not). */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
 	int bad = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: console-recv SOCKET [EXIT_CODE]\n");
+		fprintf(stderr, "usage: console-recv SOCKET [EXIT_CODE [console]]\n");
 		return 2;
 	}
 	int fd = receive_fd(listen_on(argv[1]));
@@ -110,6 +113,12 @@ int main(int argc, char **argv)
 		return 1;
 	type(fd, "echo MARK-$((6*7))\n");
 	bad |= step(wait_for(fd, "MARK-42", FIRST_WAIT_S) == 0, "command output");
+	/* runc binds the terminal on /dev/console: what goes there comes here */
+	if (argc > 3 && strcmp(argv[3], "console") == 0) {
+		type(fd, "echo VIA-CONSOLE-$((2*3)) > /dev/console\n");
+		bad |= step(wait_for(fd, "VIA-CONSOLE-6", STEP_WAIT_S) == 0,
+			    "/dev/console is the terminal");
+	}
 	struct winsize ws = { .ws_row = 33, .ws_col = 77 };
 	ioctl(fd, TIOCSWINSZ, &ws);
 	sleep(1);  /* the resize travels: host pty -> monitor -> guest pty */

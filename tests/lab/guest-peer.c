@@ -130,6 +130,9 @@ static int handle(struct libxenvchan *vc, const struct vxn_frame_hdr *h, uint8_t
 		return -1;
 	case VXN_F_CREDIT:  /* stdin given back: this peer sends none */
 		return -1;
+	case VXN_F_EXEC_STARTED:  /* the container's process was exec'd */
+		fprintf(stderr, "peer: process started\n");
+		return -1;
 	case VXN_F_EXIT:
 		if (vxn_exit_decode(p, h->len, &e) != 0)
 			return fprintf(stderr, "peer: bad EXIT\n"), 125;

@@ -3,9 +3,10 @@
 # plays the monitor. A 32 MiB PV guest boots the minimal kernel with the
 # base initramfs (vxn-init as /init) plus a launch cpio, mounts an ext4 root
 # made of busybox, runs a shell command as uid 1000 in /tmp with FOO=bar and
-# must give back its stdout, stderr and exit status 3; a second guest checks
-# the exec failure report (127), terminal mode (a pty as stdio) and a
-# signal from the host (SIGTERM: 143).
+# must give back its stdout, stderr, word of the exec and exit status 3; a
+# second guest checks the exec failure report (127, and no word of an
+# exec), terminal mode (a pty as stdio) and a signal from the host
+# (SIGTERM: 143).
 # Needs VXN_BUILD_DIR (a meson build of this tree) and the cached kernel
 # (VXN_KERNEL, the path blobs/build-kernel prints; else the kernel named by
 # VXN_CONFIG, the vxn.conf tests/run writes for the lab).
@@ -86,6 +87,7 @@ run_guest gi-basic-$$ --cwd /tmp --uid 1000 --gid 1000 \
 d=$work/gi-basic-$$
 [ "$(cat "$d/stdout")" = "$(printf 'out\nbar\n/tmp\n1000')" ] || fail "stdout"
 grep -qx err "$d/stderr" || fail "stderr"
+grep -qx "peer: process started" "$d/stderr" || fail "no word of the exec (EXEC_STARTED on stream 0)"
 [ "$(cat "$d/status")" = 3 ] || fail "exit status $(cat "$d/status"), want 3"
 xl domid gi-basic-$$ >/dev/null 2>&1 && fail "guest still there after its exit"
 
@@ -93,6 +95,7 @@ run_guest gi-nope-$$ --env PATH=/bin -- /bin/nope
 d=$work/gi-nope-$$
 grep -q "guest error: exec: /bin/nope: no such file or directory" "$d/stderr" || fail "exec error text"
 [ "$(cat "$d/status")" = 127 ] || fail "exec failure status $(cat "$d/status"), want 127"
+grep -q "process started" "$d/stderr" && fail "a process that could not start was reported started"
 
 run_guest gi-tty-$$ --terminal --env PATH=/bin -- \
   sh -c 'test -t 0 && test -t 1 && echo tty-ok; echo e2 >&2'

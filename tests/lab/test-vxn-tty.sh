@@ -27,7 +27,7 @@ grep -q -- '--console-socket is required' "$VXN_LOG" || fail "no message about -
 
 # ---- 2. an interactive sh through the console socket
 sock=$LAB_WORK/console.sock
-"$RECV" "$sock" 5 >"$out/recv.out" 2>"$out/recv.err" &
+"$RECV" "$sock" 5 console >"$out/recv.out" 2>"$out/recv.err" &
 recv=$!
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 t0=$(now_us)

@@ -25,6 +25,14 @@ static struct vxn_mount mounts[] = {
 	{ "/vol", VXN_SHARE_TYPE, "vxn0", 0x1000 | 0x1, "" },
 };
 static struct vxn_share shares[] = { { "vxn0" }, { "vxn1" } };
+static struct vxn_device devices[] = {
+	{ "/dev/fuse", 'c', 10, 229, 0666, 0, 0 },
+	{ "/dev/sub/disk", 'b', 202, 16, 0600, 1000, 6 },
+	{ "/dev/pipe", 'p', 0, 0, 07777, 0, 0 },
+};
+static char *sysctl[] = { "net.ipv4.ip_forward=1", "kernel.msgmax=65536", "fs.x=a=b", NULL };
+static char *masked[] = { "/proc/kcore", "/sys/firmware", NULL };
+static char *readonly[] = { "/proc/sys", NULL };
 
 static struct vxn_launch full_launch(void)
 {
@@ -49,6 +57,10 @@ static struct vxn_launch full_launch(void)
 		.oom_score_adj_set = true,
 		.oom_score_adj = -1000,
 		.net_wait = true,
+		.devices = devices, .ndevices = 3,
+		.sysctl = sysctl, .nsysctl = 3,
+		.masked_paths = masked, .nmasked_paths = 2,
+		.readonly_paths = readonly, .nreadonly_paths = 1,
 	};
 	return l;
 }
@@ -70,7 +82,8 @@ enum {
 	OFF_HOSTNAME_LEN = 42, OFF_NRLIMITS = 46, OFF_TERMINAL = 50,
 	OFF_NMOUNTS = 55, OFF_NSHARES = 59, OFF_FSTYPE_LEN = 63, OFF_RO = 71,
 	OFF_PIDNS = 72, OFF_BOUNDING = 73, OFF_AMBIENT = 105, OFF_NNP = 113,
-	OFF_OOM_SET = 114, OFF_OOM = 115, OFF_NET_WAIT = 119, MINIMAL_LEN = 120,
+	OFF_OOM_SET = 114, OFF_OOM = 115, OFF_NET_WAIT = 119, OFF_NDEVICES = 120,
+	OFF_NSYSCTL = 124, OFF_NMASKED = 128, OFF_NREADONLY = 132, MINIMAL_LEN = 136,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -156,6 +169,22 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	assert_int_equal(a->oom_score_adj_set, b->oom_score_adj_set);
 	assert_int_equal(a->oom_score_adj, b->oom_score_adj);
 	assert_int_equal(a->net_wait, b->net_wait);
+	assert_int_equal(a->ndevices, b->ndevices);
+	for (uint32_t i = 0; i < a->ndevices; i++) {
+		assert_string_equal(a->devices[i].path, b->devices[i].path);
+		assert_int_equal(a->devices[i].type, b->devices[i].type);
+		assert_int_equal(a->devices[i].major, b->devices[i].major);
+		assert_int_equal(a->devices[i].minor, b->devices[i].minor);
+		assert_int_equal(a->devices[i].mode, b->devices[i].mode);
+		assert_int_equal(a->devices[i].uid, b->devices[i].uid);
+		assert_int_equal(a->devices[i].gid, b->devices[i].gid);
+	}
+	assert_int_equal(a->nsysctl, b->nsysctl);
+	assert_str_lists_equal(a->sysctl, b->sysctl, a->nsysctl);
+	assert_int_equal(a->nmasked_paths, b->nmasked_paths);
+	assert_str_lists_equal(a->masked_paths, b->masked_paths, a->nmasked_paths);
+	assert_int_equal(a->nreadonly_paths, b->nreadonly_paths);
+	assert_str_lists_equal(a->readonly_paths, b->readonly_paths, a->nreadonly_paths);
 }
 
 static void test_round_trip_full(void **state)
@@ -165,7 +194,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x04\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x05\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -270,7 +299,8 @@ static void test_wrong_magic_and_version(void **state)
 	expect_patched_u32_refused(OFF_VERSION, 1);  /* before pid_namespace */
 	expect_patched_u32_refused(OFF_VERSION, 2);  /* before shares */
 	expect_patched_u32_refused(OFF_VERSION, 3);  /* before net_wait */
-	expect_patched_u32_refused(OFF_VERSION, 5);
+	expect_patched_u32_refused(OFF_VERSION, 4);  /* before devices, sysctl */
+	expect_patched_u32_refused(OFF_VERSION, 6);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -566,6 +596,79 @@ static void test_share_source_path(void **state)
 	assert_int_equal(vxn_share_source_path("root/f0", out, 8), -1);  /* too small */
 }
 
+/* A device the guest would make outside the root or of a kind mknod does
+ * not take, a sysctl naming a path: refused by encoder and decoder alike. */
+static void test_bad_devices_and_sysctls(void **state)
+{
+	(void)state;
+	struct vxn_device bad_devices[][1] = {
+		{ { "dev/relative", 'c', 1, 3, 0666, 0, 0 } },
+		{ { "/dev/sock", 's', 1, 3, 0666, 0, 0 } },
+		{ { "/dev/setuid", 'c', 1, 3, 010000, 0, 0 } },
+		{ { NULL, 'c', 1, 3, 0666, 0, 0 } },
+	};
+	char *bad_sysctl[][2] = {
+		{ "noequals", NULL }, { "=1", NULL }, { "net/../../etc=1", NULL },
+	};
+	uint8_t *buf = NULL;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof bad_devices / sizeof bad_devices[0]; i++) {
+		struct vxn_launch l = minimal_launch();
+		l.devices = bad_devices[i];
+		l.ndevices = 1;
+		assert_int_equal(vxn_launch_encode(&l, &buf, &len), -EINVAL);
+	}
+	for (size_t i = 0; i < sizeof bad_sysctl / sizeof bad_sysctl[0]; i++) {
+		struct vxn_launch l = minimal_launch();
+		l.sysctl = bad_sysctl[i];
+		l.nsysctl = 1;
+		assert_int_equal(vxn_launch_encode(&l, &buf, &len), -EINVAL);
+	}
+	/* the decoder on its own: a good device's type byte turned into 's' */
+	struct vxn_launch l = minimal_launch(), out;
+	struct vxn_device one = { "/d", 'c', 1, 3, 0666, 0, 0 };
+	l.devices = &one;
+	l.ndevices = 1;
+	buf = encode_ok(&l, &len);
+	size_t type_at = OFF_NDEVICES + 4 + 4 + 2;  /* count, path length, "/d" */
+	assert_int_equal(buf[type_at], 'c');
+	buf[type_at] = 's';
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	/* and a sysctl whose key holds a slash */
+	free(buf);
+	char *slash[] = { "a.b=1" };
+	l = minimal_launch();
+	l.sysctl = slash;
+	l.nsysctl = 1;
+	buf = encode_ok(&l, &len);
+	size_t dot_at = OFF_NSYSCTL + 4 + 4 + 1;  /* count, length, "a" */
+	assert_int_equal(buf[dot_at], '.');
+	buf[dot_at] = '/';
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	/* masked and read-only paths must be absolute, both ways */
+	char *relative[] = { "proc/kcore" };
+	l = minimal_launch();
+	l.masked_paths = relative;
+	l.nmasked_paths = 1;
+	assert_int_equal(vxn_launch_encode(&l, &buf, &len), -EINVAL);
+	l = minimal_launch();
+	l.readonly_paths = relative;
+	l.nreadonly_paths = 1;
+	assert_int_equal(vxn_launch_encode(&l, &buf, &len), -EINVAL);
+	char *absolute[] = { "/proc/kcore" };
+	l = minimal_launch();
+	l.readonly_paths = absolute;
+	l.nreadonly_paths = 1;
+	buf = encode_ok(&l, &len);
+	size_t slash_at = OFF_NREADONLY + 4 + 4;  /* count, length */
+	assert_int_equal(buf[slash_at], '/');
+	buf[slash_at] = 'p';
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+}
+
 static void test_free_is_idempotent(void **state)
 {
 	(void)state;
@@ -596,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_list_limit),
 		cmocka_unit_test(test_total_limit),
 		cmocka_unit_test(test_bad_share_tags),
+		cmocka_unit_test(test_bad_devices_and_sysctls),
 		cmocka_unit_test(test_free_is_idempotent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

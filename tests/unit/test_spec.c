@@ -128,6 +128,20 @@ static void test_resources(void **state)
 	assert_true(s.root_readonly);
 	/* a pid namespace given by a host path is not a new one */
 	assert_false(s.new_pid_namespace);
+	assert_int_equal(s.ndevices, 3);
+	assert_string_equal(s.devices[0].path, "/dev/fuse");
+	assert_int_equal(s.devices[0].type, 'c');
+	assert_int_equal(s.devices[0].major, 10);
+	assert_int_equal(s.devices[0].minor, 229);
+	assert_int_equal(s.devices[0].mode, 0660);
+	assert_int_equal(s.devices[0].uid, 10);
+	assert_int_equal(s.devices[0].gid, 20);
+	assert_int_equal(s.devices[1].type, 'p');
+	assert_int_equal(s.devices[1].mode, 0666);  /* runc's default */
+	assert_int_equal(s.devices[2].type, 'c');   /* "u" */
+	assert_int_equal(s.nsysctl, 2);
+	assert_string_equal(s.sysctl[0], "net.ipv4.ip_forward=1");
+	assert_string_equal(s.sysctl[1], "kernel.shmmax=68719476736");
 	spec_free(&s);
 }
 
@@ -206,6 +220,14 @@ static void test_inline_refusals(void **state)
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"path\":\"/x\"}]}}", "linux.namespaces[1].type: missing" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pids\"}]}}", "linux.namespaces[0].type: unknown namespace type 'pids'" },
 		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\",\"path\":5}]}}", "linux.namespaces[0].path: must be a string" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]}}", "linux.devices[0].path: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"s\"}]}}", "linux.devices[0].type: must be c, b, u or p" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"b\",\"major\":8}]}}", "linux.devices[0]: a b device needs major and minor" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":65535}]}}", "linux.devices[0].fileMode: must be at most" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"sysctl\":{\"net/ipv4\":\"1\"}}}", "linux.sysctl.net/ipv4: not a sysctl name" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"sysctl\":{\"a.b\":1}}}", "linux.sysctl.a.b: must be a string" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]}}", "linux.maskedPaths[1]: must be an absolute path" },
+		{ "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{\"readonlyPaths\":[7]}}", "linux.readonlyPaths[0]: must be a string" },
 		{ "", "not valid JSON" },
 		{ "{\"process\":", "not valid JSON" },
 	};
