@@ -13,11 +13,9 @@
 #include "plan_internal.h"
 #include "util.h"
 
-#define MIB (1024ull * 1024ull)
 #define PLAN_MIN_MEMORY_MIB 32ull        /* below this the guest kernel does not boot */
 #define PLAN_MAX_MEMORY_MIB 262144ull    /* 256 GiB */
 #define PLAN_MAX_VCPUS 128u
-#define DEFAULT_CPU_PERIOD 100000ull     /* the kernel's CFS default */
 
 #define ANN_MEMORY "org.xenproject.vxn.memory"
 #define ANN_VCPUS "org.xenproject.vxn.vcpus"

@@ -4,6 +4,9 @@
 
 #include "plan.h"
 
+#define MIB (1024ull * 1024ull)
+#define DEFAULT_CPU_PERIOD 100000ull     /* the kernel's CFS default */
+
 /* Fills p->launch.mounts and p->copy_in from s->mounts. p->rootfs is set. */
 /* The root share (plan.h, root_shared), after plan_mounts; none without. */
 int plan_root_share(struct vxn_plan *p, struct vxn_err *err);

@@ -30,8 +30,6 @@ enum pod_role plan_pod_role(const struct vxn_spec *s, const char **sandbox_id)
 	return POD_NONE;
 }
 
-#define MIB (1024ull * 1024ull)
-
 /* An annotation that is a decimal number; absent, "0" or "-1" (no limit,
  * as the kubelet writes it) is 0. */
 static int annotation_number(const struct vxn_spec *s, const char *key, uint64_t *v,
@@ -63,7 +61,7 @@ int plan_pod_memory(const struct vxn_spec *s, const struct vxn_config *c, uint64
 	if (bytes == 0)
 		return 0;
 	uint64_t sum = bytes / MIB + (bytes % MIB != 0);
-	if (sum > max_mib || sum + c->pod_overhead_mib > max_mib)
+	if (sum + c->pod_overhead_mib > max_mib)
 		return err_set(err, 0, "annotations." ANN_CRI_SANDBOX_MEMORY ": the pod's %llu "
 			       "bytes and the pod overhead of %llu MiB are more than the %llu MiB "
 			       "a guest may have", (unsigned long long)bytes,
@@ -87,7 +85,7 @@ int plan_pod_vcpus(const struct vxn_spec *s, unsigned max_vcpus, unsigned *vcpus
 	if (quota == 0)
 		return 0;
 	if (period == 0)
-		period = 100000; /* the kernel's CFS default */
+		period = DEFAULT_CPU_PERIOD;
 	uint64_t v = quota / period + (quota % period != 0);
 	if (v > max_vcpus)
 		return err_set(err, 0, "annotations." ANN_CRI_SANDBOX_CPU_QUOTA ": %llu/%llu is "

@@ -17,6 +17,19 @@
 #include "mountflags.h"
 #include "paths.h"
 
+/* The directories above path, for a file or node to be made there. */
+static int make_parent_dirs(const char *path)
+{
+	char parent[PATH_MAX];
+
+	snprintf(parent, sizeof parent, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return 0;
+	*slash = '\0';
+	return mkdir_p(parent, 0755);
+}
+
 /* A bind mount needs a target of the same kind as its source. */
 static int make_bind_target(const char *src, const char *dst)
 {
@@ -26,15 +39,9 @@ static int make_bind_target(const char *src, const char *dst)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return mkdir_p(dst, 0755);
-	char parent[PATH_MAX];
-	snprintf(parent, sizeof parent, "%s", dst);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = mkdir_p(parent, 0755);
-		if (r != 0)
-			return r;
-	}
+	int r = make_parent_dirs(dst);
+	if (r != 0)
+		return r;
 	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0 && errno != EISDIR)
 		return -errno;
@@ -130,19 +137,14 @@ static const char *const default_links[][2] = {
  * replaced), its permission bits and owner. */
 static int make_spec_device(const struct vxn_device *d, struct vxn_err *err)
 {
-	char path[PATH_MAX], parent[PATH_MAX];
+	char path[PATH_MAX];
 	mode_t kind = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 
 	if (path_in_root(GUEST_ROOT, d->path, path, sizeof path) != 0)
 		return err_set(err, ENAMETOOLONG, "device %s", d->path);
-	snprintf(parent, sizeof parent, "%s", path);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = mkdir_p(parent, 0755);
-		if (r != 0)
-			return err_set(err, -r, "device %s: mkdir", d->path);
-	}
+	int r = make_parent_dirs(path);
+	if (r != 0)
+		return err_set(err, -r, "device %s: mkdir", d->path);
 	if (unlink(path) != 0 && errno != ENOENT && errno != EISDIR)
 		return err_set(err, errno, "device %s: replace", d->path);
 	if (mknod(path, kind | d->mode, makedev(d->major, d->minor)) != 0)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "util.h"
 
 #define SYSCTL_DIR "/proc/sys/"
 
@@ -23,20 +24,6 @@ int sysctl_path(const char *entry, char *path, size_t cap, const char **value)
 		path[sizeof SYSCTL_DIR - 1 + i] = entry[i] == '.' ? '/' : entry[i];
 	path[sizeof SYSCTL_DIR - 1 + klen] = '\0';
 	*value = eq + 1;
-	return 0;
-}
-
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 
