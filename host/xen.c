@@ -359,8 +359,81 @@ int xen_pause(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
 	return rc ? lx_err(err, rc, "pausing the domain") : 0;
 }
 
+/* xs_rm of path, then of each parent that is left empty, up to (not
+ * including) the ancestor `top`: what libxl's libxl__xs_path_cleanup does. */
+static void rm_with_empty_parents(struct xs_handle *xs, xs_transaction_t t, char *path,
+				  size_t top)
+{
+	xs_rm(xs, t, path);
+	for (char *slash = strrchr(path, '/'); slash && (size_t)(slash - path) > top;
+	     slash = strrchr(path, '/')) {
+		unsigned int n = 0;
+		*slash = '\0';
+		char **left = xs_directory(xs, t, path, &n);
+		free(left);
+		if (!left || n > 0)
+			return;
+		xs_rm(xs, t, path);
+	}
+}
+
+/* Removes one 9pfs device's xenstore nodes (backend, frontend, libxl's), as
+ * libxl__device_destroy does, in one transaction. The paths are built from
+ * numbers: nothing the guest wrote is followed. */
+static bool forget_p9(struct xs_handle *xs, uint32_t domid, unsigned devid)
+{
+	static const char backends[] = "/local/domain/0/backend";
+	char be[96], fe[96], lx[96];
+
+	snprintf(fe, sizeof(fe), "/local/domain/%u/device/9pfs/%u", domid, devid);
+	snprintf(lx, sizeof(lx), "/libxl/%u/device/9pfs/%u", domid, devid);
+	for (int tries = 0; tries < 5; tries++) {
+		xs_transaction_t t = xs_transaction_start(xs);
+		if (t == XBT_NULL)
+			return false;
+		snprintf(be, sizeof(be), "%s/9pfs/%u/%u", backends, domid, devid);
+		rm_with_empty_parents(xs, t, be, strlen(backends));
+		xs_rm(xs, t, fe);
+		xs_rm(xs, t, lx);
+		if (xs_transaction_end(xs, t, false))
+			return true;
+		if (errno != EAGAIN)
+			return false;
+	}
+	return false;
+}
+
+/* libxl's destroy gives every QEMU-served device of a paused, dying or
+ * shut-down domain a fixed 2 s (LIBXL_QEMU_BODGE_TIMEOUT in libxl_device.c)
+ * before it removes the device's nodes: 2 s off every container's delete,
+ * for its shares. The destroy kills that QEMU anyway and the guest is going,
+ * so the nodes go first and libxl has no QEMU device left to wait for. */
+static void forget_p9s(uint32_t domid)
+{
+	char dir[64];
+	unsigned int n = 0;
+	struct xs_handle *xs = xs_open(0);
+
+	if (!xs)
+		return;
+	snprintf(dir, sizeof(dir), "/libxl/%u/device/9pfs", domid);
+	char **devs = xs_directory(xs, XBT_NULL, dir, &n);
+	for (unsigned int i = 0; devs && i < n; i++) {
+		char *end;
+		unsigned long devid = strtoul(devs[i], &end, 10);
+		if (*end || end == devs[i] || devid > 255)
+			continue;
+		if (!forget_p9(xs, domid, (unsigned)devid))
+			log_debug("xenstore: 9pfs %lu of domain %u left to libxl: %s", devid, domid,
+				  strerror(errno));
+	}
+	free(devs);
+	xs_close(xs);
+}
+
 int xen_destroy(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)
 {
+	forget_p9s(domid);
 	int rc = libxl_domain_destroy(x->lx, domid, NULL);
 
 	log_debug("libxl_domain_destroy %u: rc %d", domid, rc);
