@@ -2,6 +2,7 @@
  * needs, connects to the host's monitor, runs the container's process,
  * relays its stdio and signals, reports how it ended and powers off. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "pool.h"
 #include "relay.h"
 #include "sysctl.h"
+#include "util.h"
 
 #define ROOT_DEVICE_WAIT_MS 10000
 #define CHANNEL_WAIT_MS 5000
@@ -62,6 +64,7 @@ static int signals_setup(struct vxn_err *err)
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGPWR);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return err_set(err, errno, "sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
@@ -180,17 +183,39 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 		    (unsigned long long)shares_ms, (unsigned long long)mounts_ms);
 }
 
-int main(void)
+/* `xl shutdown` reaches the guest's kernel (drivers/xen/manage.c), which runs
+ * kernel.poweroff_cmd: that is this program again, as POWEROFF_HELPER, and it
+ * asks PID 1 with SIGPWR (the relay stops the containers as docker stop
+ * would). Without it the kernel finds no /sbin/poweroff and the request
+ * is lost. */
+#define POWEROFF_HELPER "poweroff"
+
+static void poweroff_helper_install(void)
+{
+	static const char cmd[] = "/init " POWEROFF_HELPER;
+	int fd = open("/proc/sys/kernel/poweroff_cmd", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write_all(fd, cmd, sizeof cmd - 1) != 0)
+		console_say("xl shutdown will not reach the container: poweroff_cmd: %s",
+			    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+int main(int argc, char **argv)
 {
 	struct vxn_err err = { 0 };
 	struct vxn_launch launch;
 	struct proc proc;
 	struct vxn_exit result;
 
+	if (getpid() != 1 && argc == 2 && strcmp(argv[1], POWEROFF_HELPER) == 0)
+		return kill(1, SIGPWR) == 0 ? 0 : 1;
 	started_ms = uptime_ms();
 	int sigfd = signals_setup(&err);
 	if (sigfd < 0 || mount_early(&err) != 0 || modules_load(&err) != 0)
 		fatal(&err);
+	poweroff_helper_install();
 	bool pooled = pool_mode();
 	if (pooled && pool_wait_for_monitor(&err) != 0)
 		fatal(&err);

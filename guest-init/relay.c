@@ -300,6 +300,32 @@ static bool pump_output(struct relay *r, struct session *s, int fd, uint8_t type
 	return n < 0;
 }
 
+/* `xl shutdown` asks the guest to power off (SIGPWR from main.c's helper):
+ * the containers stop as `docker stop` stops one, SIGTERM to each
+ * container's process and, RELAY_STOP_GRACE_MS later, SIGKILL to all. */
+static void stop_begin(struct relay *r)
+{
+	if (r->stop_deadline_ms)
+		return;
+	r->stop_deadline_ms = uptime_ms() + RELAY_STOP_GRACE_MS;
+	console_say("power off requested (xl shutdown): SIGTERM to the container, SIGKILL "
+		    "after %d s", RELAY_STOP_GRACE_MS / 1000);
+	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++) {
+		const struct session *s = &r->s[i];
+		if (s->used && !s->exited && (i == 0 || s->ctr) && s->proc.pid > 0)
+			kill(s->proc.pid, SIGTERM);
+	}
+}
+
+static void stop_check(struct relay *r)
+{
+	if (!r->stop_deadline_ms || r->stop_killed || uptime_ms() < r->stop_deadline_ms)
+		return;
+	r->stop_killed = true;
+	console_say("grace period over: SIGKILL");
+	kill(-1, SIGKILL);
+}
+
 static void reap(struct relay *r)
 {
 	struct signalfd_siginfo si;
@@ -307,7 +333,8 @@ static void reap(struct relay *r)
 	pid_t pid;
 
 	while (read(r->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
-		;
+		if (si.ssi_signo == SIGPWR)
+			stop_begin(r);
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		struct session *s = session_of_pid(r, pid);
 		if (!s)
@@ -363,6 +390,13 @@ static int poll_timeout(const struct relay *r)
 	uint64_t now = uptime_ms();
 	int t = POLL_MS;
 
+	if (r->stop_deadline_ms && !r->stop_killed) {
+		if (now >= r->stop_deadline_ms)
+			return 0;
+		if (r->stop_deadline_ms - now < (uint64_t)t)
+			t = (int)(r->stop_deadline_ms - now);
+	}
+
 	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++) {
 		const struct session *s = &r->s[i];
 		if (!s->used || !s->exited)
@@ -409,6 +443,7 @@ int relay_pump(struct relay *r, struct vxn_err *err)
 			give_stdin_credit(r, &r->s[i]);
 		}
 	sessions_finish(r);
+	stop_check(r);
 	if (channel_send(r->ch, &r->out) < 0)
 		return err_set(err, 0, "host channel closed");
 	return 0;

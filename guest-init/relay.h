@@ -35,15 +35,22 @@ struct session {
 	uint64_t drain_deadline_ms;
 };
 
+/* `xl shutdown`: the time between SIGTERM and SIGKILL, docker stop's default */
+#define RELAY_STOP_GRACE_MS 10000
+
 struct relay {
 	struct channel *ch;
-	int sigfd;                 /* signalfd for SIGCHLD */
+	int sigfd;                 /* signalfd for SIGCHLD and SIGPWR */
 	int uevent_fd;             /* kernel uevents (cpus.h), or -1 */
 	struct byteq out;          /* frames for the host */
 	struct byteq in;           /* frames from the host, not yet handled */
 	struct session s[1 + RELAY_MAX_EXEC];  /* [0]: the main process, stream 0 */
 	struct guest_dns dns;      /* 127.0.0.11:53, when the container has it */
 	bool pod_share;            /* the launch's shares had the pod's (CTR_START) */
+	/* `xl shutdown` (SIGPWR, main.c): SIGTERM went to the containers at
+	 * stop_deadline_ms - RELAY_STOP_GRACE_MS, SIGKILL follows at it */
+	uint64_t stop_deadline_ms;
+	bool stop_killed;
 };
 
 /* Set up the queues (static storage for the main process's queues). */
