@@ -228,6 +228,17 @@ static bool share_complete(const struct vxn_plan_share *sh)
 	return sh->source && sh->destination && sh->tag && sh->entry && sh->export_dir;
 }
 
+/* A volume's entry in its export: the source's base name, so that the
+ * guest's mountinfo names it as runc's names the host path (runtime-tools'
+ * mounts check), or VXN_SHARE_ENTRY when the base name is no entry name. */
+static char *volume_entry(const char *src)
+{
+	const char *slash = strrchr(src, '/');
+	const char *base = slash ? slash + 1 : src;
+
+	return strdup(vxn_share_entry_ok(base) ? base : VXN_SHARE_ENTRY);
+}
+
 /* The share serving (src, readonly), added when it is the first mount of it. */
 static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t i,
 		     const char *dest, const struct vxn_plan_share **out, struct vxn_err *err)
@@ -245,7 +256,7 @@ static int share_for(struct vxn_plan *p, const char *src, bool readonly, size_t 
 		sh->tag = NULL;
 	if (asprintf(&sh->export_dir, "%s/%s", p->share_root, sh->tag ? sh->tag : "") < 0)
 		sh->export_dir = NULL;
-	sh->entry = strdup(VXN_SHARE_ENTRY);
+	sh->entry = volume_entry(src);
 	ls->tag = sh->tag ? strdup(sh->tag) : NULL;
 	p->launch.nshares++;
 	if (!share_complete(sh) || !ls->tag)
@@ -285,9 +296,11 @@ static int add_share_mount(struct vxn_plan *p, const struct vxn_spec_mount *m, s
 	const struct vxn_plan_share *sh = NULL;
 	if (share_for(p, src, flags & MS_RDONLY, i, m->destination, &sh, err) < 0)
 		return free(data), -1;
-	log_debug("mounts[%zu] %s: host %s shared as %s%s", i, m->destination, src, sh->tag,
+	char source[VXN_SHARE_TAG_MAX + VXN_SHARE_ENTRY_MAX + 2];
+	snprintf(source, sizeof source, "%s/%s", sh->tag, sh->entry);
+	log_debug("mounts[%zu] %s: host %s shared as %s%s", i, m->destination, src, source,
 		  sh->readonly ? " (read-only in dom0)" : "");
-	return add_guest_mount(p, m->destination, VXN_SHARE_TYPE, sh->tag, flags | MS_BIND, data,
+	return add_guest_mount(p, m->destination, VXN_SHARE_TYPE, source, flags | MS_BIND, data,
 			       err);
 }
 

@@ -131,7 +131,8 @@ static char *member_entry(const char *prefix, const struct vxn_plan_share *sh)
 	return r < 0 ? NULL : e;
 }
 
-/* A launch mount's share source in the pod: "root/f<K>" or "vxn<K>". */
+/* A launch mount's share source in the pod: "root/f<K>" -> "<prefix>f<K>";
+ * "vxn<K>/<entry>" -> "<prefix>m<K>", the volume being that entry itself. */
 static char *member_source(const char *prefix, const char *source)
 {
 	char *s = NULL;
@@ -141,7 +142,8 @@ static char *member_source(const char *prefix, const char *source)
 		r = asprintf(&s, VXN_POD_SHARE_TAG "/%s%s", prefix,
 			     source + sizeof VXN_ROOT_SHARE_TAG);
 	else
-		r = asprintf(&s, VXN_POD_SHARE_TAG "/%sm%s", prefix, source + 3);
+		r = asprintf(&s, VXN_POD_SHARE_TAG "/%sm%.*s", prefix,
+			     (int)strcspn(source + 3, "/"), source + 3);
 	return r < 0 ? NULL : s;
 }
 

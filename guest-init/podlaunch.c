@@ -3,12 +3,14 @@
 #include <string.h>
 
 /* "pod/<entry>": an entry of the pod's share, never the share's own
- * VXN_SHARE_ENTRY nor another share (the sandbox's volumes). */
+ * VXN_SHARE_ENTRY nor another share (the sandbox's volumes). The host
+ * names the pod's entries like tags (plan_pod.c): nothing else is one. */
 static bool pod_source_path(const char *source, char *out, size_t cap)
 {
 	static const char prefix[] = VXN_POD_SHARE_TAG "/";
 
 	return strncmp(source, prefix, sizeof prefix - 1) == 0 &&
+	       vxn_share_tag_ok(source + sizeof prefix - 1) &&
 	       vxn_share_source_path(source, out, cap) == 0;
 }
 

@@ -239,6 +239,23 @@ bool vxn_share_tag_ok(const char *tag)
 	return true;
 }
 
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool vxn_share_entry_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > VXN_SHARE_ENTRY_MAX || !(alnum(name[0]) || name[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!alnum(name[i]) && name[i] != '.' && name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
 int vxn_share_source_path(const char *source, char *out, size_t cap)
 {
 	char tag[VXN_SHARE_TAG_MAX + 1];
@@ -250,7 +267,7 @@ int vxn_share_source_path(const char *source, char *out, size_t cap)
 		return -1;
 	memcpy(tag, source, n);
 	tag[n] = '\0';
-	if (!vxn_share_tag_ok(tag) || !vxn_share_tag_ok(entry))
+	if (!vxn_share_tag_ok(tag) || !vxn_share_entry_ok(entry))
 		return -1;
 	int w = snprintf(out, cap, VXN_SHARE_DIR "/%s/%s", tag, entry);
 	return w < 0 || (size_t)w >= cap ? -1 : 0;

@@ -92,6 +92,10 @@ struct vxn_caps {
  * entries of it, bound in dom0 at the app container's create). */
 #define VXN_POD_SHARE_TAG "pod"
 #define VXN_SHARE_TAG_MAX 15u        /* tag: 1..15 of [a-z0-9] */
+/* entry: 1..64 of [A-Za-z0-9._-], not starting with '.' or '-': a volume's
+ * entry is named after its source's base name when that is such a name (so
+ * that the guest's mountinfo shows it, as runc's shows the host path) */
+#define VXN_SHARE_ENTRY_MAX 64u
 #define VXN_SHARES_MAX 32u           /* p9 devices per guest */
 
 struct vxn_share {
@@ -100,8 +104,10 @@ struct vxn_share {
 
 /* 1 when tag is a valid share tag (what the decoder accepts). */
 bool vxn_share_tag_ok(const char *tag);
+/* 1 when name is a valid entry name (VXN_SHARE_ENTRY_MAX). */
+bool vxn_share_entry_ok(const char *name);
 /* A VXN_SHARE_TYPE mount's source: "<tag>", whose entry is VXN_SHARE_ENTRY,
- * or "<tag>/<entry>", an entry named like a tag beside it (the engine's
+ * or "<tag>/<entry>" (a volume named after its source, or the engine's
  * files riding on the root's share). Writes the entry's path under
  * VXN_SHARE_DIR to out; -1 when source is malformed or out too small. */
 int vxn_share_source_path(const char *source, char *out, size_t cap);

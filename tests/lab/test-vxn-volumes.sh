@@ -60,6 +60,8 @@ for p in /ro/new /fro; do
 done
 mount -o remount,bind,rw /ro && mount -o remount,bind,rw /fro && echo remounted-rw
 grep -E " /(ro|fro) " /proc/mounts
+# mountinfo roots, as runc shows them: ending in the base name of the source
+awk '"'"'$5 == "/data" || $5 == "/f" { print "root " $5 " " $4 }'"'"' /proc/self/mountinfo
 for p in /ro/new /fro; do
   if (echo x >> $p) 2>/tmp/e; then echo "WROTE $p"; else echo "refused $p: $(cat /tmp/e)"; fi
 done
@@ -107,6 +109,11 @@ grep -qx "file $token-single" "$out/vol.out" || fail "the guest did not read the
 grep -qx "later $token-later" "$out/vol.out" || fail "dom0's write during the run not seen by the guest"
 grep -qx "file-now $token-single-rewritten" "$out/vol.out" ||
   fail "dom0's rewrite of the file volume not seen by the guest"
+
+# the guest's mountinfo names a volume's root by the source's base name, as
+# runc's does (runtime-tools' mounts check compares base names)
+grep -Eqx "root /data /?([^ ]*/)?vol" "$out/vol.out" || fail "mountinfo root of /data: $(grep '^root /data' "$out/vol.out")"
+grep -Eqx "root /f /?([^ ]*/)?single" "$out/vol.out" || fail "mountinfo root of /f: $(grep '^root /f' "$out/vol.out")"
 
 # read-only: EROFS, before and after the guest's own remount
 expect_eq "read-only refusals" "$(grep -c '^refused .*: Read-only file system$' "$out/vol.out")" 4

@@ -577,19 +577,28 @@ static void test_bad_share_tags(void **state)
 }
 
 /* A share mount's source names a path under VXN_SHARE_DIR only: "tag" or
- * "tag/entry", both [a-z0-9]{1,15}; anything a hostile launch could use to
- * climb out is refused. */
+ * "tag/entry", the tag [a-z0-9]{1,15}, the entry a file name of
+ * [A-Za-z0-9._-]{1,64} not starting with '.' or '-'; anything a hostile
+ * launch could use to climb out is refused. */
 static void test_share_source_path(void **state)
 {
 	(void)state;
-	char out[64];
+	char out[128];
 	assert_int_equal(vxn_share_source_path("vxn0", out, sizeof out), 0);
 	assert_string_equal(out, VXN_SHARE_DIR "/vxn0/" VXN_SHARE_ENTRY);
 	assert_int_equal(vxn_share_source_path("root/f1", out, sizeof out), 0);
 	assert_string_equal(out, VXN_SHARE_DIR "/root/f1");
+	assert_int_equal(vxn_share_source_path("vxn1/resolv.conf", out, sizeof out), 0);
+	assert_string_equal(out, VXN_SHARE_DIR "/vxn1/resolv.conf");
+	static const char *const good[] = { "root/F0", "r/a234567890123456", "vxn2/etc",
+					    "vxn3/my_data-2.d", "vxn4/_data" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_int_equal(vxn_share_source_path(good[i], out, sizeof out), 0);
 	static const char *const bad[] = { "", "/", "/f0", "root/", "root/..", "../x", "root/f0/x",
-					   "root/F0", "root/.", "a234567890123456", "r/a234567890123456",
-					   "root//f0" };
+					   "root/.", "root/.x", "root/-x", "root/a b", "root/a:b",
+					   "a234567890123456", "vxn0/a23456789012345678901234567890"
+					   "12345678901234567890123456789012345",  /* 65 */
+					   "root//f0", "Root/f0" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(vxn_share_source_path(bad[i], out, sizeof out), -1);
 	assert_int_equal(vxn_share_source_path(NULL, out, sizeof out), -1);
