@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "log.h"
 #include "pod.h"
 
@@ -78,21 +79,47 @@ static int make_export(const struct vxn_plan_share *sh, bool dir, struct vxn_err
 	return shares_make_entry(sh, dir, err);
 }
 
+/* The entry itself, as /proc/self/fd/N in fdpath: never a symlink. A pod's
+ * guest runs while dom0 adds a member's entries to the pod's export, and
+ * could swap one for a symlink before the bind: mount(2) would follow it
+ * anywhere in dom0. The magic link names exactly the inode opened. */
+static int entry_fd(const char *entry, char fdpath[static 32], struct vxn_err *err)
+{
+	struct stat st;
+	int fd = open(entry, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(err, errno, "%s", entry);
+	if (fstat(fd, &st) || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+		close(fd);
+		return err_set(err, ELOOP, "%s is not the entry vxn made: not mounted on", entry);
+	}
+	snprintf(fdpath, 32, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
 /* A read-write volume keeps the source's submounts (rbind, as the engines
  * ask); a read-only one does not: a remount makes only the top mount
  * read-only, and a writable submount would defeat it. */
 int shares_bind(const struct vxn_plan_share *sh, struct vxn_err *err)
 {
-	char entry[PATH_MAX];
+	char entry[PATH_MAX], at[32];
 	unsigned long rec = sh->readonly ? 0 : MS_REC;
 	unsigned long ro = sh->readonly ? MS_RDONLY : 0;
 
 	if (sh->pod)
 		return 0;
 	snprintf(entry, sizeof entry, "%s/%s", sh->export_dir, sh->entry);
-	if (mount(sh->source, entry, NULL, MS_BIND | rec, NULL))
+	cleanup_close int fd = entry_fd(entry, at, err);
+	if (fd < 0)
+		return -1;
+	if (mount(sh->source, at, NULL, MS_BIND | rec, NULL))
 		return err_set(err, errno, "bind mount %s on %s", sh->source, entry);
-	if (mount(NULL, entry, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | ro, NULL))
+	/* the bind's own root now, opened the same way */
+	cleanup_close int top = entry_fd(entry, at, err);
+	if (top < 0)
+		return -1;
+	if (mount(NULL, at, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | ro, NULL))
 		return err_set(err, errno, "remount %s%s", entry, ro ? " read-only" : "");
 	log_debug("share %s/%s: %s on %s%s", sh->tag, sh->entry, sh->source, entry, ro ? " (read-only)" : "");
 	return 0;

@@ -167,12 +167,14 @@ static int config_from_plan(libxl_ctx *lx, const struct vxn_plan *p, const char 
 	return 0;
 }
 
-/* Tell blkback which device backs xvda: what the "block" script would do. */
+/* Tell blkback which device backs xvda: what the "block" script would do.
+ * The backend's path is built, not read from the frontend's "backend" key:
+ * that key is the guest's to write (a pool guest's disk is added while it
+ * runs), and it could point dom0's write at another domain's disk. */
 static int publish_disk(uint32_t domid, const char *loop_dev, struct vxn_err *err)
 {
-	char fe[96], *be = NULL, path[256], val[32];
+	char be[96], path[256], val[32];
 	struct stat st;
-	unsigned int len;
 	struct xs_handle *xs;
 	int r = -1;
 
@@ -183,12 +185,7 @@ static int publish_disk(uint32_t domid, const char *loop_dev, struct vxn_err *er
 	xs = xs_open(0);
 	if (!xs)
 		return err_set(err, errno, "connecting to xenstore");
-	snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%u/backend", domid, XVDA_DEVID);
-	be = xs_read(xs, XBT_NULL, fe, &len);
-	if (!be) {
-		err_set(err, errno, "reading %s", fe);
-		goto out;
-	}
+	snprintf(be, sizeof(be), "/local/domain/0/backend/vbd/%u/%u", domid, XVDA_DEVID);
 	snprintf(path, sizeof(path), "%s/physical-device", be);
 	snprintf(val, sizeof(val), "%x:%x", major(st.st_rdev), minor(st.st_rdev));
 	if (!xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val))) {
@@ -200,7 +197,6 @@ static int publish_disk(uint32_t domid, const char *loop_dev, struct vxn_err *er
 	log_debug("xenstore: %s/physical-device = %s (%s)", be, val, loop_dev);
 	r = 0;
 out:
-	free(be);
 	xs_close(xs);
 	return r;
 }

@@ -47,6 +47,8 @@ bool exit_guest_report(struct mon_exit *x, const uint8_t *p, size_t len)
 	return true;
 }
 
+#define MON_ERRORS_KEPT 8u
+
 void exit_guest_error(const struct monitor_handoff *h, struct mon_exit *x, const uint8_t *p,
 		      size_t len)
 {
@@ -56,7 +58,10 @@ void exit_guest_error(const struct monitor_handoff *h, struct mon_exit *x, const
 		x->guest_failed = true;
 		return;
 	}
-	log_error("container %s: %s", h->id, text);
+	if (++x->errors > MON_ERRORS_KEPT)
+		return;
+	log_error("container %s: %s%s", h->id, text,
+		  x->errors == MON_ERRORS_KEPT ? " (further errors from the guest not logged)" : "");
 	strcat(text, "\n");
 	write_state_file(h, MONITOR_ERROR, text);
 }

@@ -31,12 +31,15 @@ struct mon_exit {
 	struct timespec deadline;  /* reported: how long the poweroff may take */
 	bool killed;            /* KILL requested: the domain is stopped */
 	bool guest_failed;      /* the guest broke the protocol */
+	unsigned errors;        /* ERROR frames on stream 0 so far */
 };
 
 /* An EXIT frame: true when it is the first and well formed (else the guest
  * is marked failed). */
 bool exit_guest_report(struct mon_exit *x, const uint8_t *p, size_t len);
-/* An ERROR frame: logged and kept in the state directory (MONITOR_ERROR). */
+/* An ERROR frame: logged and kept in the state directory (MONITOR_ERROR),
+ * the first MON_ERRORS_KEPT of them: guest-init sends one or two, and a
+ * guest sending more must not fill dom0's log and disk. */
 void exit_guest_error(const struct monitor_handoff *h, struct mon_exit *x, const uint8_t *p,
 		      size_t len);
 /* The container's process was exec'd: MONITOR_PROCESS_STARTED. */

@@ -114,6 +114,8 @@ void outbuf_flush(struct outbuf *o)
 	o->len -= done;
 }
 
+#define OUTBUF_DROPS_LOGGED 8u
+
 void outbuf_write(struct outbuf *o, const uint8_t *p, size_t len)
 {
 	if (!o->ok) {
@@ -131,7 +133,9 @@ void outbuf_write(struct outbuf *o, const uint8_t *p, size_t len)
 	}
 	if (len > OUTBUF_CAP - o->len) {
 		size_t over = len - (OUTBUF_CAP - o->len);
-		log_warn("outbuf: %zu bytes beyond the buffer dropped", over);
+		if (++o->drops <= OUTBUF_DROPS_LOGGED)
+			log_warn("outbuf: %zu bytes beyond the buffer dropped%s", over,
+				 o->drops == OUTBUF_DROPS_LOGGED ? " (further drops not logged)" : "");
 		o->taken += over;
 		len = OUTBUF_CAP - o->len;
 	}

@@ -24,6 +24,9 @@ struct outbuf {
 	uint8_t *buf;      /* OUTBUF_CAP bytes */
 	size_t taken;      /* bytes the reader took (or that were dropped) since the
 			    * caller last reset it */
+	unsigned drops;    /* times output beyond the buffer was dropped: logged
+			    * for the first few only (a guest past its window
+			    * must not flood the log) */
 };
 
 /* Prepares writing to fd without making the caller's open file description
