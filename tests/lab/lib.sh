@@ -234,3 +234,40 @@ wait_for_state() {
   done
   return 1
 }
+
+xen_free_mib() { xl info | awk '/^free_memory/ { print $3 }'; }
+# Resource counts (issue 24's load and hostile-guest tests): what dom0
+# holds for guests, as "name=value" words
+dom0_counts() {
+  echo "evtchn=$(grep -c 'xen-dyn' /proc/interrupts)" \
+    "loops=$(losetup -a 2>/dev/null | wc -l)" \
+    "xs_nodes=$(xenstore-ls -f / 2>/dev/null | wc -l)" \
+    "procs=$(pgrep -c -f 'vxn-monitor|xen-qemu-system|cli/vxn ' 2>/dev/null || true)"
+}
+files_open() { cut -f1 /proc/sys/fs/file-nr; }
+# same_dom0_counts WHAT BEFORE: the counts now equal BEFORE (xenstore and event
+# channels are released by the toolstack and the backends within moments)
+same_dom0_counts() {
+  local now i
+  for ((i = 0; i < 100; i++)); do
+    now=$(dom0_counts)
+    [ "$now" = "$2" ] && return 0
+    sleep 0.2
+  done
+  fail "$1: dom0 holds more than before: before '$2', after '$now'"
+}
+# free_back WHAT BEFORE-MIB: Xen's free memory back to within 1 MiB
+free_back() {
+  local now i
+  for ((i = 0; i < 150; i++)); do
+    now=$(xen_free_mib)
+    [ "$now" -ge $(($2 - 1)) ] && return 0
+    sleep 0.2
+  done
+  fail "$1: Xen's free memory $now MiB, before $2 MiB"
+}
+files_back() {  # WHAT BEFORE: open files within 32 of before (dom0's own churn)
+  local now
+  now=$(files_open)
+  [ "$now" -le $(($2 + 32)) ] || fail "$1: $now open files in dom0, before $2"
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# A compromised guest (issue 24): tests/lab/hostile-init.c as the guest's
+# /init, misbehaving on the channel as its args[0] says. Under each: the
+# monitor's memory stays bounded (MONITOR_RSS_MAX_KB, its VmHWM) and its
+# CPU is measured; a protocol error ends the container (status 255) by
+# itself; otherwise `vxn kill` ends it within seconds; delete leaves
+# nothing; the monitor's log and the console log stay bounded; and dom0
+# holds no more event channels, xenstore nodes, loop devices, processes or
+# open files afterwards than before.
+set -u
+export LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_init
+out=$LAB_WORK/out
+mkdir -p "$out"
+HOSTILE=$VXN_BUILD_DIR/blobs/hostile-initramfs.cpio
+[ -r "$HOSTILE" ] || skip "hostile-initramfs.cpio not built ($HOSTILE)"
+VXN_CONFIG=$(conf_with hostile "initramfs=$HOSTILE" rootfs=disk)
+# the monitor maps 1.25 MiB of rings and keeps two 1 MiB output buffers
+MONITOR_RSS_MAX_KB=16384
+CONSOLE_LOG_MAX=$((1024 * 1024 + 4096))
+
+# figures PID: "VmHWM kB" and the CPU seconds it has used, as "KB SECONDS"
+figures() {
+  local hwm ticks
+  hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+  ticks=$(awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null)
+  echo "${hwm:-0} $(awk -v t="${ticks:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')"
+}
+
+# up NAME: a hostile guest doing NAME, created and started; its monitor's
+# pid in MONITOR_PID. (args[0] must exist in the root for create: the
+# guest reads its last argument.)
+up() {
+  make_bundle "$LAB_WORK/$1" -- /bin/sh "$1"
+  vxn create --bundle "$LAB_WORK/$1" --pid-file "$LAB_WORK/$1.pid" "$1" \
+    </dev/null >/dev/null 2>"$out/$1.err" || fail "$1: create: $(cat "$out/$1.err")"
+  # start waits for the process's start report, which silent never sends
+  ( vxn start "$1" >"$out/$1.start" 2>&1; echo $? >"$out/$1.start-status" ) \
+    </dev/null >/dev/null 2>&1 &
+  MONITOR_PID=$(cat "$LAB_WORK/$1.pid")
+}
+
+# ends_itself NAME: a protocol error: stopped within 60 s, status 255
+ends_itself() {
+  local t0
+  t0=$(now_us)
+  wait_for_state "$1" stopped 60 || fail "$1: still $(state_of "$1") 60 s after starting"
+  expect_eq "$1: exit status" "$(cat "$VXN_ROOT/$1/exit-status" 2>/dev/null)" 255
+  grep -Eq "container $1: (protocol error|malformed frame) from the guest" "$VXN_LOG" ||
+    fail "$1: no protocol error logged"
+  say "$1: protocol error, stopped with 255 ($(seconds_since "$t0") s after start)"
+}
+
+# killed NAME: vxn kill KILL ends it within 10 s
+killed() {
+  local t0
+  t0=$(now_us)
+  vxn kill "$1" KILL || fail "$1: kill"
+  wait_for_state "$1" stopped 10 || fail "$1: still $(state_of "$1") 10 s after kill"
+  say "$1: ended by kill in $(seconds_since "$t0") s"
+}
+
+# gone NAME: delete leaves nothing of it
+gone() {
+  vxn delete --force "$1" || fail "$1: delete --force"
+  wait_nonempty "$out/$1.start-status" 30 || fail "$1: start still waiting after delete"
+  only_dom0 "$1"
+  no_loops "$1"
+  [ ! -e "$VXN_ROOT/$1" ] || fail "$1: state dir left"
+}
+
+# bounded NAME PID SECONDS: after SECONDS of misbehaviour, the monitor's
+# memory within the bound; its CPU over that time said
+bounded() {
+  local f0 f1
+  f0=$(figures "$2")
+  sleep "$3"
+  f1=$(figures "$2")
+  [ -d "/proc/$2" ] || fail "$1: the monitor died"
+  set -- "$1" "$2" "$3" $f0 $f1
+  [ "$6" -le "$MONITOR_RSS_MAX_KB" ] || fail "$1: monitor VmHWM $6 kB > $MONITOR_RSS_MAX_KB kB"
+  say "$1: monitor VmHWM $6 kB, CPU $(awk -v a="$5" -v b="$7" -v s="$3" 'BEGIN { printf "%.0f%%", (b - a) * 100 / s }') of a core over $3 s"
+}
+
+c0=$(dom0_counts) f0=$(files_open)
+say "before: $c0 files=$f0"
+
+# ---- the guest breaks the protocol: the monitor ends it by itself
+for what in oversize garbage exit-twice; do
+  up "$what"
+  ends_itself "$what"
+  gone "$what"
+done
+
+# ---- lies in a ps reply: ps fails, the container ends (protocol error)
+up lies
+wait_for_state lies running 120 || fail "lies: never running"
+timeout 30 "$VXN" --root "$VXN_ROOT" ps lies >"$out/ps" 2>&1
+rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "lies: ps exited $rc: $(cat "$out/ps")"
+say "lies: vxn ps exited $rc: $(head -n 1 "$out/ps")"
+ends_itself lies
+gone lies
+
+# endures NAME SECONDS [CHECK...]: a guest misbehaving without breaking the
+# protocol runs on: after SECONDS of it the monitor is bounded, CHECK (if
+# any) holds, kill ends it and delete leaves nothing
+endures() {
+  local name=$1 secs=$2
+  shift 2
+  up "$name"
+  wait_for_state "$name" running 120 || fail "$name: never running"
+  bounded "$name" "$MONITOR_PID" "$secs"
+  [ $# -eq 0 ] || "$@"
+  killed "$name"
+  gone "$name"
+}
+few_logged() {
+  local logged
+  logged=$(grep -c 'hostile error report' "$VXN_LOG")
+  [ "$logged" -le 8 ] || fail "errors: $logged error reports logged, want at most 8"
+  say "errors: 10000 error reports sent, $logged logged"
+}
+console_capped() {
+  local log=$VXN_ROOT/console/console.log size
+  wait_for_text "$log" "console flood done" 300 ||
+    say "console: its last line did not reach the log (the log is capped)"
+  size=$(stat -c %s "$log")
+  [ "$size" -le "$CONSOLE_LOG_MAX" ] || fail "console: console.log is $size bytes"
+  say "console: 16 MiB written to the console, console.log $size bytes"
+}
+
+# ---- floods of output, of error reports, of console lines; half a frame
+# and then nothing
+endures flood 6
+endures errors 4 few_logged
+endures console 2 console_capped
+endures truncated 3
+
+# ---- no hello at all: delete works while start waits
+up silent
+sleep 5
+t0=$(now_us)
+gone silent
+say "silent: delete --force while start waited for it: $(seconds_since "$t0") s; start said: $(head -c 200 "$out/silent.start")"
+
+same_dom0_counts "after the hostile guests" "$c0"
+files_back "after the hostile guests" "$f0"
+say "after: $(dom0_counts) files=$(files_open)"
+echo PASS
