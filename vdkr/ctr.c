@@ -114,12 +114,18 @@ int ctr_save(const struct vdkr_ctx *c, const struct ctr *t, struct vxn_err *err)
 	return 0;
 }
 
-static int field(yajl_val root, const char *key, char *out, size_t len, struct vxn_err *err)
+/* A string field into out[len]; an empty one only where empty_ok (a
+ * container's stop signal is "" when its image names none). */
+static int string_field(yajl_val root, const char *key, bool empty_ok, char *out, size_t len,
+			struct vxn_err *err)
 {
 	cleanup_free char *s = NULL;
 
-	if (jv_string_req(jv_get(root, key), key, &s, err))
+	if (empty_ok ? jv_string(jv_get(root, key), key, &s, err)
+		     : jv_string_req(jv_get(root, key), key, &s, err))
 		return -1;
+	if (!s && !(s = strdup("")))
+		return err_set(err, ENOMEM, "%s", key);
 	if (strlen(s) >= len)
 		return err_set(err, 0, "%s: too long", key);
 	memcpy(out, s, strlen(s) + 1);
@@ -144,14 +150,14 @@ int ctr_load(const struct vdkr_ctx *c, const char *id, struct ctr *t, struct vxn
 	yajl_val root = jv_parse(text, len, CTR_JSON_MAX, path, err);
 	if (!root)
 		return -1;
-	r = field(root, "id", t->id, sizeof(t->id), err) ||
-	    field(root, "name", t->name, sizeof(t->name), err) ||
-	    field(root, "image", t->image, sizeof(t->image), err) ||
-	    field(root, "image_digest", t->image_digest, sizeof(t->image_digest), err) ||
-	    field(root, "created", t->created, sizeof(t->created), err) ||
-	    field(root, "command", t->command, sizeof(t->command), err) ||
-	    field(root, "stop_signal", t->stop_signal, sizeof(t->stop_signal), err) ||
-	    field(root, "rootfs", t->rootfs, sizeof(t->rootfs), err) ||
+	r = string_field(root, "id", false, t->id, sizeof(t->id), err) ||
+	    string_field(root, "name", false, t->name, sizeof(t->name), err) ||
+	    string_field(root, "image", false, t->image, sizeof(t->image), err) ||
+	    string_field(root, "image_digest", false, t->image_digest, sizeof(t->image_digest), err) ||
+	    string_field(root, "created", false, t->created, sizeof(t->created), err) ||
+	    string_field(root, "command", false, t->command, sizeof(t->command), err) ||
+	    string_field(root, "stop_signal", true, t->stop_signal, sizeof(t->stop_signal), err) ||
+	    string_field(root, "rootfs", false, t->rootfs, sizeof(t->rootfs), err) ||
 	    jv_bool(jv_get(root, "rm"), "rm", &t->rm, err) ? -1 : 0;
 	yajl_tree_free(root);
 	if (r == 0 && strcmp(t->id, id))

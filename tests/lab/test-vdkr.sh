@@ -201,6 +201,103 @@ grep " $ROOT/" /proc/mounts && fail "mounts left under the store after run -v --
 [ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || fail "container dirs left after run -v --rm"
 say "-v: a host directory read-write and read-only, a host file read-only"
 
+# ---- 5. -d, logs, ps, exec, stop, wait, rm; rmi refused meanwhile
+id=$(vdkr run -d --name d1 "$IMG" sh -c \
+  'echo started; echo warn >&2; trap "echo bye; exit 7" TERM; while :; do sleep 1; done') ||
+  fail "run -d"
+[[ $id =~ ^[0-9a-f]{64}$ ]] || fail "run -d printed '$id', not an ID"
+t5=$(now_us)
+logs_started() { vdkr logs d1 2>/dev/null | grep -q started; }
+wait_until 60 logs_started ||
+  fail "logs of d1: no 'started': vdkr logs said '$(vdkr logs d1 2>&1 | head -c 300)'," \
+    "its directory: $(ls -la "$ROOT/containers/$id" 2>&1 | tr '\n' ' ')," \
+    "stdout.log: '$(head -c 200 "$ROOT/containers/$id/stdout.log" 2>&1)'"
+say "run -d: d1 started, its logs show it ($(seconds_since "$t5") s)"
+vdkr ps > "$W/ps" || fail "ps"
+grep -q " Up .* d1$" "$W/ps" || { cat "$W/ps"; fail "ps does not show d1 up"; }
+vdkr run -d --name d1 "$IMG" true 2>"$W/dup.err"
+expect_eq "a name taken" $? 125
+grep -q 'is already in use' "$W/dup.err" || fail "name conflict: $(cat "$W/dup.err")"
+out=$(vdkr exec d1 sh -c 'echo in exec; exit 4')
+expect_eq "exec's exit status" $? 4
+expect_eq "exec output" "$out" "in exec"
+say "exec in d1: $(seconds_since "$t5") s"
+vdkr rmi "$IMG" 2>"$W/rmi.err"
+[ $? -ne 0 ] || fail "rmi of an image a container uses succeeded"
+grep -q 'is using its referenced image' "$W/rmi.err" || fail "rmi: $(cat "$W/rmi.err")"
+expect_eq "stop prints the name" "$(vdkr stop d1)" d1
+expect_eq "wait: the trapped TERM's exit" "$(vdkr wait d1)" 7
+say "stop + wait d1: $(seconds_since "$t5") s"
+vdkr ps -a > "$W/ps-a"
+grep -q "Exited (7) .* d1$" "$W/ps-a" || { cat "$W/ps-a"; fail "ps -a does not show d1 exited"; }
+vdkr ps | grep -q " d1$" && fail "ps without -a shows the stopped d1"
+expect_eq "logs stdout" "$(vdkr logs d1 2>/dev/null | tr '\n' ' ')" "started bye "
+expect_eq "logs stderr" "$(vdkr logs d1 2>&1 >/dev/null)" warn
+vdkr inspect d1 | jq -e '.[0].State.ExitCode == 7 and .[0].Name == "/d1"' >/dev/null ||
+  fail "inspect d1: $(vdkr inspect d1)"
+expect_eq "rm" "$(vdkr rm d1)" d1
+vdkr ps -a | grep -q d1 && fail "d1 still listed after rm"
+# -d --rm: removed by vdkr's own child once it ends; logs -f follows to the end
+vdkr run -d --rm --name d2 "$IMG" sh -c 'echo one; sleep 2; echo two' >/dev/null || fail "run -d --rm"
+expect_eq "logs -f" "$(vdkr logs -f d2 | tr '\n' ' ')" "one two "
+gone() { [ -z "$(ls -A "$ROOT/containers")" ]; }
+wait_until 60 gone || fail "-d --rm: d2 not removed after its end"
+say "-d, logs (-f), ps (-a), exec, stop, wait, inspect, rm, -d --rm; rmi refused while used"
+
+# ---- 6. load a docker-archive, pull an oci-archive: one layer, stored once
+out=$(vdkr load -i "$ENGINE_IMAGE") || fail "load"
+expect_eq "load" "$out" "Loaded image: localhost/bb:latest"
+skopeo copy -q "docker-archive:$ENGINE_IMAGE" "oci-archive:$W/bb-oci.tar:localhost/ocibb:v1" ||
+  fail "making the oci-archive"
+out=$(vdkr pull oci-archive:"$W/bb-oci.tar") || fail "pull oci-archive"
+expect_eq "pull oci-archive" "$out" "Loaded image: localhost/ocibb:v1"
+expect_eq "run the oci-archive's image" "$(vdkr run --rm localhost/ocibb:v1 echo oci)" oci
+layers() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "'"$1"'") | .digest' \
+  "$ROOT/images/index.json" | sed 's/sha256://' | xargs -I{} jq -r '.layers[].digest' "$ROOT/images/blobs/sha256/{}"; }
+l1=$(layers localhost/bb:latest)
+l2=$(layers localhost/ocibb:v1)
+[ -n "$l1" ] && [ "$l1" = "$l2" ] || fail "the two images' layers differ: '$l1' vs '$l2'"
+[ "$(ls "$ROOT/images/blobs/sha256" | grep -c "${l1#sha256:}")" -eq 1 ] || fail "layer not stored once"
+say "load + oci-archive: layer ${l1:7:12} stored once for both images"
+
+# ---- 6b. two pulls at once; a pull killed midway leaves no half image
+vdkr pull -q "$REG/busybox:two" & p1=$!
+vdkr pull -q "$REG/other" & p2=$!
+wait $p1 || fail "concurrent pull 1"
+wait $p2 || fail "concurrent pull 2"
+vdkr images > "$W/images2"
+grep -q "^$IMG  *two " "$W/images2" && grep -q "^$REG/other  *latest " "$W/images2" ||
+  { cat "$W/images2"; fail "concurrent pulls: an image is missing"; }
+jq -e '.manifests | length == 5' "$ROOT/images/index.json" >/dev/null ||
+  fail "index.json after concurrent pulls: $(cat "$ROOT/images/index.json")"
+vdkr rmi "$REG/other" >/dev/null || fail "rmi other"
+# whole NAME: its manifest, config and layers are all in the store, each
+# with the content its digest names
+whole() {
+  local m d
+  m=$(jq -r --arg n "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) | .digest' \
+    "$ROOT/images/index.json")
+  [ -n "$m" ] || return 1
+  for d in "$m" $(jq -r '.config.digest, .layers[].digest' "$ROOT/images/blobs/sha256/${m#sha256:}"); do
+    [ "$(sha256sum < "$ROOT/images/blobs/sha256/${d#sha256:}" | cut -d' ' -f1)" = "${d#sha256:}" ] || return 1
+  done
+}
+whole "$IMG:two" || fail "whole() does not see a whole image"
+for delay in 0.2 0.5 1 2; do
+  vdkr pull -q "$REG/other" >/dev/null 2>&1 & p=$!
+  sleep "$delay"
+  kill -KILL $p 2>/dev/null
+  wait $p 2>/dev/null
+  if vdkr images | grep -q "^$REG/other "; then
+    # listed: then whole, every blob there with its digest
+    whole "$REG/other:latest" || fail "a killed pull left $REG/other listed but not whole"
+    vdkr rmi "$REG/other" >/dev/null || fail "rmi after killed pull"
+  fi
+done
+vdkr pull -q "$REG/other" >/dev/null || fail "pull after killed pulls"
+[ -z "$(ls -A "$ROOT/tmp")" ] || fail "a killed pull's files are left in tmp: $(ls "$ROOT/tmp")"
+say "two pulls at once, killed pulls: the store stays whole"
+
 # ---- 7. registries that cannot be reached fail fast, in one line: no
 # longer than a few times a pull that succeeds (each is one skopeo run,
 # which alone takes many seconds under a loaded emulation)
@@ -219,8 +316,17 @@ for ref in 127.0.0.1:1/busybox docker.io/library/busybox; do
   say "$ref: fails in $secs s (a pull that works: $ok_s s): $(tail -n 1 "$W/unreach.err")"
 done
 
+# ---- 8. vmemres: a guest kept booted (vxn's warm pool) takes the next run
+vdkr vmemres start >/dev/null || fail "vmemres start"
+vdkr vmemres status | grep -q ready || fail "vmemres status: $(vdkr vmemres status)"
+t0=$(now_us)
+expect_eq "run with vmemres" "$(vdkr run --rm "$IMG" echo warm)" warm
+say "vdkr run --rm with vmemres started: $(seconds_since "$t0") s"
+vdkr vmemres status | grep -q ready && fail "the pool guest was not taken: $(vdkr vmemres status)"
+vdkr vmemres stop || fail "vmemres stop"
+
 # ---- nothing left
-vdkr rmi "$IMG" >/dev/null || fail "rmi"
+vdkr rmi "$IMG" "$IMG:two" "$REG/other" localhost/bb localhost/ocibb:v1 >/dev/null || fail "rmi all"
 jq -e '.manifests | length == 0' "$ROOT/images/index.json" >/dev/null || fail "index not empty"
 [ -z "$(ls -A "$ROOT/images/blobs/sha256")" ] || fail "blobs left after rmi of every image"
 only_dom0 "at the end"
