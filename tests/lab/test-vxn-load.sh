@@ -17,23 +17,42 @@ n=${VXN_LOAD_CONCURRENT:-30}
 cycles=${VXN_SOAK_CYCLES:-0}
 VXN_CONFIG=$(conf_with load rootfs=disk memory_mib=40)
 
-make_bundle "$LAB_WORK/b" -- /bin/sh -c 'echo "out-$N"; echo "err-$N" >&2; exit $((N % 50))'
+# each prints, then waits for a line on stdin: all N are up at once
+make_bundle "$LAB_WORK/b" -- /bin/sh -c 'echo "out-$N"; echo "err-$N" >&2; read go; exit $((N % 50))'
 
 # ---- warm up (the first create reads the kernel and tools from the host)
 vxn run --rm --bundle "$LAB_WORK/b" warm >/dev/null 2>&1 </dev/null
 mem0=$(xen_free_mib) c0=$(dom0_counts) f0=$(files_open)
 say "before: Xen free ${mem0} MiB, $c0 files=$f0"
 
-# ---- N at once: each its own bundle (its N in the environment)
+# ---- N at once: each its own bundle (its N in the environment), all on
+# the one rootfs (each gets a root disk of its own from it)
 for ((i = 1; i <= n; i++)); do
-  cp -a "$LAB_WORK/b" "$LAB_WORK/b$i"
-  sed -i "s|\"PATH=/bin:/usr/bin\"|\"PATH=/bin:/usr/bin\", \"N=$i\"|" "$LAB_WORK/b$i/config.json"
+  mkdir -p "$LAB_WORK/b$i"
+  sed -e "s|\"PATH=/bin:/usr/bin\"|\"PATH=/bin:/usr/bin\", \"N=$i\"|" \
+    -e "s|\"path\": \"rootfs\"|\"path\": \"$LAB_WORK/b/rootfs\"|" \
+    "$LAB_WORK/b/config.json" >"$LAB_WORK/b$i/config.json"
+  grep -q "\"N=$i\"" "$LAB_WORK/b$i/config.json" && grep -q "$LAB_WORK/b/rootfs" "$LAB_WORK/b$i/config.json" ||
+    fail "bundle b$i: config.json not edited"
 done
 t0=$(now_us)
+feeds=()
 for ((i = 1; i <= n; i++)); do
-  ( vxn run --rm --bundle "$LAB_WORK/b$i" "l$i" </dev/null >"$out/l$i.out" 2>"$out/l$i.err"
+  mkfifo "$out/l$i.in"
+  ( vxn run --rm --bundle "$LAB_WORK/b$i" "l$i" <"$out/l$i.in" >"$out/l$i.out" 2>"$out/l$i.err"
     echo $? >"$out/l$i.status" ) &
+  exec {fd}>"$out/l$i.in"
+  feeds+=("$fd")
 done
+all_up() {
+  local i
+  for ((i = 1; i <= n; i++)); do grep -qx "out-$i" "$out/l$i.out" || return 1; done
+}
+wait_until 600 all_up || fail "not all $n up after 600 s: $(grep -L out- "$out"/l*.out | tr '\n' ' ')"
+up_s=$(seconds_since "$t0")
+limit=$(cat /sys/module/xen_gntalloc/parameters/limit 2>/dev/null)
+running=$(xl list | grep -c '^vxn-l')
+for fd in "${feeds[@]}"; do echo go >&"$fd"; exec {fd}>&-; done
 wait
 took=$(seconds_since "$t0")
 bad=0
@@ -48,8 +67,9 @@ done
 [ "$bad" -eq 0 ] || fail "$bad of $n concurrent runs had a wrong status or output"
 # each channel shares dom0 pages with its guest: dom0's default grant
 # limit (xen_gntalloc limit=1024) holds three, and vxn raises it as needed
-say "$n concurrent vxn run: all right statuses and output, $took s in all" \
-  "(grant limit now $(cat /sys/module/xen_gntalloc/parameters/limit 2>/dev/null))"
+expect_eq "guests running at once" "$running" "$n"
+say "$n vxn run at once: all up and running together after $up_s s (grant limit then $limit);" \
+  "all right statuses and output, $took s in all"
 same_dom0_counts "after $n concurrent runs" "$c0"
 free_back "after $n concurrent runs" "$mem0"
 files_back "after $n concurrent runs" "$f0"
