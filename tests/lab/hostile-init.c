@@ -34,13 +34,13 @@ static struct byteq out = { out_mem, sizeof out_mem, 0 };
 static struct byteq in = { in_mem, sizeof in_mem, 0 };
 static struct channel *ch;
 
-/* Push what is queued; read and drop what the host sends, answering ps
- * requests with lies when asked to. */
-static void pump(bool lie)
+/* Push what is queued; read and drop what the host sends (waiting up to
+ * wait_ms for it), answering ps requests with lies when asked to. */
+static void pump_wait(bool lie, int wait_ms)
 {
 	struct pollfd p = { channel_fd(ch), POLLIN, 0 };
 
-	if (poll(&p, 1, 50) > 0)
+	if (poll(&p, 1, wait_ms) > 0)
 		channel_event(ch);
 	channel_send(ch, &out);
 	channel_recv(ch, &in);
@@ -55,6 +55,11 @@ static void pump(bool lie)
 			frame_put_stream(&out, VXN_F_PS_REPLY, h.stream, "not\x01a ps reply", 14);
 		byteq_drop(&in, VXN_FRAME_HDR_BYTES + h.len);
 	}
+}
+
+static void pump(bool lie)
+{
+	pump_wait(lie, 50);
 }
 
 static void raw(const void *p, size_t n)
@@ -94,9 +99,9 @@ static void flood(void)
 	static uint8_t chunk[VXN_FRAME_MAX_PAYLOAD];
 
 	memset(chunk, 'x', sizeof chunk);
-	for (;;) {
+	for (;;) {  /* as fast as the ring takes it */
 		frame_put(&out, VXN_F_STDOUT, chunk, sizeof chunk);
-		pump(false);
+		pump_wait(false, 0);
 	}
 }
 

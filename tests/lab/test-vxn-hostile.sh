@@ -15,6 +15,11 @@ out=$LAB_WORK/out
 mkdir -p "$out"
 HOSTILE=$VXN_BUILD_DIR/blobs/hostile-initramfs.cpio
 [ -r "$HOSTILE" ] || skip "hostile-initramfs.cpio not built ($HOSTILE)"
+# a plain guest first: the first guest of a boot leaves xenstore's backend
+# directories behind (libxl's, empty), which are no leak of anybody's
+make_bundle "$LAB_WORK/warm" -- /bin/true
+VXN_CONFIG=$(conf_with plain rootfs=disk) vxn run --rm --bundle "$LAB_WORK/warm" warm \
+  </dev/null >/dev/null 2>&1 || fail "a plain guest before the hostile ones"
 VXN_CONFIG=$(conf_with hostile "initramfs=$HOSTILE" rootfs=disk)
 # the monitor maps 1.25 MiB of rings and keeps two 1 MiB output buffers
 MONITOR_RSS_MAX_KB=16384
@@ -95,7 +100,8 @@ for what in oversize garbage exit-twice; do
   gone "$what"
 done
 
-# ---- lies in a ps reply: ps fails, the container ends (protocol error)
+# ---- lies in a ps reply: ps fails with one line; the container still
+# answers kill
 up lies
 wait_for_state lies running 120 || fail "lies: never running"
 # the monitor answers "not up yet" until the guest said hello
@@ -106,8 +112,9 @@ ps_reached_guest() {
 }
 wait_until 120 ps_reached_guest || fail "lies: the guest never said hello"
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "lies: ps exited $rc: $(cat "$out/ps")"
+[ "$(wc -l < "$out/ps")" -eq 1 ] || fail "lies: ps said more than one line: $(cat "$out/ps")"
 say "lies: vxn ps exited $rc: $(head -n 1 "$out/ps")"
-ends_itself lies
+killed lies
 gone lies
 
 # endures NAME SECONDS [CHECK...]: a guest misbehaving without breaking the
@@ -130,9 +137,14 @@ few_logged() {
   say "errors: 10000 error reports sent, $logged logged"
 }
 console_capped() {
-  local log=$VXN_ROOT/console/console.log size
-  wait_for_text "$log" "console flood done" 300 ||
-    say "console: its last line did not reach the log (the log is capped)"
+  local log=$VXN_ROOT/console/console.log size end=$((SECONDS + 120))
+  # until the guest is done or the log is at its cap
+  while ! grep -qs "console flood done" "$log" &&
+        [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -lt $((1024 * 1024)) ] &&
+        [ "$SECONDS" -lt "$end" ]; do
+    sleep 0.5
+  done
+  sleep 2  # and a little more: it must not grow past the cap
   size=$(stat -c %s "$log")
   [ "$size" -le "$CONSOLE_LOG_MAX" ] || fail "console: console.log is $size bytes"
   say "console: 16 MiB written to the console, console.log $size bytes"
