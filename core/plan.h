@@ -42,7 +42,8 @@ struct vxn_plan_share {
 	bool rides;            /* an entry on the root's device, no device of its own */
 	bool pod;              /* the pod's share (VXN_POD_SHARE_TAG): no source; its
 				* export is a tmpfs its app containers' creates fill */
-	char *entry;           /* its name in export_dir: VXN_SHARE_ENTRY or "f<N>" */
+	char *entry;           /* its name in export_dir: the source's base name
+				* (vxn_share_entry_ok), VXN_SHARE_ENTRY or "f<N>" */
 	char *export_dir;      /* STATE_DIR/shares/<tag>: what QEMU serves */
 	size_t mount_index;    /* the first spec mount using it, for error messages */
 	char *destination;     /* and its destination */

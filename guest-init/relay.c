@@ -300,9 +300,20 @@ static bool pump_output(struct relay *r, struct session *s, int fd, uint8_t type
 	return n < 0;
 }
 
+/* A pod's containers still running (CTR_START sessions). */
+static bool pod_containers_left(const struct relay *r)
+{
+	for (size_t i = 1; i <= RELAY_MAX_EXEC; i++)
+		if (r->s[i].used && r->s[i].ctr && !r->s[i].exited)
+			return true;
+	return false;
+}
+
 /* `xl shutdown` asks the guest to power off (SIGPWR from main.c's helper):
  * the containers stop as `docker stop` stops one, SIGTERM to each
- * container's process and, RELAY_STOP_GRACE_MS later, SIGKILL to all. */
+ * container's process and, RELAY_STOP_GRACE_MS later, SIGKILL to all. In a
+ * pod's guest stream 0 is the sandbox's pause process, whose end ends the
+ * guest: it gets its SIGTERM once the pod's containers have ended. */
 static void stop_begin(struct relay *r)
 {
 	if (r->stop_deadline_ms)
@@ -310,20 +321,28 @@ static void stop_begin(struct relay *r)
 	r->stop_deadline_ms = uptime_ms() + RELAY_STOP_GRACE_MS;
 	console_say("power off requested (xl shutdown): SIGTERM to the container, SIGKILL "
 		    "after %d s", RELAY_STOP_GRACE_MS / 1000);
-	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++) {
+	for (size_t i = 1; i <= RELAY_MAX_EXEC; i++) {
 		const struct session *s = &r->s[i];
-		if (s->used && !s->exited && (i == 0 || s->ctr) && s->proc.pid > 0)
+		if (s->used && !s->exited && s->ctr && s->proc.pid > 0)
 			kill(s->proc.pid, SIGTERM);
 	}
 }
 
 static void stop_check(struct relay *r)
 {
-	if (!r->stop_deadline_ms || r->stop_killed || uptime_ms() < r->stop_deadline_ms)
+	const struct session *m = &r->s[0];
+
+	if (!r->stop_deadline_ms || r->stop_killed)
 		return;
-	r->stop_killed = true;
-	console_say("grace period over: SIGKILL");
-	kill(-1, SIGKILL);
+	if (uptime_ms() >= r->stop_deadline_ms) {
+		r->stop_killed = true;
+		console_say("grace period over: SIGKILL");
+		kill(-1, SIGKILL);
+	} else if (!r->stop_main_termed && !pod_containers_left(r)) {
+		r->stop_main_termed = true;
+		if (m->used && !m->exited && m->proc.pid > 0)
+			kill(m->proc.pid, SIGTERM);
+	}
 }
 
 static void reap(struct relay *r)
@@ -335,6 +354,7 @@ static void reap(struct relay *r)
 	while (read(r->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
 		if (si.ssi_signo == SIGPWR)
 			stop_begin(r);
+	stop_check(r);
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		struct session *s = session_of_pid(r, pid);
 		if (!s)

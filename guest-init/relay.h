@@ -50,6 +50,7 @@ struct relay {
 	/* `xl shutdown` (SIGPWR, main.c): SIGTERM went to the containers at
 	 * stop_deadline_ms - RELAY_STOP_GRACE_MS, SIGKILL follows at it */
 	uint64_t stop_deadline_ms;
+	bool stop_main_termed;     /* stream 0's process had its SIGTERM */
 	bool stop_killed;
 };
 

@@ -55,7 +55,8 @@ static int bind_source(const struct vxn_mount *m, const struct mount_steps *s, c
 		       size_t cap, struct vxn_err *err)
 {
 	if (s->kind == MOUNT_KIND_SHARE) {
-		/* tag and entry name directories: only the decoder's [a-z0-9] */
+		/* a tag ([a-z0-9]) and an entry name (vxn_share_entry_ok): no
+		 * "..", no "/", nothing outside VXN_SHARE_DIR */
 		if (vxn_share_source_path(m->source, src, cap) != 0)
 			return err_set(err, EINVAL, "volume on %s: bad share source",
 				       m->destination);

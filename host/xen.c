@@ -366,8 +366,9 @@ static void rm_with_empty_parents(struct xs_handle *xs, xs_transaction_t t, char
 		unsigned int n = 0;
 		*slash = '\0';
 		char **left = xs_directory(xs, t, path, &n);
+		bool empty = left && n == 0;
 		free(left);
-		if (!left || n > 0)
+		if (!empty)
 			return;
 		xs_rm(xs, t, path);
 	}

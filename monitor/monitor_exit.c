@@ -58,8 +58,9 @@ void exit_guest_error(const struct monitor_handoff *h, struct mon_exit *x, const
 		x->guest_failed = true;
 		return;
 	}
-	if (++x->errors > MON_ERRORS_KEPT)
+	if (x->errors >= MON_ERRORS_KEPT)
 		return;
+	x->errors++;
 	log_error("container %s: %s%s", h->id, text,
 		  x->errors == MON_ERRORS_KEPT ? " (further errors from the guest not logged)" : "");
 	strcat(text, "\n");

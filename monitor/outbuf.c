@@ -133,9 +133,11 @@ void outbuf_write(struct outbuf *o, const uint8_t *p, size_t len)
 	}
 	if (len > OUTBUF_CAP - o->len) {
 		size_t over = len - (OUTBUF_CAP - o->len);
-		if (++o->drops <= OUTBUF_DROPS_LOGGED)
+		if (o->drops < OUTBUF_DROPS_LOGGED) {
+			o->drops++;
 			log_warn("outbuf: %zu bytes beyond the buffer dropped%s", over,
 				 o->drops == OUTBUF_DROPS_LOGGED ? " (further drops not logged)" : "");
+		}
 		o->taken += over;
 		len = OUTBUF_CAP - o->len;
 	}

@@ -52,7 +52,7 @@ static void pump_wait(bool lie, int wait_ms)
 			break;
 		}
 		if (lie && h.type == VXN_F_PS_REQUEST)
-			frame_put_stream(&out, VXN_F_PS_REPLY, h.stream, "not\x01a ps reply", 14);
+			frame_put_stream(&out, VXN_F_PS_REPLY, h.stream, "not\x01" "a ps reply", 14);
 		byteq_drop(&in, VXN_FRAME_HDR_BYTES + h.len);
 	}
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load (issue 24): VXN_LOAD_CONCURRENT (30) containers created and run at
-# once, each with the right output and exit status; then VXN_SOAK_CYCLES
+# Load (issue 24): VXN_LOAD_CONCURRENT containers created and run at once,
+# all up together, each with the right output and exit status (16 in
+# `bash tests/run`, to keep a full run in its budget; 30, the issue's
+# figure, by hand: tests/RELIABILITY.md); then VXN_SOAK_CYCLES
 # (0 here; 500 by hand, tests/RELIABILITY.md) create/start/exit/delete
 # cycles one after the other. dom0's resources are counted before and after
 # each part and must not grow: Xen's free memory, dom0's event channels,
@@ -13,7 +15,7 @@ export LC_ALL=C
 lab_init
 out=$LAB_WORK/out
 mkdir -p "$out"
-n=${VXN_LOAD_CONCURRENT:-30}
+n=${VXN_LOAD_CONCURRENT:-16}
 cycles=${VXN_SOAK_CYCLES:-0}
 VXN_CONFIG=$(conf_with load rootfs=disk memory_mib=40)
 
