@@ -405,26 +405,25 @@ static void session_pollfds(const struct relay *r, struct session *s, struct pol
 		add_pfd(pfd, slots, n, s, 2, p->err_fd, POLLIN);
 }
 
+/* t, or the milliseconds left until deadline when that is sooner. */
+static int sooner(uint64_t now, uint64_t deadline, int t)
+{
+	if (now >= deadline)
+		return 0;
+	return deadline - now < (uint64_t)t ? (int)(deadline - now) : t;
+}
+
 static int poll_timeout(const struct relay *r)
 {
 	uint64_t now = uptime_ms();
 	int t = POLL_MS;
 
-	if (r->stop_deadline_ms && !r->stop_killed) {
-		if (now >= r->stop_deadline_ms)
-			return 0;
-		if (r->stop_deadline_ms - now < (uint64_t)t)
-			t = (int)(r->stop_deadline_ms - now);
-	}
-
+	if (r->stop_deadline_ms && !r->stop_killed)
+		t = sooner(now, r->stop_deadline_ms, t);
 	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++) {
 		const struct session *s = &r->s[i];
-		if (!s->used || !s->exited)
-			continue;
-		if (now >= s->drain_deadline_ms)
-			return 0;
-		if (s->drain_deadline_ms - now < (uint64_t)t)
-			t = (int)(s->drain_deadline_ms - now);
+		if (s->used && s->exited)
+			t = sooner(now, s->drain_deadline_ms, t);
 	}
 	return t;
 }
