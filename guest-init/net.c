@@ -1,6 +1,7 @@
 /* eth0 and lo, configured from the host's NET frame with ioctls (flags,
  * MTU) and rtnetlink (addresses, routes): no ip binary in the guest.
- * IPv6 entries are skipped while the guest kernel has no IPv6. */
+ * IPv4 and IPv6 alike; IPv6's link-local address the guest's kernel makes
+ * itself from the MAC, the same the veth has. */
 #include "net.h"
 
 #include <errno.h>
@@ -142,16 +143,32 @@ static int nl_talk(int fd, struct nlreq *q)
 	return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 }
 
+static unsigned char af_of(uint8_t family)
+{
+	return family == 6 ? AF_INET6 : AF_INET;
+}
+
+static size_t addr_bytes(uint8_t family)
+{
+	return family == 6 ? 16 : 4;
+}
+
+/* IPv6 addresses without duplicate address detection, as Docker's
+ * libnetwork adds them: the engine gave the address to this container
+ * alone, and a tentative address cannot be used for a second or more. */
 static int add_address(int fd, int ifindex, const struct vxn_net_addr *a)
 {
 	struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
 				  .nlmsg_type = RTM_NEWADDR,
 				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
+	size_t n = addr_bytes(a->family);
 
-	q.u.a = (struct ifaddrmsg){ .ifa_family = AF_INET, .ifa_prefixlen = a->prefix,
+	q.u.a = (struct ifaddrmsg){ .ifa_family = af_of(a->family), .ifa_prefixlen = a->prefix,
+				    .ifa_flags = a->family == 6 ? IFA_F_NODAD : 0,
 				    .ifa_index = (unsigned)ifindex };
-	add_attr(&q, IFA_LOCAL, a->addr, 4);
-	add_attr(&q, IFA_ADDRESS, a->addr, 4);
+	if (a->family == 4)
+		add_attr(&q, IFA_LOCAL, a->addr, n);
+	add_attr(&q, IFA_ADDRESS, a->addr, n);
 	return nl_talk(fd, &q);
 }
 
@@ -161,15 +178,18 @@ static int add_route(int fd, int ifindex, const struct vxn_net_route *r)
 				  .nlmsg_type = RTM_NEWROUTE,
 				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
 	uint32_t oif = (uint32_t)ifindex;
+	size_t n = addr_bytes(r->family);
+	/* IPv6 routes have no scope of their own */
+	bool link = r->family == 4 && !r->has_gateway;
 
-	q.u.r = (struct rtmsg){ .rtm_family = AF_INET, .rtm_dst_len = r->dst_len,
+	q.u.r = (struct rtmsg){ .rtm_family = af_of(r->family), .rtm_dst_len = r->dst_len,
 				.rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
-				.rtm_scope = r->has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+				.rtm_scope = link ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE,
 				.rtm_type = RTN_UNICAST };
 	if (r->dst_len)
-		add_attr(&q, RTA_DST, r->dst, 4);
+		add_attr(&q, RTA_DST, r->dst, n);
 	if (r->has_gateway)
-		add_attr(&q, RTA_GATEWAY, r->gateway, 4);
+		add_attr(&q, RTA_GATEWAY, r->gateway, n);
 	add_attr(&q, RTA_OIF, &oif, sizeof oif);
 	return nl_talk(fd, &q);
 }
@@ -183,12 +203,12 @@ static int add_all(int ifindex, const struct vxn_net *net, struct vxn_err *err)
 	if (fd < 0)
 		return err_set(err, errno, "netlink");
 	for (uint32_t i = 0; i < net->naddrs && !e; i++)
-		if (net->addrs[i].family == 4 && (e = add_address(fd, ifindex, &net->addrs[i])))
+		if ((e = add_address(fd, ifindex, &net->addrs[i])))
 			err_set(err, -e, "eth0: address %u", i);
 	for (int pass = 0; pass < 2 && !e; pass++)
 		for (uint32_t i = 0; i < net->nroutes && !e; i++) {
 			const struct vxn_net_route *r = &net->routes[i];
-			if (r->family != 4 || r->has_gateway != (pass == 1))
+			if (r->has_gateway != (pass == 1))
 				continue;
 			e = add_route(fd, ifindex, r);
 			if (e == -EEXIST)

@@ -37,7 +37,7 @@ int apply_sysctls(const struct vxn_launch *l, struct vxn_err *err)
 			return err_set(err, EINVAL, "sysctl %.64s: not a sysctl name", l->sysctl[i]);
 		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 		/* an engine may name what the host's kernel has and the guest's
-		 * lacks (IPv6's, without IPv6 in the guest): not worth a failed start */
+		 * lacks (netfilter's: the guest has none): not worth a failed start */
 		if (fd < 0 && errno == ENOENT) {
 			console_say("sysctl %s: not in the guest's kernel, skipped",
 				    path + sizeof SYSCTL_DIR - 1);

@@ -2,9 +2,9 @@
 # Docker's networks on vxn: the default bridge (198.18.0.0/24 here) from the
 # guest to a server on the host's bridge address, also from a warm pool
 # guest; -p 127.0.0.1:PORT:80 to
-# busybox httpd in a guest; a user-defined network (198.18.5.0/24),
-# container -> container by IP and by name (Docker's DNS at 127.0.0.11,
-# relayed over the channel); --network=none (lo only);
+# busybox httpd in a guest; a user-defined network (198.18.5.0/24 and
+# 2001:db8:5::/64), container -> container by IPv4, by IPv6 and by name
+# (Docker's DNS at 127.0.0.11, relayed over the channel); --network=none (lo only);
 # --network=container:X refused with the reason. One dockerd with iptables
 # off (-p goes through docker-proxy), all state in a private tmpfs;
 # afterwards nothing is left: no domain, no vif, no loop device, no state.
@@ -95,13 +95,19 @@ grep -q "cannot share another" "$E/cont.err" ||
   fail "--network=container: no clear error: $(cat "$E/cont.err")"
 docker rm -f web >/dev/null || fail "docker rm -f web"
 
-# ---- 3. a user-defined network: container -> container by IP
-docker network create --subnet 198.18.5.0/24 vxn-net >/dev/null || fail "docker network create"
-docker run -d --name srv --hostname srv --network vxn-net --ip 198.18.5.10 "$IMAGE" sh -c "$web" \
-  >/dev/null 2>"$E/srv.err" || fail "docker run srv: $(cat "$E/srv.err")"
+# ---- 3. a user-defined network, IPv4 and IPv6 (the documentation
+# prefix): container -> container by IP, each family
+docker network create --ipv6 --subnet 198.18.5.0/24 --subnet 2001:db8:5::/64 vxn-net >/dev/null ||
+  fail "docker network create"
+docker run -d --name srv --hostname srv --network vxn-net --ip 198.18.5.10 --ip6 2001:db8:5::10 \
+  "$IMAGE" sh -c "$web" >/dev/null 2>"$E/srv.err" || fail "docker run srv: $(cat "$E/srv.err")"
 out=$(docker run --rm --network vxn-net "$IMAGE" sh -c 'for i in $(seq 120); do
-  timeout 5 wget -q -O - http://198.18.5.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
-expect_eq "container -> container on a user network" "$out" hello-from-srv
+  timeout 5 wget -q -O - http://198.18.5.10/index.html && break; sleep 1; done
+  ip -6 addr show dev eth0 | grep -o "inet6 2001:db8:5::[0-9a-f]*"
+  timeout 10 wget -q -O - "http://[2001:db8:5::10]/index.html"' 2>"$E/cli.err")
+echo "$out" | grep -qx "inet6 2001:db8:5::[0-9a-f]*" || fail "no IPv6 address from Docker: $out"
+expect_eq "container -> container on a user network, IPv4 then IPv6" \
+  "$(echo "$out" | grep -v inet6)" "$(printf 'hello-from-srv\nhello-from-srv')"
 
 # ---- 3b. by name: Docker's embedded DNS (127.0.0.11 in the namespace,
 # where srv's pid, vxn's monitor, lives), relayed by guest-init and the monitor

@@ -3,9 +3,10 @@
 # prestart/createRuntime see the state (status creating, the pid-file
 # process, which lives in a network namespace of its own), poststart and
 # poststop run; a failing or hanging prestart hook fails create and leaves
-# nothing; a namespace given by path with a veth in it (198.51.100.0/24)
-# reaches the guest: eth0 has the veth's MAC, MTU and address, the guest
-# fetches from dom0 and serves dom0; the namespace is reusable after delete
+# nothing; a namespace given by path with a veth in it (198.51.100.0/24 and
+# the IPv6 documentation prefix 2001:db8:51::/64) reaches the guest: eth0
+# has the veth's MAC, MTU, IPv4 and IPv6 addresses and default routes, the
+# guest fetches from dom0 and serves dom0, over IPv4 and over IPv6; the namespace is reusable after delete
 # (no vif, no qdisc left); a missing namespace path is refused by name;
 # without a veth the guest has lo only.
 set -u
@@ -92,28 +93,37 @@ grep -q "prestart hook /bin/sleep: timed out after 2 s" "$out/hang.err" || fail 
 say "hanging hook refused after $(seconds_since "$t0") s"
 nothing_left "after a hanging hook" bad
 
-# ---- 3. a namespace given by path, with a veth: the guest is on 198.51.100.0/24
+# ---- 3. a namespace given by path, with a veth: the guest is on
+# 198.51.100.0/24 and 2001:db8:51::/64 (addresses without duplicate address
+# detection, as Docker adds a container's)
 ip netns add "$NS" || fail "ip netns add"
 ip link add vxnh0 type veth peer name vxnc0 || fail "ip link add veth"
 ip link set vxnc0 netns "$NS" || fail "veth into $NS"
-ip addr add 198.51.100.1/24 dev vxnh0 && ip link set vxnh0 up || fail "host side of the veth"
-ip -n "$NS" addr add 198.51.100.2/24 dev vxnc0 && ip -n "$NS" link set vxnc0 mtu 1400 up &&
-  ip -n "$NS" route add default via 198.51.100.1 || fail "container side of the veth"
+ip addr add 198.51.100.1/24 dev vxnh0 && ip addr add 2001:db8:51::1/64 dev vxnh0 nodad &&
+  ip link set vxnh0 up || fail "host side of the veth"
+ip -n "$NS" addr add 198.51.100.2/24 dev vxnc0 && ip -n "$NS" addr add 2001:db8:51::2/64 dev vxnc0 nodad &&
+  ip -n "$NS" link set vxnc0 mtu 1400 up && ip -n "$NS" route add default via 198.51.100.1 &&
+  ip -n "$NS" -6 route add default via 2001:db8:51::1 || fail "container side of the veth"
 mac=$(ip -n "$NS" -o link show vxnc0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 mkdir -p "$LAB_WORK/www"
 echo hello-from-dom0 >"$LAB_WORK/www/index.html"
-busybox httpd -f -p 198.51.100.1:8080 -h "$LAB_WORK/www" &
+# every dom0 address, IPv4 and IPv6: the test's own namespace is the only
+# one that reaches it from a guest
+busybox httpd -f -p 8080 -h "$LAB_WORK/www" &
 HTTPD=$!
 make_bundle "$LAB_WORK/get" -- /bin/sh -c 'cat /sys/class/net/eth0/address /sys/class/net/eth0/mtu;
   ip addr show dev eth0 | grep -o "inet [0-9./]*"; ip route | grep -o "default via [0-9.]*";
-  timeout 30 wget -q -O - http://198.51.100.1:8080/index.html'
+  ip -6 addr show dev eth0 | grep -o "inet6 [0-9a-f:/]*" | grep -v "inet6 fe80:";
+  ip -6 route | grep -o "default via [0-9a-f:]*";
+  timeout 30 wget -q -O - http://198.51.100.1:8080/index.html;
+  timeout 30 wget -q -O - "http://[2001:db8:51::1]:8080/index.html"'
 edit "$LAB_WORK/get" --arg p "/run/netns/$NS" \
   '.linux.namespaces = [(.linux.namespaces[] | select(.type != "network")), {type: "network", path: $p}]'
 t0=$(now_us)
 vxn run --bundle "$LAB_WORK/get" get </dev/null >"$out/get.out" 2>"$out/get.err" ||
   fail "guest -> dom0 over the veth exited $?: $(cat "$out/get.err") $(cat "$out/get.out")"
 say "guest -> dom0: $(seconds_since "$t0") s"
-expect_eq "eth0 of the guest" "$(cat "$out/get.out")" "$(printf '%s\n1400\ninet 198.51.100.2/24\ndefault via 198.51.100.1\nhello-from-dom0' "$mac")"
+expect_eq "eth0 of the guest" "$(cat "$out/get.out")" "$(printf '%s\n1400\ninet 198.51.100.2/24\ndefault via 198.51.100.1\ninet6 2001:db8:51::2/64\ndefault via 2001:db8:51::1\nhello-from-dom0\nhello-from-dom0' "$mac")"
 vxn delete get || fail "delete get"
 nothing_left "after guest -> dom0" get
 tc -n "$NS" qdisc show dev vxnc0 | grep -q ingress && fail "the veth's ingress qdisc was left"
@@ -139,6 +149,8 @@ if [ "$got" != hello-from-guest ]; then
   say "srv's console: $(tail -n 8 "$VXN_ROOT/srv/console.log" 2>/dev/null | tr '\n' '|')"
 fi
 expect_eq "dom0 -> guest" "$got" hello-from-guest
+got6=$(timeout 10 busybox wget -q -O - "http://[2001:db8:51::2]/index.html" 2>&1)
+expect_eq "dom0 -> guest over IPv6" "$got6" hello-from-guest
 vxn kill srv KILL || fail "kill srv"
 wait_for_state srv stopped 120 || fail "srv did not stop"
 vxn delete srv || fail "delete srv"
