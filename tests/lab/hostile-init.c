@@ -13,7 +13,9 @@
  *   lies        a ps reply that is not one, to every ps request
  *   silent      never says hello
  *   errors      ten thousand error reports
- *   console     megabytes on the console */
+ *   console     megabytes on the console
+ *   xenstore    rewrites its xenstore keys, fills its quota, tries others'
+ *               (hostile-xenstore.c) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +27,7 @@
 #include "channel.h"
 #include "console.h"
 #include "framebuf.h"
+#include "hostile-xenstore.h"
 #include "launch-read.h"
 #include "vxn-proto.h"
 
@@ -172,6 +175,8 @@ int main(void)
 			put(VXN_F_ERROR, "hostile error report", 20);
 	} else if (strcmp(what, "console") == 0) {
 		console_flood();
+	} else if (strcmp(what, "xenstore") == 0) {
+		hostile_xenstore();
 	}
 	idle(false);
 }

@@ -3,7 +3,8 @@
 # /init, misbehaving on the channel as its args[0] says. Under each: the
 # monitor's memory stays bounded (MONITOR_RSS_MAX_KB, its VmHWM) and its
 # CPU is measured; a protocol error ends the container (status 255) by
-# itself; otherwise `vxn kill` ends it within seconds; delete leaves
+# itself; otherwise `vxn kill` ends it within seconds (also after it
+# rewrote every xenstore key it may write); delete leaves
 # nothing; the monitor's log and the console log stay bounded; and dom0
 # holds no more event channels, xenstore nodes, loop devices, processes or
 # open files afterwards than before.
@@ -150,12 +151,25 @@ console_capped() {
   say "console: 16 MiB written to the console, console.log $size bytes"
 }
 
+# the xenstore guest's report: it never wrote a key outside its home, dom0's
+# keys are as they were, and the container still answers vxn state
+xs_report() {
+  local log=$VXN_ROOT/xenstore/console.log line
+  wait_until 120 grep -qs "hostile: xenstore:" "$log" || fail "xenstore: the guest never reported"
+  line=$(grep -m 1 -o "hostile: xenstore:.*" "$log")
+  say "$line"
+  echo "$line" | grep -q ", 0 of [0-9]* outside written" || fail "xenstore: a key outside its home was written"
+  expect_eq "xenstore: dom0's name" "$(xenstore-read /local/domain/0/name)" Domain-0
+  expect_eq "xenstore: the container's state" "$(state_of xenstore)" running
+}
+
 # ---- floods of output, of error reports, of console lines; half a frame
-# and then nothing
+# and then nothing; every xenstore key the guest may write rewritten
 endures flood 6
 endures errors 4 few_logged
 endures console 2 console_capped
 endures truncated 3
+endures xenstore 3 xs_report
 
 # ---- no hello at all: delete works while start waits
 up silent
