@@ -7,7 +7,9 @@
 # streaming Exec with exit codes, a second container of the pod fetching from
 # the first over localhost and reading what it wrote in their emptyDir (a
 # host directory both mount), the second restarted as the kubelet does (a
-# new CreateContainer, attempt 1), the CRI log format, StopContainer with a
+# new CreateContainer, attempt 1), a container whose command is missing
+# (StartContainer fails naming it, the others run on, nothing of it is left
+# after RemoveContainer), the CRI log format, StopContainer with a
 # grace period, StopPodSandbox, RemovePodSandbox, nothing listed after.
 # A pod is one guest (its sandbox's); its containers run inside it, sized
 # for the pod: the sum of its containers' limits (as the kubelet hands it
@@ -145,6 +147,26 @@ grep -q ' stdout F served-by-app$' "$E/logs/web/client-1.log" ||
   fail "client attempt 1 did not get the page: $(cat "$E/logs/web/client-1.log" 2>&1)"
 [ "$HANDLER" != vxn ] || expect_eq "Xen guests after the restart" "$(xl list | grep -c '^vxn-')" 1
 step "RemoveContainer client (attempt 0)" cri rm "$CLIENT"
+
+# ---- a container that cannot start (its command is not in the image):
+# StartContainer fails naming it, the pod's other container runs on, and
+# RemoveContainer leaves nothing of it (vxn: no state, no entry in the
+# pod's share)
+[ "$HANDLER" != vxn ] || entries0=$(ls "$E/vxn-root/k8s.io/$POD/shares/"* 2>/dev/null | sort)
+ctr_config broken /no/such/command > "$E/broken.json"
+step "CreateContainer broken" cri create "$POD" "$E/broken.json" "$E/pod.json"
+BROKEN=$STEP_OUT
+cri start "$BROKEN" >/dev/null 2>"$E/broken.err" && fail "StartContainer of a missing command succeeded"
+grep -q "/no/such/command" "$E/broken.err" || fail "StartContainer broken: no clear error: $(cat "$E/broken.err")"
+say "StartContainer broken refused: $(grep -o 'exec: .*' "$E/broken.err" | head -n 1 | cut -c1-160)"
+expect_eq "app beside the broken container" "$(field "$(cri inspect "$APP")" .state)" CONTAINER_RUNNING
+step "RemoveContainer broken" cri rm "$BROKEN"
+if [ "$HANDLER" = vxn ]; then
+  [ ! -e "$E/vxn-root/k8s.io/$BROKEN" ] || fail "the broken container's state is left"
+  expect_eq "the pod's share after the broken container" \
+    "$(ls "$E/vxn-root/k8s.io/$POD/shares/"* 2>/dev/null | sort)" "$entries0"
+  expect_eq "Xen guests after the broken container" "$(xl list | grep -c '^vxn-')" 1
+fi
 
 # ---- StopContainer: TERM, the app's trap exits 7 well inside the grace period
 step "StopContainer app (grace 60 s)" cri stop "$APP" 60
