@@ -110,7 +110,7 @@ void hostile_xenstore(void)
 		"/local/domain/0/name", "/local/domain/0/backend", "/vm", "/libxl",
 		"/local/domain/0/data/hostile", "/tool", "/local/domain/1/data/hostile",
 	};
-	static char big[XENSTORE_PAYLOAD_MAX / 2];
+	static char big[1024];  /* within xenstored's entry size quota */
 
 	xb = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
 	if (xb < 0 || xs_req(XS_READ, "domid", 6, domid, sizeof domid - 1) <= 0) {
