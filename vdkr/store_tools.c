@@ -188,20 +188,40 @@ int store_unpack(struct store *s, const char *name, const char *bundle, struct v
 	return 0;
 }
 
+/* skopeo writes into an empty file only (docker-archive refuses to change
+ * an archive): a new one beside dest, renamed over it once whole, as
+ * docker's save -o replaces the file; a failed save leaves none. */
 int store_save(struct store *s, const char *name, const char *dest, const char *tag,
 	       struct vxn_err *err)
 {
-	char src[PATH_MAX + REF_MAX + 8], dst[PATH_MAX + REF_MAX + 32];
+	char src[PATH_MAX + REF_MAX + 8], dst[PATH_MAX + REF_MAX + 32], tmp[PATH_MAX];
 	char *argv[] = { "skopeo", "copy", "--quiet", src, dst, NULL };
+	int fd;
 
 	if (strchr(dest, ':'))
 		return err_set(err, 0, "%s: an output path must not contain ':'", dest);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.vdkr-XXXXXX", dest) >= sizeof(tmp))
+		return err_set(err, ENAMETOOLONG, "%s", dest);
+	if ((fd = mkstemp(tmp)) < 0)
+		return err_set(err, errno, "%s", dest);
+	mode_t mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);  /* as a file skopeo would have made */
+	close(fd);
 	snprintf(src, sizeof(src), "oci:%s:%s", s->layout, name);
-	snprintf(dst, sizeof(dst), "docker-archive:%s:%s", dest, tag);
+	snprintf(dst, sizeof(dst), "docker-archive:%s:%s", tmp, tag);
 	if (spawn_tool(argv, err)) {
 		char msg[VXN_ERR_MAX];
+		unlink(tmp);
 		toolmsg_reason(err->msg, msg, sizeof(msg));
+		if (toolmsg_no_space(msg))
+			return err_set(err, ENOSPC, "saving %s to %s", name, dest);
 		return err_set(err, 0, "saving %s: %s", name, msg);
+	}
+	if (rename(tmp, dest)) {
+		int e = errno;
+		unlink(tmp);
+		return err_set(err, e, "saving %s: rename to %s", name, dest);
 	}
 	return 0;
 }

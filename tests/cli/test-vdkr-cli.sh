@@ -130,6 +130,15 @@ else
   [ -z "$left" ] && ok "run: no unpack, container or state left" || notok "run: left $left"
   [ "$("$VDKR" --root "$F/root" images -q | wc -l)" -eq 1 ] && ok "run: the image stays whole" ||
     notok "run: images: $("$VDKR" --root "$F/root" images 2>&1)"
+  # save of that image (no guest needed): a docker-archive, and again
+  # over it, as docker's save -o replaces the file
+  for i in 1 2; do
+    "$VDKR" --root "$F/root" save -o "$T/saved.tar" localhost/full:one 2>"$T/err" ||
+      notok "save ($i): $(cat "$T/err")"
+  done
+  tar tf "$T/saved.tar" 2>/dev/null | grep -qx manifest.json && ok "save twice to one file" ||
+    notok "save: not a docker-archive: $(tar tf "$T/saved.tar" 2>&1 | head -c 200)"
+  [ -z "$(ls "$T" | grep '^saved.tar.')" ] || notok "save left $(ls "$T" | grep '^saved.tar.')"
   umount "$F" || notok "umount the tmpfs"
   mountpoint -q "$F" && notok "the tmpfs is still mounted" || ok "the tmpfs is unmounted"
 fi

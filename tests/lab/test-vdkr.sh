@@ -7,7 +7,8 @@
 # --cpus/-i, -v (a host directory read-write and read-only, a host file;
 # bad -v refused with 125), stdout and stderr apart, -d + logs + exec + stop + wait + ps +
 # rm, rmi refused while a container uses the image, load of a
-# docker-archive, pull of an oci-archive (layers shared in the store), two
+# docker-archive, pull of an oci-archive (layers shared in the store), save
+# to a docker-archive loaded back after rmi, two
 # pulls at once, a killed pull, an unreachable registry, vmemres (the warm
 # pool), vpdmn's spelling; nothing left behind after --rm.
 set -u
@@ -251,7 +252,6 @@ skopeo copy -q "docker-archive:$ENGINE_IMAGE" "oci-archive:$W/bb-oci.tar:localho
   fail "making the oci-archive"
 out=$(vdkr pull oci-archive:"$W/bb-oci.tar") || fail "pull oci-archive"
 expect_eq "pull oci-archive" "$out" "Loaded image: localhost/ocibb:v1"
-expect_eq "run the oci-archive's image" "$(vdkr run --rm localhost/ocibb:v1 echo oci)" oci
 layers() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "'"$1"'") | .digest' \
   "$ROOT/images/index.json" | sed 's/sha256://' | xargs -I{} jq -r '.layers[].digest' "$ROOT/images/blobs/sha256/{}"; }
 l1=$(layers localhost/bb:latest)
@@ -259,6 +259,24 @@ l2=$(layers localhost/ocibb:v1)
 [ -n "$l1" ] && [ "$l1" = "$l2" ] || fail "the two images' layers differ: '$l1' vs '$l2'"
 [ "$(ls "$ROOT/images/blobs/sha256" | grep -c "${l1#sha256:}")" -eq 1 ] || fail "layer not stored once"
 say "load + oci-archive: layer ${l1:7:12} stored once for both images"
+# save: the oci-archive's image to a docker-archive, removed, loaded back
+# and run (the one guest of this part)
+vdkr save -o "$W/saved.tar" localhost/ocibb:v1 2>"$W/save.err" || fail "save: $(cat "$W/save.err")"
+tar tf "$W/saved.tar" | grep -qx manifest.json ||
+  fail "save did not write a docker-archive: $(tar tf "$W/saved.tar" 2>&1 | head -n 5)"
+expect_eq "rmi of the saved image" "$(vdkr rmi localhost/ocibb:v1)" "Untagged: localhost/ocibb:v1"
+vdkr images | grep -q "^localhost/ocibb " && fail "localhost/ocibb listed after rmi"
+expect_eq "load of the saved archive" "$(vdkr load -i "$W/saved.tar")" \
+  "Loaded image: localhost/ocibb:v1"
+expect_eq "run the saved image" "$(vdkr run --rm localhost/ocibb:v1 echo saved)" saved
+vdkr save -o "$W/nosuch.tar" localhost/nosuch:1 2>"$W/save-nosuch.err"
+expect_eq "save of an unknown image" $? 125
+expect_eq "save of an unknown image: its one line" "$(cat "$W/save-nosuch.err")" \
+  "vdkr: No such image: localhost/nosuch:1"
+[ ! -e "$W/nosuch.tar" ] && [ -z "$(ls "$W" | grep '^nosuch.tar')" ] ||
+  fail "a failed save left $(ls "$W" | grep '^nosuch.tar')"
+rm -f "$W/saved.tar"
+say "save: a docker-archive, loaded back after rmi and run; an unknown image refused"
 
 # ---- 6b. two pulls at once; a pull killed midway leaves no half image
 vdkr pull -q "$REG/busybox:two" & p1=$!
