@@ -15,6 +15,7 @@ set -u
 export LC_ALL=C
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib.sh"
+. "$here/registry-lib.sh"
 lab_init
 for tool in docker-registry skopeo umoci jq; do
   command -v "$tool" >/dev/null || skip "$tool not installed (tests/deps.sh)"
@@ -38,42 +39,21 @@ ROOT=$W/root
 VLOG=$LAB_WORK/vdkr.log
 vdkr() { "$VDKR" --root "$ROOT" --log "$VLOG" --debug "$@"; }
 fail() { echo "FAIL: $*"; echo "--- vdkr log (tail):"; tail -n 40 "$VLOG" 2>/dev/null; lab_dump; exit 1; }
-REG_PID=
 vdkr_cleanup() {
   local d
   for d in "$ROOT"/run/*/ "$W"/root2/run/*/; do
     [ -d "$d" ] && "$VXN" --root "$(dirname "$d")" delete --force "$(basename "$d")" >/dev/null 2>&1
   done
-  [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null
+  registry_stop
   [ -n "${XENLAB_OUT:-}" ] && cp "$VLOG" "$XENLAB_OUT/lab-logs/test-vdkr.vdkr.log" 2>/dev/null
   umount "$W" 2>/dev/null
   lab_cleanup
 }
 trap vdkr_cleanup EXIT
 
-# ---- the registry, on the loopback (dom0 boots with lo down)
-ip link set lo up || fail "ip link set lo up"
-PORT=5000
-REG=127.0.0.1:$PORT
-mkdir -p "$W/registry"
-cat > "$W/registry/config.yml" <<EOF
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: $W/registry/data
-  delete:
-    enabled: true
-http:
-  addr: $REG
-EOF
-docker-registry serve "$W/registry/config.yml" > "$W/registry/log" 2>&1 &
-REG_PID=$!
-reg_up() { curl -fsS "http://$REG/v2/" >/dev/null 2>&1; }
-wait_until 60 reg_up || { cat "$W/registry/log"; fail "docker-registry did not answer on $REG"; }
-push() { skopeo copy -q --dest-tls-verify=false "docker-archive:$ENGINE_IMAGE" "docker://$REG/$1"; }
-push busybox:latest && push busybox:two && push other:latest || fail "skopeo push to $REG"
+# ---- the registry, on the loopback
+registry_start "$W/registry" 5000
+registry_push "$ENGINE_IMAGE" busybox:latest busybox:two other:latest
 say "registry on $REG with busybox:latest, busybox:two, other:latest"
 IMG=$REG/busybox
 
