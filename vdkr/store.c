@@ -295,6 +295,17 @@ static int collect_garbage(struct store *s, const struct imgindex *ix, struct vx
 	return 0;
 }
 
+int store_collect(struct store *s, struct vxn_err *err)
+{
+	struct imgindex ix;
+
+	if (store_index(s, &ix, err))
+		return -1;
+	int r = collect_garbage(s, &ix, err);
+	imgindex_free(&ix);
+	return r;
+}
+
 /* Unpacked images of digests no longer named, and temporary unpacks a
  * killed run left (no run unpacks while the exclusive lock is held). */
 static void remove_unpacked(struct store *s, const struct imgindex *ix)

@@ -57,11 +57,15 @@ struct pull_src {
 	const char *registry;   /* for messages when the source is a registry, else NULL */
 	bool plain_http;        /* a registry on the loopback */
 };
-/* Needs LOCK_EX. progress: skopeo's own lines on stderr (a terminal). */
+/* Needs LOCK_EX. progress: skopeo's own lines on stderr (a terminal). The
+ * blobs a failed pull wrote are removed; a full store fails with ENOSPC. */
 int store_pull(struct store *s, const struct pull_src *p, bool progress, struct vxn_err *err);
 /* Needs LOCK_EX: removes the name, then every blob and unpacked image no
  * image refers to. */
 int store_remove(struct store *s, const char *name, struct vxn_err *err);
+/* Needs LOCK_EX: removes every blob no image of the index refers to (what
+ * a failed pull wrote). */
+int store_collect(struct store *s, struct vxn_err *err);
 /* umoci unpack of the image into bundle (rootfs + config.json). */
 int store_unpack(struct store *s, const char *name, const char *bundle, struct vxn_err *err);
 /* The image unpacked once per manifest digest, in ROOT/unpacked/HEX

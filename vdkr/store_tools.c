@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,34 @@ static void clean_tmp(struct store *s)
 	mkdir(dir, 0700);
 }
 
+/* What the filesystem of dir has left; false when statvfs fails. */
+static bool room_of(const char *dir, struct fs_room *r)
+{
+	struct statvfs st;
+
+	if (statvfs(dir, &st))
+		return false;
+	r->free_bytes = (uint64_t)st.f_bavail * st.f_frsize;
+	r->free_files = st.f_favail;
+	r->files_total = st.f_files;
+	return true;
+}
+
+/* umoci failed in dir, of the store: for lack of room? need and before as
+ * toolmsg_out_of_room's. */
+static bool out_of_room(const char *msg, const char *dir, const struct fs_room *before,
+			uint64_t need)
+{
+	struct fs_room after;
+
+	return toolmsg_out_of_room(msg, before, room_of(dir, &after) ? &after : NULL, need);
+}
+
+static int no_room(struct store *s, const char *what, struct vxn_err *err)
+{
+	return err_set(err, ENOSPC, "%s: writing the image store %s", what, s->root);
+}
+
 static int copy_to(struct store *s, const struct pull_src *p, const char *tmp, bool progress,
 		   struct vxn_err *err)
 {
@@ -91,9 +120,11 @@ static int copy_to(struct store *s, const struct pull_src *p, const char *tmp, b
 	argv[n++] = dest;
 	argv[n] = NULL;
 	if (progress ? run_visible(argv, err) : spawn_tool(argv, err)) {
+		const char *what = p->registry ? p->name : p->source;
 		char msg[VXN_ERR_MAX];
-		toolmsg_pull(err->msg, p->registry, p->registry ? p->name : p->source, msg,
-			     sizeof(msg));
+		if (toolmsg_no_space(err->msg))  /* skopeo says so */
+			return no_room(s, what, err);
+		toolmsg_pull(err->msg, p->registry, what, msg, sizeof(msg));
 		return err_set(err, 0, "%s", msg);
 	}
 	return 0;
@@ -124,6 +155,7 @@ static int commit(struct store *s, const char *tmp, const char *name, struct vxn
 
 int store_pull(struct store *s, const struct pull_src *p, bool progress, struct vxn_err *err)
 {
+	struct vxn_err gc_err = { 0 };
 	char tmp[PATH_MAX];
 	int r;
 
@@ -136,6 +168,9 @@ int store_pull(struct store *s, const struct pull_src *p, bool progress, struct 
 	if (r == 0)
 		r = commit(s, tmp, p->name, err);
 	remove_tree(tmp);
+	/* the blobs a failed pull did write are in no image: not kept */
+	if (r && store_collect(s, &gc_err))
+		log_warn("after the failed pull: %s", gc_err.msg);
 	return r;
 }
 
@@ -153,28 +188,62 @@ int store_unpack(struct store *s, const char *name, const char *bundle, struct v
 	return 0;
 }
 
+/* skopeo writes into an empty file only (docker-archive refuses to change
+ * an archive): a new one beside dest, renamed over it once whole, as
+ * docker's save -o replaces the file; a failed save leaves none. */
 int store_save(struct store *s, const char *name, const char *dest, const char *tag,
 	       struct vxn_err *err)
 {
-	char src[PATH_MAX + REF_MAX + 8], dst[PATH_MAX + REF_MAX + 32];
+	char src[PATH_MAX + REF_MAX + 8], dst[PATH_MAX + REF_MAX + 32], tmp[PATH_MAX];
 	char *argv[] = { "skopeo", "copy", "--quiet", src, dst, NULL };
+	int fd;
 
 	if (strchr(dest, ':'))
 		return err_set(err, 0, "%s: an output path must not contain ':'", dest);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.vdkr-XXXXXX", dest) >= sizeof(tmp))
+		return err_set(err, ENAMETOOLONG, "%s", dest);
+	if ((fd = mkstemp(tmp)) < 0)
+		return err_set(err, errno, "%s", dest);
+	mode_t mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);  /* as a file skopeo would have made */
+	close(fd);
 	snprintf(src, sizeof(src), "oci:%s:%s", s->layout, name);
-	snprintf(dst, sizeof(dst), "docker-archive:%s:%s", dest, tag);
+	snprintf(dst, sizeof(dst), "docker-archive:%s:%s", tmp, tag);
 	if (spawn_tool(argv, err)) {
 		char msg[VXN_ERR_MAX];
+		unlink(tmp);
 		toolmsg_reason(err->msg, msg, sizeof(msg));
+		if (toolmsg_no_space(msg))
+			return err_set(err, ENOSPC, "saving %s to %s", name, dest);
 		return err_set(err, 0, "saving %s: %s", name, msg);
 	}
+	if (rename(tmp, dest)) {
+		int e = errno;
+		unlink(tmp);
+		return err_set(err, e, "saving %s: rename to %s", name, dest);
+	}
 	return 0;
+}
+
+/* The image's layers as stored (0 when its manifest cannot be read). */
+static uint64_t layers_size(struct store *s, const char *digest)
+{
+	struct manifest m;
+	struct vxn_err err;
+
+	if (store_manifest(s, digest, &m, &err))
+		return 0;
+	uint64_t n = m.layers_size;
+	manifest_free(&m);
+	return n;
 }
 
 int store_unpacked(struct store *s, const char *name, const char *digest, char *dir, size_t len,
 		   struct vxn_err *err)
 {
-	char tmp[PATH_MAX], bundle[PATH_MAX + 8];
+	char tmp[PATH_MAX], bundle[PATH_MAX + 8], what[REF_MAX + 16];
+	struct fs_room before;
 	struct stat st;
 	int r;
 
@@ -189,7 +258,13 @@ int store_unpacked(struct store *s, const char *name, const char *digest, char *
 	if (!mkdtemp(tmp))
 		return err_set(err, errno, "mkdtemp %s", tmp);
 	snprintf(bundle, sizeof(bundle), "%s/b", tmp);
+	bool known = room_of(tmp, &before);
 	r = store_unpack(s, name, bundle, err);
+	/* an unpack takes at least the room of its layers as stored */
+	if (r && out_of_room(err->msg, tmp, known ? &before : NULL, layers_size(s, digest))) {
+		snprintf(what, sizeof(what), "unpacking %s", name);
+		no_room(s, what, err);
+	}
 	/* another run of the same image may have put its own there first */
 	if (r == 0 && rename(bundle, dir) && errno != EEXIST && errno != ENOTEMPTY)
 		r = err_set(err, errno, "rename %s", dir);

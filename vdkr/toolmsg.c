@@ -49,3 +49,23 @@ void toolmsg_pull(const char *line, const char *registry, const char *what, char
 	}
 	snprintf(out, len, "%s: %s", what, reason);
 }
+
+bool toolmsg_no_space(const char *line)
+{
+	return strstr(line, "no space left on device") || strstr(line, "disk quota exceeded");
+}
+
+/* Under 1 MiB: a failed write leaves less than one of the tools' buffers. */
+#define FS_FULL_BYTES (1u << 20)
+
+static bool fs_full(const struct fs_room *r)
+{
+	return r->free_bytes < FS_FULL_BYTES || (r->files_total && !r->free_files);
+}
+
+bool toolmsg_out_of_room(const char *line, const struct fs_room *before,
+			 const struct fs_room *after, uint64_t need)
+{
+	return toolmsg_no_space(line) || (after && fs_full(after)) ||
+	       (before && need && before->free_bytes < need);
+}

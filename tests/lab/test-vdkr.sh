@@ -7,13 +7,15 @@
 # --cpus/-i, -v (a host directory read-write and read-only, a host file;
 # bad -v refused with 125), stdout and stderr apart, -d + logs + exec + stop + wait + ps +
 # rm, rmi refused while a container uses the image, load of a
-# docker-archive, pull of an oci-archive (layers shared in the store), two
+# docker-archive, pull of an oci-archive (layers shared in the store), save
+# to a docker-archive loaded back after rmi, two
 # pulls at once, a killed pull, an unreachable registry, vmemres (the warm
 # pool), vpdmn's spelling; nothing left behind after --rm.
 set -u
 export LC_ALL=C
 here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/lib.sh"
+. "$here/registry-lib.sh"
 lab_init
 for tool in docker-registry skopeo umoci jq; do
   command -v "$tool" >/dev/null || skip "$tool not installed (tests/deps.sh)"
@@ -37,42 +39,21 @@ ROOT=$W/root
 VLOG=$LAB_WORK/vdkr.log
 vdkr() { "$VDKR" --root "$ROOT" --log "$VLOG" --debug "$@"; }
 fail() { echo "FAIL: $*"; echo "--- vdkr log (tail):"; tail -n 40 "$VLOG" 2>/dev/null; lab_dump; exit 1; }
-REG_PID=
 vdkr_cleanup() {
   local d
   for d in "$ROOT"/run/*/ "$W"/root2/run/*/; do
     [ -d "$d" ] && "$VXN" --root "$(dirname "$d")" delete --force "$(basename "$d")" >/dev/null 2>&1
   done
-  [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null
+  registry_stop
   [ -n "${XENLAB_OUT:-}" ] && cp "$VLOG" "$XENLAB_OUT/lab-logs/test-vdkr.vdkr.log" 2>/dev/null
   umount "$W" 2>/dev/null
   lab_cleanup
 }
 trap vdkr_cleanup EXIT
 
-# ---- the registry, on the loopback (dom0 boots with lo down)
-ip link set lo up || fail "ip link set lo up"
-PORT=5000
-REG=127.0.0.1:$PORT
-mkdir -p "$W/registry"
-cat > "$W/registry/config.yml" <<EOF
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: $W/registry/data
-  delete:
-    enabled: true
-http:
-  addr: $REG
-EOF
-docker-registry serve "$W/registry/config.yml" > "$W/registry/log" 2>&1 &
-REG_PID=$!
-reg_up() { curl -fsS "http://$REG/v2/" >/dev/null 2>&1; }
-wait_until 60 reg_up || { cat "$W/registry/log"; fail "docker-registry did not answer on $REG"; }
-push() { skopeo copy -q --dest-tls-verify=false "docker-archive:$ENGINE_IMAGE" "docker://$REG/$1"; }
-push busybox:latest && push busybox:two && push other:latest || fail "skopeo push to $REG"
+# ---- the registry, on the loopback
+registry_start "$W/registry" 5000
+registry_push "$ENGINE_IMAGE" busybox:latest busybox:two other:latest
 say "registry on $REG with busybox:latest, busybox:two, other:latest"
 IMG=$REG/busybox
 
@@ -251,7 +232,6 @@ skopeo copy -q "docker-archive:$ENGINE_IMAGE" "oci-archive:$W/bb-oci.tar:localho
   fail "making the oci-archive"
 out=$(vdkr pull oci-archive:"$W/bb-oci.tar") || fail "pull oci-archive"
 expect_eq "pull oci-archive" "$out" "Loaded image: localhost/ocibb:v1"
-expect_eq "run the oci-archive's image" "$(vdkr run --rm localhost/ocibb:v1 echo oci)" oci
 layers() { jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "'"$1"'") | .digest' \
   "$ROOT/images/index.json" | sed 's/sha256://' | xargs -I{} jq -r '.layers[].digest' "$ROOT/images/blobs/sha256/{}"; }
 l1=$(layers localhost/bb:latest)
@@ -259,6 +239,24 @@ l2=$(layers localhost/ocibb:v1)
 [ -n "$l1" ] && [ "$l1" = "$l2" ] || fail "the two images' layers differ: '$l1' vs '$l2'"
 [ "$(ls "$ROOT/images/blobs/sha256" | grep -c "${l1#sha256:}")" -eq 1 ] || fail "layer not stored once"
 say "load + oci-archive: layer ${l1:7:12} stored once for both images"
+# save: the oci-archive's image to a docker-archive, removed, loaded back
+# and run (the one guest of this part)
+vdkr save -o "$W/saved.tar" localhost/ocibb:v1 2>"$W/save.err" || fail "save: $(cat "$W/save.err")"
+tar tf "$W/saved.tar" | grep -qx manifest.json ||
+  fail "save did not write a docker-archive: $(tar tf "$W/saved.tar" 2>&1 | head -n 5)"
+expect_eq "rmi of the saved image" "$(vdkr rmi localhost/ocibb:v1)" "Untagged: localhost/ocibb:v1"
+vdkr images | grep -q "^localhost/ocibb " && fail "localhost/ocibb listed after rmi"
+expect_eq "load of the saved archive" "$(vdkr load -i "$W/saved.tar")" \
+  "Loaded image: localhost/ocibb:v1"
+expect_eq "run the saved image" "$(vdkr run --rm localhost/ocibb:v1 echo saved)" saved
+vdkr save -o "$W/nosuch.tar" localhost/nosuch:1 2>"$W/save-nosuch.err"
+expect_eq "save of an unknown image" $? 125
+expect_eq "save of an unknown image: its one line" "$(cat "$W/save-nosuch.err")" \
+  "vdkr: No such image: localhost/nosuch:1"
+[ ! -e "$W/nosuch.tar" ] && [ -z "$(ls "$W" | grep '^nosuch.tar')" ] ||
+  fail "a failed save left $(ls "$W" | grep '^nosuch.tar')"
+rm -f "$W/saved.tar"
+say "save: a docker-archive, loaded back after rmi and run; an unknown image refused"
 
 # ---- 6b. two pulls at once; a pull killed midway leaves no half image
 vdkr pull -q "$REG/busybox:two" & p1=$!

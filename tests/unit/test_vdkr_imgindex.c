@@ -118,6 +118,35 @@ static void test_toolmsg(void **state)
 	assert_string_equal(out, "q \"x\" e");
 }
 
+/* A full store: said by skopeo's message, or seen on the filesystem when
+ * the tool said nothing of it (umoci 0.4 panics on ENOSPC). */
+static void test_toolmsg_no_space(void **state)
+{
+	(void)state;
+	assert_true(toolmsg_no_space("skopeo failed (status 0x100): time=\"x\" level=fatal "
+				     "msg=\"writing blob: write /s/tmp/pull-a/oci-put-blob1: no "
+				     "space left on device\""));
+	assert_true(toolmsg_no_space("write /s/x: disk quota exceeded"));
+	assert_false(toolmsg_no_space("umoci failed (status 0x200): \tmain.go:172 +0x32"));
+	assert_false(toolmsg_no_space(""));
+	const char *panic = "umoci failed (status 0x200): \tmain.go:172 +0x32";
+	struct fs_room roomy = { 1ull << 30, 1000, 2000 }, full = { 4096, 1000, 2000 },
+		       edge = { 1u << 20, 1000, 2000 }, no_inode = { 1ull << 30, 0, 2000 },
+		       btrfs = { 1ull << 30, 0, 0 };
+	assert_true(toolmsg_out_of_room("write x: no space left on device", NULL, NULL, 0));
+	assert_false(toolmsg_out_of_room(panic, NULL, NULL, 0));
+	assert_false(toolmsg_out_of_room(panic, &roomy, &roomy, 1u << 20));
+	/* left full, or without an inode (but btrfs counts none) */
+	assert_true(toolmsg_out_of_room(panic, NULL, &full, 0));
+	assert_false(toolmsg_out_of_room(panic, NULL, &edge, 0));
+	assert_true(toolmsg_out_of_room(panic, NULL, &no_inode, 0));
+	assert_false(toolmsg_out_of_room(panic, NULL, &btrfs, 0));
+	/* cleaned up after itself: less was free before than it had to write */
+	assert_true(toolmsg_out_of_room(panic, &roomy, &roomy, (1ull << 30) + 1));
+	assert_false(toolmsg_out_of_room(panic, &roomy, &roomy, 1ull << 30));
+	assert_false(toolmsg_out_of_room(panic, NULL, &roomy, 1ull << 40));  /* before unknown */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_archive_names),
 		cmocka_unit_test(test_toolmsg),
+		cmocka_unit_test(test_toolmsg_no_space),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
