@@ -148,11 +148,6 @@ static unsigned char af_of(uint8_t family)
 	return family == 6 ? AF_INET6 : AF_INET;
 }
 
-static size_t addr_bytes(uint8_t family)
-{
-	return family == 6 ? 16 : 4;
-}
-
 /* IPv6 addresses without duplicate address detection, as Docker's
  * libnetwork adds them: the engine gave the address to this container
  * alone, and a tentative address cannot be used for a second or more. */
@@ -161,7 +156,7 @@ static int add_address(int fd, int ifindex, const struct vxn_net_addr *a)
 	struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
 				  .nlmsg_type = RTM_NEWADDR,
 				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
-	size_t n = addr_bytes(a->family);
+	size_t n = vxn_net_addr_len(a->family);
 
 	q.u.a = (struct ifaddrmsg){ .ifa_family = af_of(a->family), .ifa_prefixlen = a->prefix,
 				    .ifa_flags = a->family == 6 ? IFA_F_NODAD : 0,
@@ -178,7 +173,7 @@ static int add_route(int fd, int ifindex, const struct vxn_net_route *r)
 				  .nlmsg_type = RTM_NEWROUTE,
 				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
 	uint32_t oif = (uint32_t)ifindex;
-	size_t n = addr_bytes(r->family);
+	size_t n = vxn_net_addr_len(r->family);
 	/* IPv6 routes have no scope of their own */
 	bool link = r->family == 4 && !r->has_gateway;
 

@@ -354,7 +354,6 @@ static void reap(struct relay *r)
 	while (read(r->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
 		if (si.ssi_signo == SIGPWR)
 			stop_begin(r);
-	stop_check(r);
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		struct session *s = session_of_pid(r, pid);
 		if (!s)

@@ -108,7 +108,7 @@ static void on_addr(struct nlmsghdr *h, struct netinfo *ni)
 	int len = (int)IFA_PAYLOAD(h);
 	uint8_t fam = family_of(ifa->ifa_family);
 	struct vxn_net_addr ad = { .family = fam, .prefix = ifa->ifa_prefixlen };
-	size_t want = fam == 4 ? 4 : 16;
+	size_t want = vxn_net_addr_len(fam);
 	bool found = false;
 
 	/* link-local IPv6: the guest derives the same one from the same MAC */
@@ -136,7 +136,7 @@ static void on_route(struct nlmsghdr *h, struct netinfo *ni)
 	int len = (int)RTM_PAYLOAD(h);
 	uint8_t fam = family_of(rt->rtm_family);
 	struct vxn_net_route r = { .family = fam, .dst_len = rt->rtm_dst_len };
-	size_t want = fam == 4 ? 4 : 16;
+	size_t want = vxn_net_addr_len(fam);
 	int oif = 0;
 
 	if (h->nlmsg_type != RTM_NEWROUTE || !fam || rt->rtm_table != RT_TABLE_MAIN ||

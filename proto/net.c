@@ -12,7 +12,7 @@
 
 #define HEAD_BYTES 13u
 
-static uint8_t addr_len(uint8_t family)
+uint8_t vxn_net_addr_len(uint8_t family)
 {
 	return family == 4 ? 4 : family == 6 ? 16 : 0;
 }
@@ -20,7 +20,7 @@ static uint8_t addr_len(uint8_t family)
 /* family known, prefix within it, nothing past an IPv4 address */
 static bool addr_ok(uint8_t family, uint8_t prefix, const uint8_t a[16])
 {
-	uint8_t n = addr_len(family);
+	uint8_t n = vxn_net_addr_len(family);
 
 	if (!n || prefix > n * 8)
 		return false;

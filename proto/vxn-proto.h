@@ -406,6 +406,8 @@ struct vxn_net {
  * *n breaks a rule the decoder enforces. decode: 0 or -EPROTO (wrong length,
  * a count, family, prefix or MTU out of range, a multicast MAC, bytes past an
  * IPv4 address that are not zero, a gateway flag that is not 0/1). */
+/* The bytes of an address of family 4 or 6 (0 for any other). */
+uint8_t vxn_net_addr_len(uint8_t family);
 size_t vxn_net_encode(const struct vxn_net *n, uint8_t *out, size_t cap);
 int vxn_net_decode(const uint8_t *p, size_t len, struct vxn_net *n);
 
