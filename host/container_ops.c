@@ -12,13 +12,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pod_member.h"
 #include "xen.h"
 
 /* Opens Xen and finds the domain of a container whose status is in want
- * (a bit mask of 1 << status); otherwise runc's message for it. */
-static int live_domain(const struct vxn_globals *g, const char *id, unsigned want,
-		       struct xen_ctx **x, uint32_t *domid, enum vxn_status *status,
-		       struct vxn_err *err)
+ * (a bit mask of 1 << status); otherwise runc's message for it. verb: what
+ * a pod's app container is refused (member_refuse), NULL to take its pod's
+ * domain. */
+static int live_domain(const struct vxn_globals *g, const char *id, const char *verb,
+		       unsigned want, struct xen_ctx **x, uint32_t *domid,
+		       enum vxn_status *status, struct vxn_err *err)
 {
 	struct vxn_state st;
 	int pid, r;
@@ -26,14 +29,20 @@ static int live_domain(const struct vxn_globals *g, const char *id, unsigned wan
 	*x = NULL;
 	if (container_status(g, id, &st, status, &pid, err))
 		return -1;
+	if (verb && member_refuse(&st, id, verb, err)) {
+		state_free(&st);
+		return -1;
+	}
 	if (!(want & (1u << *status))) {
 		state_free(&st);
 		if (*status == VXN_STATUS_STOPPED)
 			return err_set(err, 0, "container not running");
 		if (*status == VXN_STATUS_PAUSED)
 			return err_set(err, 0, "container %s is paused", id);
-		return err_set(err, 0, "container %s is %s, not %s", id, status_name(*status),
-			       want == 1u << VXN_STATUS_PAUSED ? "paused" : "running");
+		if (want == 1u << VXN_STATUS_PAUSED)  /* resume */
+			return err_set(err, 0, "container not paused");
+		return err_set(err, 0, "container %s is %s, not running", id,
+			       status_name(*status));
 	}
 	r = xen_open(x, err) || xen_domid_by_name(*x, st.domain_name, domid, err) ? -1 : 0;
 	state_free(&st);
@@ -50,7 +59,7 @@ int container_pause(const struct vxn_globals *g, const char *id, struct vxn_err 
 	enum vxn_status s;
 	uint32_t domid;
 
-	if (live_domain(g, id, 1u << VXN_STATUS_RUNNING, &x, &domid, &s, err))
+	if (live_domain(g, id, "pause", 1u << VXN_STATUS_RUNNING, &x, &domid, &s, err))
 		return -1;
 	int r = xen_pause(x, domid, err);
 	xen_close(x);
@@ -60,14 +69,11 @@ int container_pause(const struct vxn_globals *g, const char *id, struct vxn_err 
 int container_resume(const struct vxn_globals *g, const char *id, struct vxn_err *err)
 {
 	struct xen_ctx *x;
-	enum vxn_status s = VXN_STATUS_STOPPED;
+	enum vxn_status s;
 	uint32_t domid;
 
-	if (live_domain(g, id, 1u << VXN_STATUS_PAUSED, &x, &domid, &s, err)) {
-		if (s == VXN_STATUS_RUNNING || s == VXN_STATUS_CREATED)
-			return err_set(err, 0, "container not paused");
+	if (live_domain(g, id, "resume", 1u << VXN_STATUS_PAUSED, &x, &domid, &s, err))
 		return -1;
-	}
 	int r = xen_unpause(x, domid, err);
 	xen_close(x);
 	return r;
@@ -83,7 +89,7 @@ int container_update(const struct vxn_globals *g, const char *id,
 	uint32_t domid;
 	int r = 0;
 
-	if (live_domain(g, id, alive, &x, &domid, &s, err))
+	if (live_domain(g, id, "update", alive, &x, &domid, &s, err))
 		return -1;
 	if (u->memory_bytes > 0)
 		r = xen_set_memory(x, domid, (u->memory_bytes + 1023) / 1024, err);
@@ -104,7 +110,7 @@ int container_stats(const struct vxn_globals *g, const char *id, struct vxn_stat
 	uint32_t domid;
 
 	memset(out, 0, sizeof(*out));
-	if (live_domain(g, id, alive, &x, &domid, &s, err))
+	if (live_domain(g, id, NULL, alive, &x, &domid, &s, err))
 		return -1;
 	int r = xen_domain_info(x, domid, &info, err);
 	xen_close(x);

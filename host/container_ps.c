@@ -9,6 +9,7 @@
 #include "vxn-proto.h"
 #include "container.h"
 #include "control.h"
+#include "pod_member.h"
 
 #define REPLY_MAX (VXN_FRAME_MAX_PAYLOAD + 16)
 
@@ -22,7 +23,10 @@ static int ask(const struct vxn_globals *g, const char *id, const char *req, cha
 
 	if (container_status(g, id, &st, &s, &pid, err))
 		return -1;
+	int r = member_refuse(&st, id, strcmp(req, "stats") ? "ps" : "stats", err);
 	state_free(&st);
+	if (r)
+		return -1;
 	if (s == VXN_STATUS_STOPPED)
 		return err_set(err, 0, "container not running");
 	if (container_state_dir(g, id, dir, sizeof(dir), err) ||

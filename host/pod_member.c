@@ -238,6 +238,16 @@ int member_create(const struct vxn_globals *g, const struct vxn_create_opts *o,
 	return r;
 }
 
+int member_refuse(const struct vxn_state *st, const char *id, const char *verb,
+		  struct vxn_err *err)
+{
+	if (!st->sandbox)
+		return 0;
+	return err_set(err, 0, "%s of container %s: it runs in the guest of pod sandbox %s, "
+		       "shared by the whole pod; %s works on the sandbox only", verb, id,
+		       st->sandbox, verb);
+}
+
 enum vxn_status member_status(const struct vxn_state *st, const char *dir)
 {
 	char mark[PATH_MAX];

@@ -36,6 +36,11 @@ int member_start(const struct vxn_state *st, const char *dir, struct vxn_err *er
 int member_kill(const struct vxn_state *st, int signo, struct vxn_err *err);
 /* Ends the client (KILL) if it still runs, then takes the entries away. */
 void member_remove(const struct vxn_globals *g, const struct vxn_state *st);
+/* A member has no domain or monitor of its own: verb (pause, resume,
+ * update, ps) works on the pod's guest as a whole, through its sandbox.
+ * -1 naming the sandbox for a member, else 0. */
+int member_refuse(const struct vxn_state *st, const char *id, const char *verb,
+		  struct vxn_err *err);
 /* The sandbox's state directory, for exec into a member. */
 int member_sandbox_dir(const struct vxn_globals *g, const struct vxn_state *st, char *out,
 		       size_t cap, struct vxn_err *err);

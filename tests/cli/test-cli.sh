@@ -207,5 +207,22 @@ else notok "state of a stopped container: $(cat "$T/out" "$T/err")"; fi
 [ $? -eq 0 ] && [ ! -e "$ROOT/s1" ] && ok "delete of a stopped container removes its state" \
   || notok "delete of a stopped container: $(cat "$T/err")"
 
+# ---------------------------------------------------------------- a pod's app container
+# It runs in its pod's guest (no domain or monitor of its own): pause,
+# resume, update and ps are refused naming the sandbox, not done to the pod.
+P=$T/podroot
+mkdir -p "$P" && mkdir -m 0700 "$P/app1"
+cat > "$P/app1/state.json" <<'JSON'
+{"id":"app1","bundle":"/b","rootfs":"/b/rootfs","created":"2026-11-25T17:00:00.000000001Z","owner":"","annotations":{},"monitor_pid":2147483000,"monitor_start":5,"domain_name":"vxn-pod1","domid":3,"sandbox":"pod1","pod_entry":"c0"}
+JSON
+for verb in "pause" "resume" "update --memory 64m" "ps"; do
+  "$VXN" --root "$P" $verb app1 >"$T/out" 2>"$T/err"
+  rc=$?
+  if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+     grep -q "^vxn: error: ${verb%% *} of container app1: it runs in the guest of pod sandbox pod1" "$T/err"; then
+    ok "${verb%% *} of a pod's app container refused, naming its sandbox"
+  else notok "${verb%% *} of a pod's app container: exit $rc: $(cat "$T/err")"; fi
+done
+
 echo "# $n checks, $failures failed"
 [ "$failures" -eq 0 ]
