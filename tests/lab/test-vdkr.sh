@@ -9,7 +9,8 @@
 # rm, rmi refused while a container uses the image, load of a
 # docker-archive, pull of an oci-archive (layers shared in the store), save
 # to a docker-archive loaded back after rmi, two
-# pulls at once, a killed pull, an unreachable registry, vmemres (the warm
+# pulls at once, a killed pull, a pull into a full store and a save onto a
+# full filesystem, an unreachable registry, vmemres (the warm
 # pool), vpdmn's spelling; nothing left behind after --rm.
 set -u
 export LC_ALL=C
@@ -295,6 +296,28 @@ done
 vdkr pull -q "$REG/other" >/dev/null || fail "pull after killed pulls"
 [ -z "$(ls -A "$ROOT/tmp")" ] || fail "a killed pull's files are left in tmp: $(ls "$ROOT/tmp")"
 say "two pulls at once, killed pulls: the store stays whole"
+
+# ---- 6c. no room: a registry pull into a full store and a save onto a full
+# filesystem each fail with one line naming the lack of space, status 125,
+# and leave nothing: no blob of the failed pull, no half archive
+F=$W/full
+mkdir -p "$F" && mount -t tmpfs -o size=512k vdkr-full "$F" || fail "tmpfs for the full store"
+"$VDKR" --root "$F/root" --log "$VLOG" pull -q "$IMG" >/dev/null 2>"$W/full-pull.err"
+expect_eq "pull into a full store" $? 125
+[ "$(wc -l < "$W/full-pull.err")" -eq 1 ] && grep -q 'No space left on device' "$W/full-pull.err" ||
+  fail "pull into a full store: not one line about space: $(cat "$W/full-pull.err")"
+left=$(find "$F/root" -type f -path '*blobs*' 2>/dev/null | wc -l)
+expect_eq "blobs left by the failed pull" "$left" 0
+[ -z "$(ls -A "$F/root/tmp" 2>/dev/null)" ] || fail "the failed pull left $(ls "$F/root/tmp")"
+"$VDKR" --root "$F/root" --log "$VLOG" images | grep -q "$IMG" && fail "a failed pull is listed"
+umount "$F" && mount -t tmpfs -o size=256k vdkr-full "$F" || fail "tmpfs for the full save"
+vdkr save -o "$F/bb.tar" "$IMG:two" 2>"$W/full-save.err"
+expect_eq "save onto a full filesystem" $? 125
+[ "$(wc -l < "$W/full-save.err")" -eq 1 ] && grep -q 'No space left on device' "$W/full-save.err" ||
+  fail "save onto a full filesystem: not one line about space: $(cat "$W/full-save.err")"
+[ -z "$(ls -A "$F")" ] || fail "a failed save left $(ls -A "$F")"
+umount "$F" || fail "umount the full tmpfs"
+say "no room: pull ($(cat "$W/full-pull.err")) and save ($(cat "$W/full-save.err")) left nothing"
 
 # ---- 7. registries that cannot be reached fail fast, in one line: no
 # longer than a few times a pull that succeeds (each is one skopeo run,
