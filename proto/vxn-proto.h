@@ -242,7 +242,8 @@ enum vxn_frame_type {
 				   * VXN_POD_SHARE_TAG "/<entry>", is the container's root;
 				   * the other mounts as the main container's, their shares
 				   * entries of the pod's share too; pid_namespace: a PID
-				   * namespace of its own, else the pod's. It gets a mount
+				   * namespace of its own, else the pod's (the sandbox
+				   * process's, shared: shareProcessNamespace). It gets a mount
 				   * namespace of its own; network, IPC and UTS are the
 				   * pod's. Answered as EXEC_START; its EXIT ends the stream */
 	VXN_F_CTR_EXEC = 24,      /* host -> guest: start a process for stream N >= 1 in the

@@ -2,7 +2,9 @@
 # vxn's error and cleanup paths on real Xen: every bad input exits 1 with one
 # line naming the problem (on stderr, and as a JSON error line in --log with
 # --log-format json), and leaves nothing behind: no domain but Domain-0, no
-# loop device, no state dir, no vxn process. Then create and the monitor
+# loop device, no state dir, no vxn process. dom0's faults: the state root's
+# filesystem full, no loop device to be had, xenstored stopped during a
+# create, two `delete --force` racing a `kill`. Then create and the monitor
 # killed with SIGKILL at various points: `delete --force` cleans up all, and
 # a second one succeeds quietly (as runc), a plain delete then says "container does not exist".
 set -u
@@ -116,6 +118,66 @@ VXN=$LAB_WORK/lone/vxn
 bad_create "vxn-monitor not installed" "vxn-monitor, the per-container monitor, is not installed" \
   v1 --bundle "$LAB_WORK/good"
 VXN=$saved_vxn
+
+# ---- dom0's faults: the state root's filesystem full; no loop device to be
+# had (a /dev/loop-control that gives none) for a root disk; xenstored
+# stopped for 8 s in the middle of a create
+saved_root=$VXN_ROOT
+VXN_ROOT=$LAB_WORK/fullroot
+mkdir -p "$VXN_ROOT" && mount -t tmpfs -o size=256k vxn-full "$VXN_ROOT" ||
+  fail "a tmpfs for a full state root"
+dd if=/dev/zero of="$VXN_ROOT/.fill" bs=4k >/dev/null 2>&1  # until it is full
+bad_create "state root's filesystem full" "No space left on device" f1 --bundle "$LAB_WORK/good"
+umount "$VXN_ROOT" || fail "umount the full state root"
+VXN_ROOT=$saved_root
+
+: > "$LAB_WORK/no-loop-control"
+trap 'umount /dev/loop-control 2>/dev/null; lab_cleanup' EXIT  # the next tests need it
+mount --bind "$LAB_WORK/no-loop-control" /dev/loop-control || fail "bind over /dev/loop-control"
+VXN_CONFIG=$(conf_with disk rootfs=disk)
+bad_create "no loop device (rootfs = disk)" "to a loop device" l1 --bundle "$LAB_WORK/good"
+VXN_CONFIG=$saved_config
+umount /dev/loop-control || fail "umount /dev/loop-control"
+trap lab_cleanup EXIT
+
+xs=$(pidof xenstored oxenstored | awk '{ print $1 }')
+[ -n "$xs" ] || fail "no xenstored in dom0"
+make_bundle "$LAB_WORK/slowxs" -- /bin/sh -c 'echo slow-xs-ran; exit 5'
+t0=$(now_us)
+( "$VXN" --root "$VXN_ROOT" run --bundle "$LAB_WORK/slowxs" sx </dev/null >"$out/sx.out" 2>&1
+  echo $? >"$out/sx.status" ) &
+sleep 2
+kill -STOP "$xs"
+sleep 8
+kill -CONT "$xs"
+wait_nonempty "$out/sx.status" 300 || fail "xenstored stopped: run never ended"
+expect_eq "xenstored stopped for 8 s: run's status" "$(cat "$out/sx.status")" 5
+grep -q slow-xs-ran "$out/sx.out" || fail "xenstored stopped: no output: $(cat "$out/sx.out")"
+"$VXN" --root "$VXN_ROOT" delete sx || fail "xenstored stopped: delete"
+all_clean "xenstored stopped" sx
+say "xenstored stopped for 8 s during a create: the run went on, status 5, after $(seconds_since "$t0") s"
+
+# ---- two delete --force racing a kill of a running container: each ends
+# (a delete --force of what the other removed succeeds quietly, as runc's),
+# and nothing of it is left
+make_bundle "$LAB_WORK/race" -- /bin/sleep 1000
+"$VXN" --root "$VXN_ROOT" create --bundle "$LAB_WORK/race" race </dev/null >"$out/race.out" 2>&1 ||
+  fail "race: create: $(cat "$out/race.out")"
+"$VXN" --root "$VXN_ROOT" start race || fail "race: start"
+wait_for_state race running 60 || fail "race: not running"
+timeout 120 "$VXN" --root "$VXN_ROOT" kill race KILL 2>"$out/race.kill" & rk=$!
+timeout 120 "$VXN" --root "$VXN_ROOT" delete --force race 2>"$out/race.d1" & rd1=$!
+timeout 120 "$VXN" --root "$VXN_ROOT" delete --force race 2>"$out/race.d2" & rd2=$!
+wait $rd1; s1=$?
+wait $rd2; s2=$?
+wait $rk; sk=$?
+[ "$s1" -eq 0 ] && [ "$s2" -eq 0 ] ||
+  fail "race: delete --force exited $s1 and $s2: $(cat "$out/race.d1" "$out/race.d2")"
+# the kill lands, or finds the container gone: one line saying so
+[ "$sk" -eq 0 ] || { [ "$sk" -eq 1 ] && [ "$(wc -l <"$out/race.kill")" -eq 1 ]; } ||
+  fail "race: kill exited $sk: $(cat "$out/race.kill")"
+all_clean "two deletes racing a kill" race
+say "two delete --force racing a kill: deletes 0 and 0, kill $sk$([ "$sk" -eq 0 ] || echo " ($(cat "$out/race.kill"))"); nothing left"
 
 # ---- duplicate ID: the first container survives the second create
 make_bundle "$LAB_WORK/dup" -- /bin/sh -c 'exit 0'

@@ -66,15 +66,24 @@ timeout 120 "$VXN" --root "$VXN_ROOT" exec app1 sh -c 'exit 3'
 expect_eq "exec: status" "$?" 3
 [ ! -e "$LAB_WORK/pod1/rootfs/marker" ] || fail "app1's file in the sandbox's root"
 
-# ---- 4. a second container: localhost to app1, the shared volume, its status
+# ---- 4. a second container: localhost to app1, the shared volume, its
+# status; it shares the pod's process namespace (shareProcessNamespace: CRI
+# names the sandbox's namespace by path), where the sandbox's process is PID 1
 make_bundle "$LAB_WORK/app2" -- /bin/sh -c \
-  'cat /shared/x; nc 127.0.0.1 8080 </dev/null; ls /marker 2>/dev/null; exit 7'
+  'cat /shared/x; nc 127.0.0.1 8080 </dev/null; ls /marker 2>/dev/null; tr "\0" " " </proc/1/cmdline >/shared/app2-pid1; echo $$ >/shared/app2-pid; exit 7'
 pod_bundle "$LAB_WORK/app2" container
+jq --arg p "/proc/$(cat "$LAB_WORK/pod1.pid")/ns/pid" \
+  '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)' \
+  "$LAB_WORK/app2/config.json" >"$LAB_WORK/app2.json" && mv "$LAB_WORK/app2.json" "$LAB_WORK/app2/config.json" ||
+  fail "app2: the pod's PID namespace by path"
 timeout 300 "$VXN" --root "$VXN_ROOT" --log "$VXN_LOG" --debug run --bundle "$LAB_WORK/app2" app2 </dev/null >"$out/app2.out" 2>"$out/app2.err"
 expect_eq "app2: status" "$?" 7
 expect_eq "app2: output" "$(cat "$out/app2.out")" "from-app1
 pong"
 expect_eq "app2: state" "$(state_of app2)" stopped
+expect_eq "app2: PID 1 of the pod's namespace is the sandbox's" "$(cat "$LAB_WORK/emptydir/app2-pid1")" "sleep 100000 "
+[ "$(cat "$LAB_WORK/emptydir/app2-pid")" -gt 1 ] || fail "app2 is PID 1: not in the sandbox's namespace"
+say "app2 shared the pod's PID namespace: PID $(cat "$LAB_WORK/emptydir/app2-pid"), PID 1 $(cat "$LAB_WORK/emptydir/app2-pid1")"
 expect_eq "app1 still running" "$(state_of app1)" running
 vxn delete app2 || fail "delete app2"
 
