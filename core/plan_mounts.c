@@ -10,7 +10,8 @@
  * root disk otherwise: a container without volumes gets no
  * QEMU in dom0 and keeps the warm pool and its start-up time. The init of
  * `run --init` is always copied: a static binary the engine never rewrites.
- * Podman's /dev/shm directory is replaced by the guest's own tmpfs. cgroup
+ * The engines' /dev/shm directory is replaced by the guest's own tmpfs,
+ * except in a pod's app container (the pod's, shared by its containers). cgroup
  * mounts are skipped: the guest kernel's cgroups are not the limits the
  * engine set (those are the guest's memory and vcpus). Propagation flags are
  * dropped: a guest mount has no peer on the host to propagate to. */
@@ -304,12 +305,15 @@ static int add_share_mount(struct vxn_plan *p, const struct vxn_spec_mount *m, s
 			       err);
 }
 
-/* A bind mount: inside the rootfs -> guest bind; Podman's /dev/shm -> the
- * guest's own; the engine's init -> copy-in; engine file -> copy-in unless
- * the container has volumes; anything else -> a share. */
+/* A bind mount: inside the rootfs -> guest bind; the engine's /dev/shm ->
+ * the guest's own tmpfs, but for a pod's app container a share like any
+ * volume: containerd binds the sandbox's one shm directory into every
+ * container of the pod, which each member's own tmpfs would split; the
+ * engine's init -> copy-in; engine file -> copy-in unless the container has
+ * volumes; anything else -> a share. */
 static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundle,
 		     struct vxn_plan *p, char *data, uint64_t flags, bool volumes,
-		     struct vxn_err *err)
+		     bool pod_member, struct vxn_err *err)
 {
 	cleanup_free char *src = bind_source(m, bundle);
 	if (!src)
@@ -317,7 +321,7 @@ static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundl
 	const char *inside = path_in_rootfs(src, p->rootfs);
 	if (inside)
 		return add_guest_mount(p, m->destination, "bind", inside, flags, data, err);
-	if (strcmp(m->destination, "/dev/shm") == 0) {
+	if (strcmp(m->destination, "/dev/shm") == 0 && !pod_member) {
 		log_debug("mounts[%zu] /dev/shm: the guest's own tmpfs replaces the host bind", i);
 		return free(data), 0;
 	}
@@ -343,14 +347,14 @@ static bool guest_fstype(const char *type)
 }
 
 static int plan_mount(const struct vxn_spec_mount *m, size_t i, const char *bundle,
-		      struct vxn_plan *p, bool volumes, struct vxn_err *err)
+		      struct vxn_plan *p, bool volumes, bool pod_member, struct vxn_err *err)
 {
 	uint64_t flags = 0;
 	char *data = NULL;
 	if (mount_options(m, &flags, &data, err) < 0)
 		return -1;
 	if (mount_is_bind(m))
-		return plan_bind(m, i, bundle, p, data, flags, volumes, err);
+		return plan_bind(m, i, bundle, p, data, flags, volumes, pod_member, err);
 	const char *type = m->type;
 	if (type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)) {
 		log_debug("mounts[%zu] %s: cgroup mount skipped: limits are the guest's size", i,
@@ -387,10 +391,12 @@ int plan_mounts(const struct vxn_spec *s, const char *bundle, struct vxn_plan *p
 	if (!p->launch.mounts || !p->copy_in || !p->shares || !p->launch.shares)
 		return err_set(err, ENOMEM, "mounts");
 	bool volumes = p->root_shared;  /* a 9pfs backend in any case */
+	const char *sandbox;
+	bool member = plan_pod_role(s, &sandbox) == POD_MEMBER;
 	for (size_t i = 0; i < s->nmounts; i++)
 		volumes |= is_volume(&s->mounts[i], bundle, p->rootfs);
 	for (size_t i = 0; i < s->nmounts; i++)
-		if (plan_mount(&s->mounts[i], i, bundle, p, volumes, err) < 0)
+		if (plan_mount(&s->mounts[i], i, bundle, p, volumes, member, err) < 0)
 			return -1;
 	return 0;
 }

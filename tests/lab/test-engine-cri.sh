@@ -5,7 +5,8 @@
 # RunPodSandbox on a CNI bridge, an app container (stdout + stderr lines,
 # httpd on 127.0.0.1, then waits; exits 7 on TERM), its status, ExecSync and
 # streaming Exec with exit codes, a second container of the pod fetching from
-# the first over localhost and reading what it wrote in their emptyDir (a
+# the first over localhost and reading what it wrote in their emptyDir and
+# in the pod's /dev/shm (a
 # host directory both mount), the second restarted as the kubelet does (a
 # new CreateContainer, attempt 1), a container whose command is missing
 # (StartContainer fails naming it, the others run on, nothing of it is left
@@ -59,9 +60,9 @@ ip=$(field "$st" .network.ip)
 case $ip in 198.18.96.*) say "pod IP $ip" ;; *) fail "pod IP '$ip' not in $CRI_SUBNET" ;; esac
 
 # ---- the app container: httpd on the pod's localhost, then waits for TERM
-APP_SCRIPT='mkdir -p /dev/shm/www && echo served-by-app > /dev/shm/www/index.html &&
-httpd -p 127.0.0.1:8080 -h /dev/shm/www || exit 9
-echo from-app > /data/note
+APP_SCRIPT='mkdir -p /dev/www && echo served-by-app > /dev/www/index.html &&
+httpd -p 127.0.0.1:8080 -h /dev/www || exit 9
+echo from-app > /data/note; echo shm-from-app > /dev/shm/note
 trap "echo got-term; exit 7" TERM
 echo out-line; echo err-line >&2
 sleep 100000 & wait $!'
@@ -108,7 +109,7 @@ expect_eq "Exec stdout" "$out" ex-out
 expect_eq "Exec stderr" "$(cat "$E/exec.err")" ex-err
 
 # ---- a second container of the pod reaches the first over localhost
-ctr_config client sh -c 'wget -q -O - http://127.0.0.1:8080/index.html && cat /data/note' |
+ctr_config client sh -c 'wget -q -O - http://127.0.0.1:8080/index.html && cat /data/note && cat /dev/shm/note' |
   with_emptydir > "$E/client.json"
 step "CreateContainer client" cri create "$POD" "$E/client.json" "$E/pod.json"
 CLIENT=$STEP_OUT
@@ -121,7 +122,10 @@ grep -q ' stdout F served-by-app$' "$E/logs/web/client.log" ||
 grep -q ' stdout F from-app$' "$E/logs/web/client.log" ||
   fail "client did not read the app's file in their emptyDir: $(cat "$E/logs/web/client.log")"
 expect_eq "the emptyDir in dom0" "$(cat "$EMPTYDIR/note" 2>&1)" from-app
-say "client fetched from app over 127.0.0.1 and read its file in their emptyDir"
+# the pod's /dev/shm (containerd's tmpfs for the sandbox, bound in each)
+grep -q ' stdout F shm-from-app$' "$E/logs/web/client.log" ||
+  fail "client did not see the app's file in the pod's /dev/shm: $(cat "$E/logs/web/client.log")"
+say "client fetched from app over 127.0.0.1, read its file in their emptyDir and in the pod's /dev/shm"
 if [ "$HANDLER" = vxn ]; then
   # a pod is one guest: the sandbox's; its containers run inside it
   expect_eq "Xen guests of the pod" "$(xl list | grep -c '^vxn-')" 1

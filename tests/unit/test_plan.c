@@ -234,6 +234,37 @@ static void test_pod_sizing(void **state)
 	plan_free(&p);
 }
 
+#define SHM_SPEC(annotations)                                                                \
+	"{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"                     \
+	"\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"bind\","                       \
+	"\"source\":\"/run/pod1/shm\",\"options\":[\"rbind\",\"rw\"]}]"                      \
+	annotations "}"
+
+static bool shares_dev_shm(const struct vxn_plan *p)
+{
+	for (size_t i = 0; i < p->nshares; i++)
+		if (p->shares[i].destination && strcmp(p->shares[i].destination, "/dev/shm") == 0)
+			return true;
+	return false;
+}
+
+/* The engine's /dev/shm bind: the guest's own tmpfs for a container, but
+ * the pod's one directory (a share) for each of a pod's app containers. */
+static void test_dev_shm_of_a_pod(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+	assert_int_equal(plan_inline(SHM_SPEC(""), &p, &err), 0);
+	assert_false(shares_dev_shm(&p));
+	plan_free(&p);
+	assert_int_equal(plan_inline(SHM_SPEC(",\"annotations\":{\"io.kubernetes.cri.container-type\":"
+					      "\"container\",\"io.kubernetes.cri.sandbox-id\":\"s1\"}"),
+				     &p, &err), 0);
+	assert_true(shares_dev_shm(&p));
+	plan_free(&p);
+}
+
 /* A container may take a pool guest only when the guest was booted as the
  * container's own would be: same memory, vcpus, maxima, kernel, command line. */
 static void expect_pool_match(const char *json, bool match)
@@ -406,7 +437,7 @@ int main(void)
 		cmocka_unit_test(test_memory_rounding), cmocka_unit_test(test_vcpus),
 		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
 		cmocka_unit_test(test_pool_prefix),
-		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_pod_sizing), cmocka_unit_test(test_run_init_shared),
+		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_pod_sizing), cmocka_unit_test(test_dev_shm_of_a_pod), cmocka_unit_test(test_run_init_shared),
 		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_rootfs_annotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
