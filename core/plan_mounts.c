@@ -305,12 +305,25 @@ static int add_share_mount(struct vxn_plan *p, const struct vxn_spec_mount *m, s
 			       err);
 }
 
-/* A bind mount: inside the rootfs -> guest bind; the engine's /dev/shm ->
- * the guest's own tmpfs, but for a pod's app container a share like any
- * volume: containerd binds the sandbox's one shm directory into every
- * container of the pod, which each member's own tmpfs would split; the
- * engine's init -> copy-in; engine file -> copy-in unless the container has
- * volumes; anything else -> a share. */
+/* The engine's bind at /dev/shm becomes the guest's own tmpfs, except in a
+ * pod's app container: containerd binds the sandbox's one shm directory
+ * into every container of the pod, which each one's own tmpfs would split,
+ * so it is a share like any volume. Never dom0's own /dev/shm (a hostIPC
+ * pod's): the host's IPC of a guest is the guest's. */
+static bool dev_shm_dropped(const struct vxn_spec_mount *m, const char *src, bool pod_member)
+{
+	if (strcmp(m->destination, "/dev/shm") != 0)
+		return false;
+	if (!pod_member)
+		return true;
+	cleanup_free char *real = realpath(src, NULL);
+	const char *path = real ? real : src;
+	return strcmp(path, "/dev/shm") == 0 || strcmp(path, "/run/shm") == 0;
+}
+
+/* A bind mount: inside the rootfs -> guest bind; /dev/shm -> as
+ * dev_shm_dropped says; the engine's init -> copy-in; engine file ->
+ * copy-in unless the container has volumes; anything else -> a share. */
 static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundle,
 		     struct vxn_plan *p, char *data, uint64_t flags, bool volumes,
 		     bool pod_member, struct vxn_err *err)
@@ -321,7 +334,7 @@ static int plan_bind(const struct vxn_spec_mount *m, size_t i, const char *bundl
 	const char *inside = path_in_rootfs(src, p->rootfs);
 	if (inside)
 		return add_guest_mount(p, m->destination, "bind", inside, flags, data, err);
-	if (strcmp(m->destination, "/dev/shm") == 0 && !pod_member) {
+	if (dev_shm_dropped(m, src, pod_member)) {
 		log_debug("mounts[%zu] /dev/shm: the guest's own tmpfs replaces the host bind", i);
 		return free(data), 0;
 	}

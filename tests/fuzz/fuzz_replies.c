@@ -23,6 +23,14 @@ int container_status(const struct vxn_globals *g, const char *id, struct vxn_sta
 	return 0;
 }
 
+/* the state above is no pod's app container */
+int member_refuse(const struct vxn_state *st, const char *id, const char *verb,
+		  struct vxn_err *err)
+{
+	(void)id, (void)verb, (void)err;
+	return st->sandbox ? -1 : 0;
+}
+
 int container_state_dir(const struct vxn_globals *g, const char *id, char *out, size_t len,
 			struct vxn_err *err)
 {

@@ -47,6 +47,7 @@ vdkr_cleanup() {
   done
   registry_stop
   [ -n "${XENLAB_OUT:-}" ] && cp "$VLOG" "$XENLAB_OUT/lab-logs/test-vdkr.vdkr.log" 2>/dev/null
+  umount "$W/full" 2>/dev/null  # 6c's, when a check there failed
   umount "$W" 2>/dev/null
   lab_cleanup
 }

@@ -124,12 +124,15 @@ VXN=$saved_vxn
 # stopped for 8 s in the middle of a create
 saved_root=$VXN_ROOT
 VXN_ROOT=$LAB_WORK/fullroot
+# a failure below still unmounts it, and cleans up the real state root
+trap 'umount "$LAB_WORK/fullroot" 2>/dev/null; VXN_ROOT=$saved_root; lab_cleanup' EXIT
 mkdir -p "$VXN_ROOT" && mount -t tmpfs -o size=256k vxn-full "$VXN_ROOT" ||
   fail "a tmpfs for a full state root"
 dd if=/dev/zero of="$VXN_ROOT/.fill" bs=4k >/dev/null 2>&1  # until it is full
 bad_create "state root's filesystem full" "No space left on device" f1 --bundle "$LAB_WORK/good"
 umount "$VXN_ROOT" || fail "umount the full state root"
 VXN_ROOT=$saved_root
+trap lab_cleanup EXIT
 
 : > "$LAB_WORK/no-loop-control"
 trap 'umount /dev/loop-control 2>/dev/null; lab_cleanup' EXIT  # the next tests need it
@@ -147,9 +150,13 @@ t0=$(now_us)
 ( "$VXN" --root "$VXN_ROOT" run --bundle "$LAB_WORK/slowxs" sx </dev/null >"$out/sx.out" 2>&1
   echo $? >"$out/sx.status" ) &
 sleep 2
+trap 'kill -CONT "$xs" 2>/dev/null; lab_cleanup' EXIT  # dom0 needs it back
 kill -STOP "$xs"
+# the run is still creating: xenstored stops it mid-way, not after
+[ ! -s "$out/sx.status" ] || { kill -CONT "$xs"; fail "xenstored stopped: the run had already ended"; }
 sleep 8
 kill -CONT "$xs"
+trap lab_cleanup EXIT
 wait_nonempty "$out/sx.status" 300 || fail "xenstored stopped: run never ended"
 expect_eq "xenstored stopped for 8 s: run's status" "$(cat "$out/sx.status")" 5
 grep -q slow-xs-ran "$out/sx.out" || fail "xenstored stopped: no output: $(cat "$out/sx.out")"

@@ -234,11 +234,15 @@ static void test_pod_sizing(void **state)
 	plan_free(&p);
 }
 
-#define SHM_SPEC(annotations)                                                                \
+#define SHM_SPEC_FROM(source, annotations)                                                    \
 	"{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"                     \
 	"\"mounts\":[{\"destination\":\"/dev/shm\",\"type\":\"bind\","                       \
-	"\"source\":\"/run/pod1/shm\",\"options\":[\"rbind\",\"rw\"]}]"                      \
+	"\"source\":\"" source "\",\"options\":[\"rbind\",\"rw\"]}]"                         \
 	annotations "}"
+#define SHM_SPEC(annotations) SHM_SPEC_FROM("/run/pod1/shm", annotations)
+#define MEMBER_ANNOTATIONS                                                                   \
+	",\"annotations\":{\"io.kubernetes.cri.container-type\":\"container\","                \
+	"\"io.kubernetes.cri.sandbox-id\":\"s1\"}"
 
 static bool shares_dev_shm(const struct vxn_plan *p)
 {
@@ -258,10 +262,12 @@ static void test_dev_shm_of_a_pod(void **state)
 	assert_int_equal(plan_inline(SHM_SPEC(""), &p, &err), 0);
 	assert_false(shares_dev_shm(&p));
 	plan_free(&p);
-	assert_int_equal(plan_inline(SHM_SPEC(",\"annotations\":{\"io.kubernetes.cri.container-type\":"
-					      "\"container\",\"io.kubernetes.cri.sandbox-id\":\"s1\"}"),
-				     &p, &err), 0);
+	assert_int_equal(plan_inline(SHM_SPEC(MEMBER_ANNOTATIONS), &p, &err), 0);
 	assert_true(shares_dev_shm(&p));
+	plan_free(&p);
+	/* a hostIPC pod's: dom0's own /dev/shm is never shared */
+	assert_int_equal(plan_inline(SHM_SPEC_FROM("/dev/shm", MEMBER_ANNOTATIONS), &p, &err), 0);
+	assert_false(shares_dev_shm(&p));
 	plan_free(&p);
 }
 
