@@ -231,17 +231,15 @@ static bool create_confirmed(const struct monitor *m)
 
 /* ------------------------------------------------------------ teardown */
 
-/* Everything but the domain and its loop device: the container's stdio,
- * the pty, the channel, exec sessions, DNS queries, the control socket, the
- * console. */
+/* Everything but the domain, its loop device and the channel: the
+ * container's stdio, the pty, exec sessions, DNS queries, the control
+ * socket, the console. */
 static void release_links(struct monitor *m)
 {
 	char path[PATH_MAX];
 
 	execs_close_all(&m->execs);
 	dns_close(&m->dns);
-	channel_close(m->ch);
-	m->ch = NULL;
 	if (m->ctl_fd >= 0) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", m->h->state_dir, CONTROL_SOCKET) <
 		    sizeof(path))
@@ -258,21 +256,34 @@ static void release_links(struct monitor *m)
 	m->pty_fd = m->sig_fd = -1;
 }
 
-static void monitor_teardown(struct monitor *m)
+/* The channel's ring pages last, once the domain is gone: unshared while
+ * the guest still maps them, each page's grant entry is freed later by
+ * dom0's kernel, 10 a second (grant_table.free_per_iteration), and a
+ * container every few seconds filled dom0's grant table after about a
+ * hundred (tests/RELIABILITY.md, the soak). So the destroy is waited for,
+ * which the caller sees as a later exit; the container's stdio is already
+ * closed by then. */
+static void destroy_then_unshare(struct monitor *m)
 {
-	release_links(m);
 	exit_destroy_domain(m->h, &m->dom, true);
 	domwatch_close(m->dom.dw);
 	m->dom.dw = NULL;
+	channel_close(m->ch);
+	m->ch = NULL;
+}
+
+static void monitor_teardown(struct monitor *m)
+{
+	release_links(m);
+	destroy_then_unshare(m);
 }
 
 /* After the container's end: its status is known and recorded at once; a
  * killed domain is paused first, so that KILL stops the container now, as it
- * does a process. The domain's destruction takes seconds (libxl waits for
- * the back-ends to close: a quarter of the time from the exit report to the
- * caller, tests/bench), so a child does it while the monitor exits at once,
- * and callers see the exit (and EOF on the container's stdio) without
- * waiting. */
+ * does a process. Callers see EOF on the container's stdio at once; the
+ * monitor's own exit waits for the domain's destruction (libxl waits for
+ * the back-ends to close), done by a child, before the channel is
+ * unshared (destroy_then_unshare). */
 static _Noreturn void monitor_finish(struct monitor *m)
 {
 	struct vxn_err err;
@@ -281,9 +292,7 @@ static _Noreturn void monitor_finish(struct monitor *m)
 	if (m->exit.killed && m->dom.alive && domwatch_pause(m->dom.dw, &err))
 		log_warn("monitor: %s", err.msg);
 	release_links(m);
-	exit_destroy_domain(m->h, &m->dom, false);
-	domwatch_close(m->dom.dw);
-	m->dom.dw = NULL;
+	destroy_then_unshare(m);
 	if (m->exit.reported)
 		phase_end(&m->ph, "exit-to-monitor-exit");
 	exit_like_container(&m->exit, status, monitor_elapsed_ms(m));
