@@ -58,7 +58,12 @@ static void stream0_frame(struct monitor *m, const struct vxn_frame_hdr *h, cons
 		}
 		/* fall through */
 	case VXN_F_STDERR:
-		stdio_guest_output(&m->io, h->type, p, h->len);
+		if (!stdio_guest_output(&m->io, h->type, p, h->len)) {
+			log_error("container %s: the guest sent output past its window of %u "
+				  "bytes, which guest-init never does: ending it", m->h->id,
+				  VXN_STREAM_WINDOW);
+			m->exit.guest_failed = true;
+		}
 		break;
 	case VXN_F_CREDIT:
 		if (!stdio_guest_credit(&m->io, p, h->len))

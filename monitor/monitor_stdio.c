@@ -31,10 +31,17 @@ static void owe(struct mon_stdio *s, uint32_t bytes)
 	s->out_credit = vxn_credit_add(s->out_credit, bytes, VXN_STREAM_WINDOW);
 }
 
-void stdio_guest_output(struct mon_stdio *s, uint8_t type, const uint8_t *p, uint32_t len)
+bool stdio_guest_output(struct mon_stdio *s, uint8_t type, const uint8_t *p, uint32_t len)
 {
+	/* len <= VXN_FRAME_MAX_PAYLOAD (the channel's check): no overflow */
+	uint32_t frame = VXN_FRAME_HDR_BYTES + len;
+
+	if (frame > VXN_STREAM_WINDOW - s->out_in_flight)
+		return false;
+	s->out_in_flight += frame;
 	outbuf_write(&s->out[type == VXN_F_STDERR], p, len);
 	owe(s, VXN_FRAME_HDR_BYTES);  /* the payload: once taken */
+	return true;
 }
 
 bool stdio_guest_credit(struct mon_stdio *s, const uint8_t *p, uint32_t len)
@@ -140,7 +147,10 @@ void stdio_give_credit(struct mon_stdio *s, struct channel *ch)
 									: s->out[i].taken));
 		s->out[i].taken = 0;
 	}
+	uint32_t owed = s->out_credit;
 	credit_give(ch, 0, &s->out_credit);
+	/* what is owed was sent first: never more than in flight */
+	s->out_in_flight -= owed - s->out_credit;
 }
 
 bool stdio_out_pending(const struct mon_stdio *s)

@@ -23,6 +23,8 @@ struct mon_stdio {
 	uint32_t in_credit;     /* stdin bytes guest-init still takes */
 	struct outbuf out[2];   /* the container's stdout and stderr */
 	uint32_t out_credit;    /* output the readers took, not yet given back */
+	uint32_t out_in_flight; /* output frames' bytes (headers included) the guest
+				 * sent and no CREDIT has given back yet */
 	int slot_in, slot_out[2];  /* their places in the last poll set, or -1 */
 };
 
@@ -30,8 +32,14 @@ struct mon_stdio {
 int stdio_init(struct mon_stdio *s, int in_fd, int out_fd, int err_fd, bool in_is_pty);
 void stdio_dispose(struct mon_stdio *s);
 
-/* Stream 0's STDOUT (or STDERR) frame from the guest: to its reader. */
-void stdio_guest_output(struct mon_stdio *s, uint8_t type, const uint8_t *p, uint32_t len);
+/* Stream 0's STDOUT (or STDERR) frame from the guest: to its reader. false,
+ * taking nothing, when the frame goes past the guest's window (vxn-proto.h:
+ * flow control): a guest-init that keeps to the protocol never does, and
+ * a guest that does is ended, as xen-netback disables a frontend whose
+ * requests break the ring's rules. Dropping the excess instead cost the
+ * monitor most of a core and its neighbours half their speed
+ * (tests/RELIABILITY.md). */
+bool stdio_guest_output(struct mon_stdio *s, uint8_t type, const uint8_t *p, uint32_t len);
 /* Stream 0's CREDIT frame: guest-init took more stdin. false when malformed. */
 bool stdio_guest_credit(struct mon_stdio *s, const uint8_t *p, uint32_t len);
 

@@ -3,7 +3,8 @@
  * guest-init does, then misbehaves as the container's process args say (the
  * launch data still comes as usual; its last argument, since create wants
  * args[0] to exist in the root). It never powers off by itself: what
- * ends it is the monitor (a protocol error) or vxn kill / delete.
+ * ends it is the monitor (a protocol error: flood's output past its window
+ * is one) or vxn kill / delete.
  *
  *   flood       stdout frames without end, credit never waited for
  *   oversize    a frame header announcing 2 GiB

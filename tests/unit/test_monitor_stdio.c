@@ -374,22 +374,30 @@ static void stalled_reader_gets_credit_back_only_as_it_reads(void **state)
 	fake_channel_free(ch);
 }
 
-/* A guest beyond its window (hostile): what the monitor owes it stays within
- * a window, however many frames come. */
-static void output_credit_owed_is_bounded(void **state)
+/* A guest beyond its window (hostile): the frame that would go past it is
+ * refused (the monitor ends such a guest), and what the monitor owes stays
+ * within a window; credit given back makes room again, no more. */
+static void output_past_the_window_is_refused(void **state)
 {
-	struct channel *ch = fake_channel_new(0);  /* nothing can be given back */
+	struct channel *ch = fake_channel_new(0);  /* nothing reaches the guest */
 	struct mon_stdio s;
 	static uint8_t none[1];
+	const uint32_t frames = VXN_STREAM_WINDOW / HDR;
 
 	(void)state;
 	assert_int_equal(stdio_init(&s, -1, -1, -1, false), 0);  /* no readers: dropped */
-	for (int i = 0; i < 300000; i++)  /* 2.4 MB of headers */
-		stdio_guest_output(&s, VXN_F_STDERR, none, 0);
-	stdio_guest_output(&s, VXN_F_STDOUT, none, 1);
+	for (uint32_t i = 0; i < frames; i++)  /* a window of headers */
+		assert_true(stdio_guest_output(&s, VXN_F_STDERR, none, 0));
+	assert_false(stdio_guest_output(&s, VXN_F_STDOUT, none, 0));
+	assert_false(stdio_guest_output(&s, VXN_F_STDOUT, none, 1));
 	assert_int_equal(s.out_credit, VXN_STREAM_WINDOW);
-	stdio_give_credit(&s, ch);
+	assert_int_equal(s.out_in_flight, VXN_STREAM_WINDOW);
+	stdio_give_credit(&s, ch);  /* queued: the guest may count on it */
 	assert_int_equal(s.out_credit, 0);
+	assert_int_equal(s.out_in_flight, 0);
+	for (uint32_t i = 0; i < frames; i++)
+		assert_true(stdio_guest_output(&s, VXN_F_STDERR, none, 0));
+	assert_false(stdio_guest_output(&s, VXN_F_STDERR, none, 0));
 	fake_channel_ring_add(ch, 1u << 20);
 	assert_int_equal(channel_flush(ch, NULL), 0);
 	struct seen g = guest_saw(ch);
@@ -410,7 +418,7 @@ int main(void)
 		cmocka_unit_test(pty_hangup_sends_no_eof),
 		cmocka_unit_test(closed_guest_gets_no_more_than_its_window),
 		cmocka_unit_test(stalled_reader_gets_credit_back_only_as_it_reads),
-		cmocka_unit_test(output_credit_owed_is_bounded),
+		cmocka_unit_test(output_past_the_window_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
