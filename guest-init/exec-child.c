@@ -82,10 +82,27 @@ static void drop_privileges(const struct vxn_launch *l, int fd)
 		report(fd, 255, "%s: %s", what, strerror(errno));
 }
 
+/* A terminal's pty, as a path in this mount namespace: the pty comes from
+ * the sandbox's devpts (exec.c opens it before the fork), whose mount in
+ * guest-init's namespace cannot be bound into another one (EINVAL). Its
+ * copy in a new namespace can, also once the container's root covers it. */
+static int open_tty_here(struct vxn_err *err)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/fd/0", path, sizeof path - 1);
+
+	if (n < 0)
+		return err_set(err, errno, "the terminal's path");
+	path[n] = '\0';
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	return fd >= 0 ? fd : err_set(err, errno, "the terminal %s", path);
+}
+
 /* A pod's other container: its own mount namespace, where its root is
  * stacked over the sandbox's at GUEST_ROOT (so the rest goes on as for the
- * main container), or the one of the container an exec joins. */
-static int enter_place(const struct proc_place *pl, const struct vxn_launch *l,
+ * main container), or the one of the container an exec joins. *tty: the
+ * terminal's pty in the new namespace (open_tty_here), or stays -1. */
+static int enter_place(const struct proc_place *pl, const struct vxn_launch *l, int *tty,
 		       struct vxn_err *err)
 {
 	if (pl->mnt_fd >= 0)
@@ -96,24 +113,28 @@ static int enter_place(const struct proc_place *pl, const struct vxn_launch *l,
 	/* nothing it mounts may reach guest-init's namespace */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		return err_set(err, errno, "make / private");
+	if (l->terminal && (*tty = open_tty_here(err)) < 0)
+		return -1;
 	if (mount(pl->root, GUEST_ROOT, NULL, MS_BIND | MS_REC, NULL) != 0)
 		return err_set(err, errno, "bind the container's root");
 	return mount_container(l, err);
 }
 
-/* The pty (stdin by now) on /dev/console: what runc gives a terminal
- * container. Through /proc/self/fd/0, which names the pty whatever its
- * number in the container's devpts. */
-static int bind_console(struct vxn_err *err)
+/* The pty on /dev/console: what runc gives a terminal container. Through
+ * /proc/self/fd/N (tty, else stdin by now), which names the pty whatever
+ * its number in the container's devpts. */
+static int bind_console(int tty, struct vxn_err *err)
 {
 	static const char console[] = GUEST_ROOT "/dev/console";
+	char source[32];
 	int fd = open(console, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 
 	if (fd >= 0)
 		close(fd);
 	else if (errno != EEXIST)
 		return err_set(err, errno, "create /dev/console");
-	if (mount("/proc/self/fd/0", console, NULL, MS_BIND, NULL) != 0)
+	snprintf(source, sizeof source, "/proc/self/fd/%d", tty >= 0 ? tty : 0);
+	if (mount(source, console, NULL, MS_BIND, NULL) != 0)
 		return err_set(err, errno, "bind the terminal on /dev/console");
 	return 0;
 }
@@ -128,12 +149,13 @@ void exec_child(const struct vxn_launch *l, const struct proc_place *place,
 	if (setsid() < 0 || setup_stdio(l, c) != 0)
 		report(fd, 255, "stdio: %s", strerror(errno));
 	struct vxn_err err = { 0 };
-	if (place && (place->root || place->mnt_fd >= 0) && enter_place(place, l, &err) != 0)
+	int tty = -1;
+	if (place && (place->root || place->mnt_fd >= 0) && enter_place(place, l, &tty, &err) != 0)
 		report(fd, 255, "%s", err.msg);
 	if (l->pid_namespace && mount_process_entries(l, &err) != 0)
 		report(fd, 255, "%s", err.msg);
 	if (place && place->own &&
-	    (protect_paths(l, &err) != 0 || (l->terminal && bind_console(&err) != 0)))
+	    (protect_paths(l, &err) != 0 || (l->terminal && bind_console(tty, &err) != 0)))
 		report(fd, 255, "%s", err.msg);
 	if (set_rlimits(l) != 0)
 		report(fd, 255, "setrlimit: %s", strerror(errno));
