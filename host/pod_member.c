@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -92,17 +93,54 @@ static int checks(const struct vxn_create_opts *o, const struct vxn_plan *p,
 	return 0;
 }
 
-/* The client: connected to the sandbox's monitor, "R" to create, then at
- * the gate. Never returns. */
-static _Noreturn void client_main(const struct exec_client_opts *c, int ready)
-{
-	struct vxn_err err = { 0 };
+/* The client's argument vector: `vxn [globals] pod-client ...`. The
+ * strings live in keep (numbers) and in c and g (paths). */
+struct client_argv {
+	char launch_fd[12], ready_fd[12], rows[8], cols[8];
+	const char *v[24];
+};
 
-	exec_client_run(c, &err);
-	if (ready >= 0)
-		dprintf(ready, "E%s", err.msg);
-	log_error("pod container: %s", err.msg);
-	_exit(1);
+static void client_argv(struct client_argv *a, const char *vxn, const struct vxn_globals *g,
+			const struct exec_client_opts *c, int launch_fd, int ready_fd)
+{
+	size_t n = 0;
+
+	snprintf(a->launch_fd, sizeof a->launch_fd, "%d", launch_fd);
+	snprintf(a->ready_fd, sizeof a->ready_fd, "%d", ready_fd);
+	snprintf(a->rows, sizeof a->rows, "%u", (unsigned)c->rows);
+	snprintf(a->cols, sizeof a->cols, "%u", (unsigned)c->cols);
+	a->v[n++] = vxn;
+	if (g->log_path) {
+		a->v[n++] = "--log";
+		a->v[n++] = g->log_path;
+	}
+	if (g->log_json) {
+		a->v[n++] = "--log-format";
+		a->v[n++] = "json";
+	}
+	if (g->debug)
+		a->v[n++] = "--debug";
+	a->v[n++] = "pod-client";
+	a->v[n++] = "--state-dir";
+	a->v[n++] = c->state_dir;
+	a->v[n++] = "--gate";
+	a->v[n++] = c->gate;
+	a->v[n++] = "--launch-fd";
+	a->v[n++] = a->launch_fd;
+	a->v[n++] = "--ready-fd";
+	a->v[n++] = a->ready_fd;
+	if (c->console_socket) {
+		a->v[n++] = "--console-socket";
+		a->v[n++] = c->console_socket;
+	}
+	if (c->terminal) {
+		a->v[n++] = "--terminal";
+		a->v[n++] = "--rows";
+		a->v[n++] = a->rows;
+		a->v[n++] = "--cols";
+		a->v[n++] = a->cols;
+	}
+	a->v[n] = NULL;
 }
 
 static int wait_client_ready(int fd, struct vxn_err *err)
@@ -123,20 +161,52 @@ static int wait_client_ready(int fd, struct vxn_err *err)
 	return err_set(err, 0, "%s", got > 1 ? buf + 1 : "the pod client died");
 }
 
-static pid_t fork_client(const struct exec_client_opts *c, struct vxn_err *err)
+/* The launch frame for the client: a memfd, read from its start. */
+static int launch_memfd(const struct exec_client_opts *c, struct vxn_err *err)
 {
-	int p[2];
+	int fd = memfd_create("vxn-pod-launch", MFD_CLOEXEC);
 
-	if (pipe2(p, O_CLOEXEC))
+	if (fd < 0)
+		return err_set(err, errno, "memfd_create");
+	if (write_all(fd, c->launch, c->launch_len) || lseek(fd, 0, SEEK_SET) != 0) {
+		err_set(err, errno, "writing the container's launch data");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The client is a new process, `vxn pod-client` (cli/cmd_pod_client.c),
+ * not a fork of create: it lives as long as the container, and a fork
+ * would hold on to all create's memory for that long (its parsed spec, its
+ * plan, libxl's state: 2.7 MiB of dom0 per container in tests/bench). */
+static pid_t spawn_client(const struct vxn_globals *g, const struct exec_client_opts *c,
+			  struct vxn_err *err)
+{
+	char vxn[PATH_MAX];
+	struct client_argv av;
+	int p[2], launch;
+
+	ssize_t n = readlink("/proc/self/exe", vxn, sizeof vxn - 1);
+	if (n < 0)
+		return err_set(err, errno, "readlink /proc/self/exe");
+	vxn[n] = '\0';
+	if ((launch = launch_memfd(c, err)) < 0)
+		return -1;
+	if (pipe2(p, O_CLOEXEC)) {
+		close(launch);
 		return err_set(err, errno, "pipe");
+	}
+	client_argv(&av, vxn, g, c, launch, p[1]);
 	pid_t pid = fork();
 	if (pid == 0) {
-		close(p[0]);
-		struct exec_client_opts cc = *c;
-		cc.ready_fd = p[1];
-		client_main(&cc, p[1]);
+		if (fcntl(launch, F_SETFD, 0) == 0 && fcntl(p[1], F_SETFD, 0) == 0)
+			execv(vxn, (char *const *)av.v);
+		dprintf(p[1], "Estarting the pod client %s: %s", vxn, strerror(errno));
+		_exit(127);
 	}
 	close(p[1]);
+	close(launch);
 	if (pid < 0) {
 		close(p[0]);
 		return err_set(err, errno, "fork");
@@ -149,6 +219,44 @@ static pid_t fork_client(const struct exec_client_opts *c, struct vxn_err *err)
 		return -1;
 	}
 	return pid;
+}
+
+/* Still the ready pipe from create? exec_client_run closes it once
+ * connected, and the number may be another file's by then. */
+static bool same_file(int fd, const struct stat *was)
+{
+	struct stat now;
+
+	return fstat(fd, &now) == 0 && now.st_dev == was->st_dev && now.st_ino == was->st_ino;
+}
+
+int member_client_run(const struct member_client_args *a, struct vxn_err *err)
+{
+	struct stat ready;
+	void *launch = NULL;
+	size_t len = 0;
+	int r;
+
+	if (fstat(a->ready_fd, &ready) || !S_ISFIFO(ready.st_mode))
+		return err_set(err, 0, "--ready-fd %d is not a pipe", a->ready_fd);
+	if ((r = read_bounded(a->launch_fd, VXN_FRAME_MAX_PAYLOAD, &launch, &len)))
+		err_set(err, -r, "reading the container's launch data from fd %d", a->launch_fd);
+	else if (len == 0)
+		err_set(err, 0, "no launch data on fd %d", a->launch_fd);
+	else {
+		close(a->launch_fd);
+		struct exec_client_opts c = {
+			.state_dir = a->state_dir, .launch = launch, .launch_len = len,
+			.terminal = a->terminal, .console_socket = a->console_socket,
+			.rows = a->rows, .cols = a->cols, .notify_fd = -1,
+			.start_type = VXN_F_CTR_START, .ready_fd = a->ready_fd, .gate = a->gate,
+		};
+		exec_client_run(&c, err);
+	}
+	if (same_file(a->ready_fd, &ready))  /* not connected: create reads why */
+		dprintf(a->ready_fd, "E%s", err->msg);
+	free(launch);
+	return -1;
 }
 
 static int record(const struct member_create_args *a, const struct vxn_plan *p,
@@ -213,7 +321,7 @@ int member_create(const struct vxn_globals *g, const struct vxn_create_opts *o,
 		.rows = p.launch.rows, .cols = p.launch.cols, .notify_fd = -1,
 		.start_type = VXN_F_CTR_START, .ready_fd = -1, .gate = gate,
 	};
-	if (r == 0 && (pid = fork_client(&c, err)) < 0)
+	if (r == 0 && (pid = spawn_client(g, &c, err)) < 0)
 		r = -1;
 	if (r == 0)
 		r = record(a, &p, prefix, domain, pid, err);

@@ -10,6 +10,7 @@
 #define VXN_POD_MEMBER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "config.h"
@@ -34,6 +35,19 @@ int member_create(const struct vxn_globals *g, const struct vxn_create_opts *o,
 enum vxn_status member_status(const struct vxn_state *st, const char *dir);
 int member_start(const struct vxn_state *st, const char *dir, struct vxn_err *err);
 int member_kill(const struct vxn_state *st, int signo, struct vxn_err *err);
+/* The client, run as `vxn pod-client` by member_create: launch_fd holds
+ * the CTR_START frame, ready_fd gets "R" once connected to the sandbox's
+ * monitor or "E<text>". Returns -1 with err when it could not connect or
+ * the container could not start; otherwise never returns. */
+struct member_client_args {
+	const char *state_dir;       /* the sandbox's */
+	const char *gate;            /* the member's start FIFO */
+	const char *console_socket;  /* NULL: none */
+	int launch_fd, ready_fd;
+	bool terminal;
+	uint16_t rows, cols;
+};
+int member_client_run(const struct member_client_args *a, struct vxn_err *err);
 /* Ends the client (KILL) if it still runs, then takes the entries away. */
 void member_remove(const struct vxn_globals *g, const struct vxn_state *st);
 /* A member has no domain or monitor of its own: verb (pause, resume,

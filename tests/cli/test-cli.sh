@@ -224,5 +224,33 @@ for verb in "pause" "resume" "update --memory 64m" "ps"; do
   else notok "${verb%% *} of a pod's app container: exit $rc: $(cat "$T/err")"; fi
 done
 
+# The pod client (create starts it as `vxn pod-client`): what it cannot do
+# goes to create through the ready pipe, one line, and it exits 1.
+run "pod-client without its fds" 1 "pod-client takes" -- pod-client --state-dir "$T/none"
+pod_client() {  # LAUNCH-FILE: the client's word on its ready pipe, in $T/ready
+  "$VXN" --log "$T/pc.log" pod-client --state-dir "$T/none" --gate "$T/gate" \
+    --launch-fd 3 --ready-fd 4 3<"$1" 4> >(cat >"$T/ready") >"$T/out" 2>"$T/err"
+  local rc=$?
+  sleep 0.2  # the pipe's reader
+  return $rc
+}
+pod_client /dev/null
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "^Eno launch data on fd 3$" "$T/ready" && [ ! -s "$T/err" ] \
+  && ok "pod-client with no launch data: exit 1, told on the ready pipe" \
+  || notok "pod-client with no launch data: exit $rc, ready '$(cat "$T/ready")' err '$(cat "$T/err")'"
+printf 'L' >"$T/launch"
+pod_client "$T/launch"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "^Ecannot exec in a stopped container" "$T/ready" && [ ! -e "$T/gate" ] && [ ! -s "$T/err" ] \
+  && ok "pod-client without its sandbox's monitor: exit 1, told on the ready pipe" \
+  || notok "pod-client without a monitor: exit $rc, ready '$(cat "$T/ready")' err '$(cat "$T/err")'"
+"$VXN" pod-client --state-dir "$T/none" --gate "$T/gate" --launch-fd 3 --ready-fd 4 3<"$T/launch" \
+  4>"$T/notpipe" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "ready-fd 4 is not a pipe" "$T/err" \
+  && ok "pod-client whose ready fd is no pipe: exit 1" \
+  || notok "pod-client whose ready fd is no pipe: exit $rc: $(cat "$T/err")"
+
 echo "# $n checks, $failures failed"
 [ "$failures" -eq 0 ]

@@ -12,6 +12,8 @@ lab_init
 
 out=$LAB_WORK/out
 mkdir -p "$out" "$LAB_WORK/emptydir"
+RECV=$VXN_BUILD_DIR/tests/console-recv
+[ -x "$RECV" ] || skip "console-recv not built ($RECV)"
 
 # pod_bundle DIR TYPE: the CRI's annotations, and a volume at /shared
 pod_bundle() {
@@ -57,6 +59,12 @@ expect_eq "one domain for the pod" "$(xl list | grep -c '^vxn-')" 1
 expect_eq "pid file" "$(cat "$LAB_WORK/app1.pid")" \
   "$(vxn state app1 | tr -d ' \n' | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')"
 
+# the pid-file process is a `vxn pod-client` of its own, not a fork of create
+client=$(cat "$LAB_WORK/app1.pid")
+tr '\0' ' ' </proc/"$client"/cmdline | grep -q ' pod-client ' ||
+  fail "app1's pid-file process is not a pod client: $(tr '\0' ' ' </proc/"$client"/cmdline)"
+say "app1's client: $(grep -E '^(Rss|Pss|Private_Dirty|Anonymous):' /proc/"$client"/smaps_rollup | tr -s ' ' | tr '\n' ' ')"
+
 # ---- 3. exec lands in app1's namespaces: its root, its PID 1
 expect_eq "exec: app1's root" "$(timeout 120 "$VXN" --root "$VXN_ROOT" exec app1 cat /marker 2>&1)" app1-only
 timeout 120 "$VXN" --root "$VXN_ROOT" exec app1 cat /proc/1/cmdline >"$out/cmdline" 2>&1 || fail "exec cat cmdline"
@@ -98,6 +106,25 @@ expect_eq "sandbox still running" "$(state_of pod1)" running
 vxn delete app1 || fail "delete app1"
 export_dir=$VXN_ROOT/pod1/shares/pod
 [ -z "$(ls -A "$export_dir")" ] || fail "entries left in the pod's share: $(ls -A "$export_dir")"
+
+# ---- 5b. a terminal app container (CRI's tty: true): its pty reaches the
+# console socket, an interactive sh runs behind it
+make_bundle "$LAB_WORK/apptty" -- /bin/sh
+pod_bundle "$LAB_WORK/apptty" container
+sed -i 's/"terminal": false/"terminal": true/' "$LAB_WORK/apptty/config.json"
+sock=$LAB_WORK/console.sock
+"$RECV" "$sock" 5 >"$out/recv.out" 2>"$out/recv.err" &
+recv=$!
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+vxn create --bundle "$LAB_WORK/apptty" --console-socket "$sock" apptty </dev/null \
+  >"$out/apptty.out" 2>&1 || fail "create apptty: $(cat "$out/apptty.out")"
+vxn start apptty || fail "start apptty"
+wait "$recv"
+rc=$?
+say "terminal app container: $(tr '\n' ';' <"$out/recv.out")"
+[ "$rc" -eq 0 ] || fail "apptty's console: $(cat "$out/recv.err")"
+wait_for_state apptty stopped 60 || fail "apptty did not stop"
+vxn delete apptty || fail "delete apptty"
 
 # ---- 6. a container left when the sandbox ends: delete --force cleans up
 make_bundle "$LAB_WORK/app3" -- /bin/sh -c 'echo app3-up; exec sleep 100000'
