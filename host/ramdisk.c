@@ -78,7 +78,7 @@ static int append_launch(int out, const uint8_t *blob, size_t len, struct vxn_er
 		return err_set(err, EFBIG, "launch data of %zu bytes", len);
 	/* VXN_LAUNCH_PATH without its leading '/': cpio names are relative */
 	if (newc_entry(out, 1, S_IFDIR | 0755, "vxn", NULL, 0) ||
-	    newc_entry(out, 2, S_IFREG | 0400, VXN_LAUNCH_PATH + 1, blob, len) ||
+	    newc_entry(out, 2, S_IFREG | 0400, &VXN_LAUNCH_PATH[1], blob, len) ||
 	    newc_entry(out, 0, 0, "TRAILER!!!", NULL, 0))
 		return err_set(err, errno ? errno : EIO, "writing the launch cpio");
 	return 0;
