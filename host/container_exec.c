@@ -209,8 +209,7 @@ static int run_detached(struct exec_client_opts *c, struct vxn_err *err)
 		close(p[0]);
 		setsid();  /* its own session: the pty can become its terminal */
 		c->notify_fd = p[1];
-		exec_client_run(c, err);
-		dprintf(p[1], "E%s", err->msg);
+		exec_client_run(c, err);  /* on failure, "E<text>" went to p[1] */
 		_exit(1);
 	}
 	close(p[1]);

@@ -363,5 +363,9 @@ int exec_client_run(const struct exec_client_opts *o, struct vxn_err *err)
 	restore_terminal(&c);
 	if (c.started)  /* cannot happen: relay ends through finish() once started */
 		_exit(255);
+	/* a pod container's `start` waits at the gate for why */
+	char msg[VXN_ERROR_MAX + 2];
+	snprintf(msg, sizeof msg, "E%s", err->msg);
+	notify(&c, msg);
 	return -1;
 }

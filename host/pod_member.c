@@ -187,9 +187,11 @@ static pid_t spawn_client(const struct vxn_globals *g, const struct exec_client_
 	struct client_argv av;
 	int p[2], launch;
 
+	/* the name for argv[0] and messages; the exec itself goes through
+	 * /proc/self/exe, which holds even if the file was replaced since */
 	ssize_t n = readlink("/proc/self/exe", vxn, sizeof vxn - 1);
-	if (n < 0)
-		return err_set(err, errno, "readlink /proc/self/exe");
+	if (n < 0 || n == (ssize_t)sizeof vxn - 1)
+		return err_set(err, n < 0 ? errno : ENAMETOOLONG, "readlink /proc/self/exe");
 	vxn[n] = '\0';
 	if ((launch = launch_memfd(c, err)) < 0)
 		return -1;
@@ -201,7 +203,7 @@ static pid_t spawn_client(const struct vxn_globals *g, const struct exec_client_
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (fcntl(launch, F_SETFD, 0) == 0 && fcntl(p[1], F_SETFD, 0) == 0)
-			execv(vxn, (char *const *)av.v);
+			execv("/proc/self/exe", (char *const *)av.v);
 		dprintf(p[1], "Estarting the pod client %s: %s", vxn, strerror(errno));
 		_exit(127);
 	}

@@ -92,9 +92,7 @@ static ssize_t write_some(struct outbuf *o, const uint8_t *p, size_t len)
 	if (errno == EAGAIN || errno == EWOULDBLOCK)
 		return 0;
 	log_debug("outbuf: fd %d: %s: dropping output from now on", o->fd, strerror(errno));
-	o->ok = false;
-	o->taken += o->len;
-	o->len = 0;
+	o->ok = false;  /* what was not written: the caller counts it as taken */
 	return -1;
 }
 
@@ -108,7 +106,12 @@ void outbuf_flush(struct outbuf *o)
 			break;
 		done += (size_t)n;
 	}
-	if (!o->ok || done == 0)
+	if (!o->ok) {  /* the reader is gone: the rest is dropped, as good as read */
+		o->taken += o->len - done;
+		o->len = 0;
+		return;
+	}
+	if (done == 0)
 		return;
 	memmove(o->buf, o->buf + done, o->len - done);
 	o->len -= done;
