@@ -242,7 +242,28 @@ dom0_counts() {
   echo "evtchn=$(grep -c 'xen-dyn' /proc/interrupts)" \
     "loops=$(losetup -a 2>/dev/null | wc -l)" \
     "xs_nodes=$(xenstore-ls -f / 2>/dev/null | wc -l)" \
-    "procs=$(pgrep -c -f 'vxn-monitor|xen-qemu-system|cli/vxn ' 2>/dev/null || true)"
+    "procs=$(pgrep -c -f 'vxn-monitor|xen-qemu-system|cli/vxn ' 2>/dev/null || true)" \
+    "grants=$(active_grants)"
+}
+# active_grants: grant entries of every domain that some domain has mapped
+# (pinned), as Xen's 'g' debug key lists them (xen/common/grant_table.c,
+# gnttab_usage_print: one "[0xREF] DOMID 0xMFN 0xPIN ..." line each), read
+# from Xen's console ring (not cleared: xenlab saves it on failure) after
+# the last start marker. "?" when the listing is not whole there (its start
+# overwritten in the ring, or Xen printed no end).
+active_grants() {
+  local out i
+  xl debug-keys g >/dev/null 2>&1 || { echo "?"; return; }
+  for ((i = 0; i < 20; i++)); do
+    out=$(xl dmesg 2>/dev/null | sed -n "/gnttab_usage_print_all \[ key 'g' pressed/h; //!H; \${x;p}")
+    if grep -q "gnttab_usage_print_all \[ key" <<<"$out" &&
+       grep -q 'gnttab_usage_print_all \] done' <<<"$out"; then
+      grep -cE '^\(XEN\) .*\[0x[0-9a-f]+\] +[0-9]+ 0x[0-9a-f]+ 0x[0-9a-f]{8}' <<<"$out"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "?"
 }
 files_open() { cut -f1 /proc/sys/fs/file-nr; }
 # same_dom0_counts WHAT BEFORE: the counts now equal BEFORE (xenstore and event
