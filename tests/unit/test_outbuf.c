@@ -110,6 +110,32 @@ static void gone_reader_drops_output(void **state)
 	close(p[1]);
 }
 
+/* A reader that goes away with output queued: what it read and what is
+ * dropped count once each, so the guest is given back exactly what it sent. */
+static void reader_gone_with_output_queued(void **state)
+{
+	struct outbuf o;
+	int p[2];
+	size_t got = 0;
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(outbuf_init(&o, p[1]), 0);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);  /* after outbuf_init, which enlarges it */
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	outbuf_write(&o, chunk, 3 * 4096);  /* a pipe's worth goes, the rest waits */
+	drain(p[0], &got);
+	outbuf_flush(&o);                   /* another pipe's worth */
+	assert_true(outbuf_pending(&o));
+	close(p[0]);
+	outbuf_flush(&o);                   /* the reader is gone: the rest is dropped */
+	assert_false(outbuf_pending(&o));
+	assert_int_equal(o.taken, 3 * 4096);
+	outbuf_dispose(&o);
+	close(p[1]);
+}
+
 static void stalled_socket_does_not_block(void **state)
 {
 	struct outbuf o;
@@ -148,6 +174,7 @@ int main(void)
 		cmocka_unit_test(stalled_pipe_fills_buffer_without_blocking),
 		cmocka_unit_test(order_is_kept),
 		cmocka_unit_test(gone_reader_drops_output),
+		cmocka_unit_test(reader_gone_with_output_queued),
 		cmocka_unit_test(stalled_socket_does_not_block),
 		cmocka_unit_test(closed_fd_is_dropped),
 	};
