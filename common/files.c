@@ -54,3 +54,15 @@ int read_bounded(int fd, size_t max, void **out, size_t *len)
 	*len = got;
 	return 0;
 }
+
+int self_exe_path(char *out, size_t cap)
+{
+	ssize_t n = cap > 1 ? readlink("/proc/self/exe", out, cap - 1) : -1;
+
+	if (n < 0)
+		return cap > 1 ? -errno : -ENAMETOOLONG;
+	if ((size_t)n == cap - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	return 0;
+}

@@ -14,4 +14,8 @@ int mkdir_p(const char *path, mode_t mode);
  * st_size (a FIFO or /proc file reports 0). 0, or -errno (nothing to free). */
 int read_bounded(int fd, size_t max, void **out, size_t *len);
 
+/* This program's own path (/proc/self/exe) into out: 0, or -errno
+ * (-ENAMETOOLONG when it does not fit cap). */
+int self_exe_path(char *out, size_t cap);
+
 #endif

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "log.h"
 #include "loop.h"
 #include "monitor_handoff.h"
@@ -122,11 +123,10 @@ int monitor_find(char *vxn_path, size_t vxn_len, char *mon_path, size_t mon_len,
 		 struct vxn_err *err)
 {
 	char dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", vxn_path, vxn_len - 1);
+	int r = self_exe_path(vxn_path, vxn_len);
 
-	if (n < 0)
-		return err_set(err, errno, "readlink /proc/self/exe");
-	vxn_path[n] = '\0';
+	if (r)
+		return err_set(err, -r, "readlink /proc/self/exe");
 	snprintf(dir, sizeof(dir), "%s", vxn_path);
 	if ((size_t)snprintf(mon_path, mon_len, "%s/vxn-monitor", dirname(dir)) < mon_len &&
 	    access(mon_path, X_OK) == 0)

@@ -94,7 +94,7 @@ static int checks(const struct vxn_create_opts *o, const struct vxn_plan *p,
 }
 
 /* The client's argument vector: `vxn [globals] pod-client ...`. The
- * strings live in keep (numbers) and in c and g (paths). */
+ * numbers are formatted into the struct; the paths stay c's and g's. */
 struct client_argv {
 	char launch_fd[12], ready_fd[12], rows[8], cols[8];
 	const char *v[24];
@@ -189,10 +189,9 @@ static pid_t spawn_client(const struct vxn_globals *g, const struct exec_client_
 
 	/* the name for argv[0] and messages; the exec itself goes through
 	 * /proc/self/exe, which holds even if the file was replaced since */
-	ssize_t n = readlink("/proc/self/exe", vxn, sizeof vxn - 1);
-	if (n < 0 || n == (ssize_t)sizeof vxn - 1)
-		return err_set(err, n < 0 ? errno : ENAMETOOLONG, "readlink /proc/self/exe");
-	vxn[n] = '\0';
+	int r = self_exe_path(vxn, sizeof vxn);
+	if (r)
+		return err_set(err, -r, "readlink /proc/self/exe");
 	if ((launch = launch_memfd(c, err)) < 0)
 		return -1;
 	if (pipe2(p, O_CLOEXEC)) {
@@ -213,7 +212,7 @@ static pid_t spawn_client(const struct vxn_globals *g, const struct exec_client_
 		close(p[0]);
 		return err_set(err, errno, "fork");
 	}
-	int r = wait_client_ready(p[0], err);
+	r = wait_client_ready(p[0], err);
 	close(p[0]);
 	if (r) {
 		kill(pid, SIGKILL);
