@@ -155,6 +155,24 @@ static int plan_paths(const struct vxn_spec *s, const struct vxn_config *c, cons
 	return plan_root_kind(s, c, p, err);
 }
 
+int plan_use_shared_image(struct vxn_plan *p, struct vxn_err *err)
+{
+	if (p->root_shared || p->ncopy_in)
+		return 1;
+	char *format = strdup("erofs"), *fstype = strdup("erofs");
+	if (!format || !fstype) {
+		free(format);
+		free(fstype);
+		return err_set(err, ENOMEM, "plan");
+	}
+	free(p->disk_format);
+	free(p->launch.root_fstype);
+	p->disk_format = format;
+	p->launch.root_fstype = fstype;
+	p->disk_readonly = true;
+	return 0;
+}
+
 static int copy_strv(char *const *v, size_t n, char ***out, uint32_t *nout)
 {
 	*out = calloc(n + 1, sizeof **out);

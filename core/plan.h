@@ -116,6 +116,13 @@ int plan_member(const struct vxn_spec *s, const struct vxn_config *c, const char
 		const char *bundle, const char *state_dir, const char *pod_export,
 		const char *prefix, struct vxn_plan *p, struct vxn_err *err);
 
+/* The root disk is an EROFS image of rootfs that others share (vdkr makes
+ * one per image): attached read-only, so no guest can change it under
+ * another, with the guest's writes in a tmpfs overlay (guest-init). 0 when
+ * p now says so; 1 (p unchanged) when p's root cannot be such a disk: a
+ * shared root, or host files to copy into the root disk. */
+int plan_use_shared_image(struct vxn_plan *p, struct vxn_err *err);
+
 /* The 9pfs devices the guest gets: the shares that do not ride on the root's. */
 size_t plan_share_devices(const struct vxn_plan *p);
 /* Deterministic pretty JSON of the plan (malloc'd), for golden tests and --debug. */

@@ -575,6 +575,7 @@ struct creation {
 	struct rootdisk_cache cache;
 	char vxn_path[PATH_MAX], monitor_path[PATH_MAX];
 	const char *sandbox_id;    /* a pod's app container: its sandbox (in spec) */
+	const char *root_image;    /* the caller's shared root disk, when the plan took it */
 };
 
 /* What a create owns on every path, failed or not: released when its
@@ -718,7 +719,18 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	if (plan_pod_role(&c->spec, &c->sandbox_id) == POD_MEMBER)
 		return 0;  /* planned in the pod (pod_member.c) */
 	c->sandbox_id = NULL;
-	return plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err);
+	if (plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err))
+		return -1;
+	if (o->root_image) {
+		int r = plan_use_shared_image(&c->plan, err);
+		if (r < 0)
+			return -1;
+		c->root_image = r == 0 ? o->root_image : NULL;
+		if (r == 1)
+			log_debug("root disk: the container's own (a shared root or host files "
+				  "to copy in), not %s", o->root_image);
+	}
+	return 0;
 }
 
 static int build(const struct vxn_create_opts *o, struct creation *c, struct phase *ph,
@@ -746,8 +758,9 @@ static int build(const struct vxn_create_opts *o, struct creation *c, struct pha
 	if (!(c->plan.launch.nargs && plan_provides(&c->plan, c->plan.launch.args[0])) &&
 	    exec_check(c->plan.rootfs, &c->plan.launch, err))
 		return -1;
-	if (!c->plan.root_shared &&
-	    rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))
+	if (c->root_image ? rootdisk_start_shared(&c->plan, c->root_image, &c->disk, err)
+	    : !c->plan.root_shared &&
+	      rootdisk_start(&c->plan, c->cache.max ? &c->cache : NULL, &c->disk, err))
 		return -1;
 	phase_end(ph, "rootdisk");
 	if (ramdisk_build(c->cfg.initramfs, &c->plan.launch, c->plan.ramdisk, err))

@@ -21,6 +21,11 @@ struct vxn_create_opts {
 	const char *bundle;          /* NULL: current directory */
 	const char *pid_file;        /* NULL: none */
 	const char *console_socket;  /* NULL: none */
+	/* An EROFS image of the bundle's rootfs, made and kept by the caller
+	 * (vdkr: one per image), attached read-only in place of a root disk
+	 * of the container's own when its plan allows (plan_use_shared_image).
+	 * NULL: none. The library's callers only: no verb takes it. */
+	const char *root_image;
 };
 
 enum vxn_status {

@@ -224,6 +224,24 @@ int rootdisk_start(const struct vxn_plan *p, const struct rootdisk_cache *cache,
 	return 0;
 }
 
+int rootdisk_start_shared(const struct vxn_plan *p, const char *image,
+			  struct rootdisk_job *job, struct vxn_err *err)
+{
+	memset(job, 0, sizeof(*job));
+	/* read-write, one guest could change the image under all the others */
+	if (!p->disk_readonly || strcmp(p->disk_format, "erofs") || p->ncopy_in)
+		return err_set(err, EINVAL, "a shared root disk must be read-only EROFS");
+	if (link(image, p->disk_image) == 0) {
+		log_debug("rootdisk: %s shared", image);
+	} else if (errno != EXDEV) {
+		return err_set(err, errno, "link %s to %s", image, p->disk_image);
+	} else if (copy_sparse(image, p->disk_image, err)) {
+		return err_wrap(err, "building the root disk");
+	}
+	job->started = true;
+	return 0;
+}
+
 int rootdisk_finish(const struct vxn_plan *p, struct rootdisk_job *job, struct vxn_err *err)
 {
 	int r = 0;

@@ -36,6 +36,7 @@ struct run {
 	struct ctr t;
 	char bundle[PATH_MAX];
 	char unpacked[PATH_MAX];
+	char root_image[PATH_MAX + 16];  /* STORE_ROOT_IMAGE, "" when the image has none */
 	struct image_info info;
 };
 
@@ -91,6 +92,9 @@ static int unpack_image(struct run *r, struct vxn_err *err)
 	}
 	if (rc == 0)
 		rc = make_bundle(r, err);
+	snprintf(r->root_image, sizeof(r->root_image), "%s/" STORE_ROOT_IMAGE, r->unpacked);
+	if (rc == 0 && access(r->root_image, R_OK))
+		r->root_image[0] = '\0';
 	store_close(&s);
 	return rc;
 }
@@ -217,7 +221,8 @@ static int open_log(const struct run *r, const char *name)
 static int create(struct run *r, const char *console_path, pid_t *monitor, int *status,
 		  struct vxn_err *err)
 {
-	struct vxn_create_opts co = { .bundle = r->bundle, .console_socket = console_path };
+	struct vxn_create_opts co = { .bundle = r->bundle, .console_socket = console_path,
+				      .root_image = r->root_image[0] ? r->root_image : NULL };
 	struct saved_stdio sv;
 	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	cleanup_close int out = r->o.detach ? open_log(r, "stdout.log") : -1;

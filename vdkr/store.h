@@ -66,14 +66,20 @@ int store_remove(struct store *s, const char *name, struct vxn_err *err);
 /* Needs LOCK_EX: removes every blob no image of the index refers to (what
  * a failed pull wrote). */
 int store_collect(struct store *s, struct vxn_err *err);
+/* In an unpacked image's directory: its rootfs as a read-only EROFS image,
+ * which each container attaches as its root disk (vxn_create_opts'
+ * root_image; its writes go to a tmpfs overlay in its guest). Absent when
+ * mkfs.erofs is not installed or the image was unpacked before vdkr made
+ * it: then each container gets a root disk of its own. */
+#define STORE_ROOT_IMAGE "rootfs.erofs"
 /* umoci unpack of the image into bundle (rootfs + config.json). */
 int store_unpack(struct store *s, const char *name, const char *bundle, struct vxn_err *err);
 /* The image unpacked once per manifest digest, in ROOT/unpacked/HEX
- * (config.json + rootfs), shared by its containers: vxn only reads a rootfs
- * (the container writes to its own root disk), so the second container of
- * an image skips umoci. Made in a temporary directory and renamed into
- * place, so a half unpack is never found. Needs at least LOCK_SH; *dir is
- * that directory. */
+ * (config.json + rootfs, and STORE_ROOT_IMAGE), shared by its containers:
+ * vxn only reads a rootfs, so the second container of an image skips umoci,
+ * and with the image's root disk made here it makes no disk either. Made in
+ * a temporary directory and renamed into place, so a half unpack is never
+ * found. Needs at least LOCK_SH; *dir is that directory. */
 int store_unpacked(struct store *s, const char *name, const char *digest, char *dir, size_t len,
 		   struct vxn_err *err);
 /* skopeo copy to a docker-archive at dest, tagged tag. */

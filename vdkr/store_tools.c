@@ -239,6 +239,25 @@ static uint64_t layers_size(struct store *s, const char *digest)
 	return n;
 }
 
+/* mkfs.erofs of bundle's rootfs into bundle/STORE_ROOT_IMAGE. Without the
+ * tool, only a warning: the containers get disks of their own. */
+static int make_root_image(const char *bundle, struct vxn_err *err)
+{
+	char image[PATH_MAX + 16], rootfs[PATH_MAX + 8];
+	char *argv[] = { "mkfs.erofs", "--quiet", "--preserve-mtime", image, rootfs, NULL };
+
+	if ((size_t)snprintf(image, sizeof(image), "%s/" STORE_ROOT_IMAGE, bundle) >= sizeof(image) ||
+	    (size_t)snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle) >= sizeof(rootfs))
+		return err_set(err, ENAMETOOLONG, "%s", bundle);
+	if (spawn_tool(argv, err) == 0)
+		return 0;
+	unlink(image);
+	if (err->errnum != ENOENT)
+		return err_wrap(err, "making the image's root disk");
+	log_warn("%s: each container of the image gets a root disk of its own", err->msg);
+	return 0;
+}
+
 int store_unpacked(struct store *s, const char *name, const char *digest, char *dir, size_t len,
 		   struct vxn_err *err)
 {
@@ -260,6 +279,8 @@ int store_unpacked(struct store *s, const char *name, const char *digest, char *
 	snprintf(bundle, sizeof(bundle), "%s/b", tmp);
 	bool known = room_of(tmp, &before);
 	r = store_unpack(s, name, bundle, err);
+	if (r == 0)
+		r = make_root_image(bundle, err);
 	/* an unpack takes at least the room of its layers as stored */
 	if (r && out_of_room(err->msg, tmp, known ? &before : NULL, layers_size(s, digest))) {
 		snprintf(what, sizeof(what), "unpacking %s", name);

@@ -11,7 +11,9 @@
 # to a docker-archive loaded back after rmi, two
 # pulls at once, a killed pull, a pull into a full store and a save onto a
 # full filesystem, an unreachable registry, vmemres (the warm
-# pool), vpdmn's spelling; nothing left behind after --rm.
+# pool), vpdmn's spelling; nothing left behind after --rm. Each image's
+# root disk is made once (rootfs.erofs) and attached read-only by each of its
+# containers, whose writes stay in their own guests.
 set -u
 export LC_ALL=C
 here=$(dirname "${BASH_SOURCE[0]}")
@@ -74,6 +76,11 @@ no_loops "after run --rm"
 [ -z "$(ls -A "$ROOT/run" 2>/dev/null | grep -v '^\.')" ] || fail "vxn state left after --rm: $(ls "$ROOT/run")"
 [ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || fail "container dirs left after --rm"
 [ -z "$(ls -A "$ROOT/names" 2>/dev/null)" ] || fail "names left after --rm"
+# the image's root disk, made once with its unpack: one EROFS image
+imgs=("$ROOT"/unpacked/*/rootfs.erofs)
+[ ${#imgs[@]} -eq 1 ] && [ -s "${imgs[0]}" ] || fail "unpacked image's rootfs.erofs: ${imgs[*]}"
+ROOT_IMAGE=${imgs[0]}
+root_sum=$(sha256sum < "$ROOT_IMAGE")
 
 # ---- 2. exit statuses like the docker CLI's
 vdkr run --rm "$IMG" nosuchcommand 2>"$W/127.err"
@@ -205,6 +212,16 @@ out=$(vdkr exec d1 sh -c 'echo in exec; exit 4')
 expect_eq "exec's exit status" $? 4
 expect_eq "exec output" "$out" "in exec"
 say "exec in d1: $(seconds_since "$t5") s"
+# d1's root disk is the image's own EROFS image, hard-linked, attached
+# read-only; its writes go to its guest's overlay, not to the image
+domid=$(jq -r .domid "$ROOT/run/$id/state.json") || fail "d1's state.json"
+expect_eq "d1's root disk is the image's (inode)" "$(stat -c %i "$ROOT/run/$id/root.img")" \
+  "$(stat -c %i "$ROOT_IMAGE")"
+expect_eq "d1's root disk mode in xenstore" \
+  "$(xenstore-read "/local/domain/0/backend/vbd/$domid/51712/mode")" r
+out=$(vdkr exec d1 sh -c 'echo w > /wrote && rm /etc/group && cat /wrote') ||
+  fail "writes in d1's root: '$out'"
+expect_eq "a write in d1's root" "$out" w
 vdkr rmi "$IMG" 2>"$W/rmi.err"
 [ $? -ne 0 ] || fail "rmi of an image a container uses succeeded"
 grep -q 'is using its referenced image' "$W/rmi.err" || fail "rmi: $(cat "$W/rmi.err")"
@@ -221,11 +238,17 @@ vdkr inspect d1 | jq -e '.[0].State.ExitCode == 7 and .[0].Name == "/d1"' >/dev/
 expect_eq "rm" "$(vdkr rm d1)" d1
 vdkr ps -a | grep -q d1 && fail "d1 still listed after rm"
 # -d --rm: removed by vdkr's own child once it ends; logs -f follows to the end
-vdkr run -d --rm --name d2 "$IMG" sh -c 'echo one; sleep 2; echo two' >/dev/null || fail "run -d --rm"
+# d2 shares the image's root disk too, without d1's writes
+vdkr run -d --rm --name d2 "$IMG" sh -c \
+  'echo one; sleep 2; [ ! -e /wrote ] && [ -e /etc/group ] && echo two' >/dev/null ||
+  fail "run -d --rm"
 expect_eq "logs -f" "$(vdkr logs -f d2 | tr '\n' ' ')" "one two "
 gone() { [ -z "$(ls -A "$ROOT/containers")" ]; }
 wait_until 60 gone || fail "-d --rm: d2 not removed after its end"
-say "-d, logs (-f), ps (-a), exec, stop, wait, inspect, rm, -d --rm; rmi refused while used"
+expect_eq "the image's root disk after two containers wrote in theirs" \
+  "$(sha256sum < "$ROOT_IMAGE")" "$root_sum"
+say "-d, logs (-f), ps (-a), exec, stop, wait, inspect, rm, -d --rm; rmi refused while used;" \
+  "the image's read-only root disk shared"
 
 # ---- 6. load a docker-archive, pull an oci-archive: one layer, stored once
 out=$(vdkr load -i "$ENGINE_IMAGE") || fail "load"

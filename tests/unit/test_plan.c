@@ -109,6 +109,38 @@ static void test_refused(void **state)
 	}
 }
 
+/* vdkr's image-wide root disk: taken read-only as EROFS by a disk root
+ * without copy-ins; left alone for a shared root or engine files to copy */
+static void test_shared_image(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(plan_fixture("ctr", &p, &err), 0);
+	assert_int_equal(p.ncopy_in, 0);
+	assert_false(p.disk_readonly);
+	assert_int_equal(plan_use_shared_image(&p, &err), 0);
+	assert_string_equal(p.disk_format, "erofs");
+	assert_string_equal(p.launch.root_fstype, "erofs");
+	assert_true(p.disk_readonly);
+	plan_free(&p);
+
+	assert_int_equal(plan_fixture("docker", &p, &err), 0);
+	assert_true(p.ncopy_in > 0);
+	assert_int_equal(plan_use_shared_image(&p, &err), 1);
+	assert_string_equal(p.disk_format, "ext4");
+	assert_string_equal(p.launch.root_fstype, "ext4");
+	plan_free(&p);
+
+	test_config.rootfs_share = true;
+	assert_int_equal(plan_fixture("ctr", &p, &err), 0);
+	test_config.rootfs_share = false;
+	assert_int_equal(plan_use_shared_image(&p, &err), 1);
+	assert_false(p.disk_readonly);
+	plan_free(&p);
+}
+
 static int plan_inline(const char *json, struct vxn_plan *p, struct vxn_err *err)
 {
 	struct vxn_spec s;
@@ -444,7 +476,7 @@ int main(void)
 		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
 		cmocka_unit_test(test_pool_prefix),
 		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_pod_sizing), cmocka_unit_test(test_dev_shm_of_a_pod), cmocka_unit_test(test_run_init_shared),
-		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_rootfs_annotation),
+		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_shared_image), cmocka_unit_test(test_rootfs_annotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

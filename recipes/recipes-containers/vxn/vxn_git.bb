@@ -56,7 +56,7 @@ CONFFILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-v
 CONFFILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml"
 
 RDEPENDS:${PN} = "xen-tools-libxenlight xen-tools-xenstore e2fsprogs-mke2fs"
-RDEPENDS:${PN}-vdkr = "${PN} skopeo umoci"
+RDEPENDS:${PN}-vdkr = "${PN} skopeo umoci erofs-utils"
 RDEPENDS:${PN}-vpdmn = "${PN}-vdkr"
 RDEPENDS:${PN}-docker-config = "${PN} docker"
 RDEPENDS:${PN}-podman-config = "${PN} podman"
