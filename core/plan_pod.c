@@ -9,6 +9,7 @@
 #include "plan_internal.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,26 @@ static int member_mounts(struct vxn_plan *p, const char *prefix, bool root_reado
 	return 0;
 }
 
+/* The container's own memory and CPU limits, which guest-init applies in
+ * a cgroup inside the pod's guest (vxn_launch.memory_max, cpu_*): the
+ * guest is sized for the whole pod. A quota without a period gets the
+ * kernel's default period, as under runc. */
+static int member_limits(const struct vxn_spec *s, struct vxn_launch *l, struct vxn_err *err)
+{
+	l->memory_max = s->memory_limit > 0 ? (uint64_t)s->memory_limit : 0;
+	if (s->cpu_quota <= 0)
+		return 0;
+	l->cpu_quota_us = (uint64_t)s->cpu_quota;
+	l->cpu_period_us = s->cpu_period ? s->cpu_period : 100000;
+	if (l->cpu_period_us < VXN_CPU_PERIOD_MIN || l->cpu_period_us > VXN_CPU_PERIOD_MAX ||
+	    l->cpu_quota_us < VXN_CPU_QUOTA_MIN || l->cpu_quota_us > UINT32_MAX)
+		return err_set(err, 0, "linux.resources.cpu: quota %" PRIu64 " per period %" PRIu64
+			       ": the kernel takes a period of %u to %u and a quota of %u or more",
+			       l->cpu_quota_us, l->cpu_period_us, VXN_CPU_PERIOD_MIN,
+			       VXN_CPU_PERIOD_MAX, VXN_CPU_QUOTA_MIN);
+	return 0;
+}
+
 int plan_member(const struct vxn_spec *s, const struct vxn_config *c, const char *id,
 		const char *bundle, const char *state_dir, const char *pod_export,
 		const char *prefix, struct vxn_plan *p, struct vxn_err *err)
@@ -219,6 +240,10 @@ int plan_member(const struct vxn_spec *s, const struct vxn_config *c, const char
 		plan_free(p);
 		return err_set(err, 0, "annotations." ANN_ROOTFS ": a pod's container takes its "
 			       "root from the pod's share, not a disk");
+	}
+	if (member_limits(s, &p->launch, err) < 0) {
+		plan_free(p);
+		return -1;
 	}
 	if (member_shares(p, pod_export, prefix) < 0 ||
 	    member_mounts(p, prefix, s->root_readonly) < 0) {

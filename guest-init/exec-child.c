@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "mounts.h"
 #include "paths.h"
 #include "privileges.h"
@@ -146,6 +147,8 @@ void exec_child(const struct vxn_launch *l, const struct proc_place *place,
 	char text[VXN_ERROR_MAX];
 
 	reset_signals();
+	if (place && place->cgroup_fd >= 0 && cgroup_join(place->cgroup_fd) != 0)
+		report(fd, 255, "join the container's cgroup: %s", strerror(errno));
 	if (setsid() < 0 || setup_stdio(l, c) != 0)
 		report(fd, 255, "stdio: %s", strerror(errno));
 	struct vxn_err err = { 0 };

@@ -37,6 +37,9 @@ struct proc_place {
 	 * write-protects the spec's masked and read-only paths, and with a
 	 * terminal its pty is bound on the container's /dev/console */
 	bool own;
+	/* a pod container's own cgroup (cgroup.h) to join first, so that all
+	 * the process allocates counts there; -1: none */
+	int cgroup_fd;
 };
 
 /* Fork the process and wait until it has exec'd or failed. -1 only when the

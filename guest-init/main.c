@@ -161,7 +161,7 @@ static void start_process(const struct vxn_launch *l, struct proc *p, struct vxn
 {
 	struct exec_report rep;
 
-	const struct proc_place own = { .root = NULL, .mnt_fd = -1, .own = true };
+	const struct proc_place own = { .root = NULL, .mnt_fd = -1, .own = true, .cgroup_fd = -1 };
 
 	pid_namespace_enter(l, err);
 	if (proc_start(l, &own, p, &rep, err) != 0)

@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "podlaunch.h"
 #include "podns.h"
 #include "sessions.h"
@@ -28,6 +29,24 @@ static void name_session(struct session *s, const char *name, bool ctr, bool own
 	s->own_pid_ns = own_pid_ns;
 }
 
+/* The container's cgroup with its limits, or -1: then *why when it has
+ * limits (a guest without cgroups cannot keep them), else none is needed.
+ * Once cgroups are in use, one without limits gets a cgroup too, so a
+ * restart under the same name never leaves its execs in the old limits. */
+static int ctr_cgroup(const char *name, const struct vxn_launch *l, struct vxn_err *err,
+		      const char **why)
+{
+	bool limits = l->memory_max || l->cpu_quota_us;
+
+	*why = NULL;
+	if (!limits && !cgroup_in_use())
+		return -1;
+	int fd = cgroup_for_ctr(name, l, err);
+	if (fd < 0 && limits)
+		*why = err->msg;
+	return fd;
+}
+
 /* l has passed podlaunch_check: its mounts[0] is root, the place's. */
 static int ctr_start(struct relay *r, uint16_t stream, const char *name,
 		     const struct vxn_launch *l, const char *root)
@@ -36,16 +55,26 @@ static int ctr_start(struct relay *r, uint16_t stream, const char *name,
 	struct vxn_launch rest = *l;
 	struct vxn_err err = { 0 };
 	struct session *s;
+	const char *why;
 	int saved = -1;
+
+	place.cgroup_fd = ctr_cgroup(name, l, &err, &why);
+	if (why)
+		return session_refusef(r, stream, "container %s: its limits: %s", name, why);
 
 	rest.mounts++;
 	rest.nmounts--;
 	/* dom0's bind makes it read-only; the guest's says so at once */
 	rest.root_readonly = l->root_readonly || (l->mounts[0].flags & MS_RDONLY);
-	if (l->pid_namespace && podns_pid_new(&saved, &err) != 0)
+	if (l->pid_namespace && podns_pid_new(&saved, &err) != 0) {
+		if (place.cgroup_fd >= 0)
+			close(place.cgroup_fd);
 		return session_refusef(r, stream, "container %s: %s", name, err.msg);
+	}
 	int k = session_start(r, stream, &rest, &place, &s);
 	podns_pid_restore(saved);
+	if (place.cgroup_fd >= 0)
+		close(place.cgroup_fd);
 	name_session(s, name, true, l->pid_namespace);
 	return k;
 }
@@ -87,15 +116,20 @@ static int ctr_exec(struct relay *r, uint16_t stream, const struct session *c,
 	int saved = -1;
 
 	strcpy(name, c->name);
-	struct proc_place place = { .root = NULL, .mnt_fd = podns_mnt_open(c->proc.pid, &err) };
+	struct proc_place place = { .root = NULL, .mnt_fd = podns_mnt_open(c->proc.pid, &err),
+				    .cgroup_fd = cgroup_of_ctr(c->name) };
 	if (place.mnt_fd < 0 || podns_pid_join(c->proc.pid, &saved, &err) != 0) {
 		if (place.mnt_fd >= 0)
 			close(place.mnt_fd);
+		if (place.cgroup_fd >= 0)
+			close(place.cgroup_fd);
 		return session_refusef(r, stream, "exec in %s: %s", name, err.msg);
 	}
 	int k = session_start(r, stream, l, &place, &s);
 	podns_pid_restore(saved);
 	close(place.mnt_fd);
+	if (place.cgroup_fd >= 0)
+		close(place.cgroup_fd);
 	name_session(s, name, false, false);
 	return k;
 }

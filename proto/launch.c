@@ -1,6 +1,6 @@
 /* The launch data: the host encodes it, guest-init decodes it.
  *
- * Wire format (version 5), all integers little-endian:
+ * Wire format (version 6), all integers little-endian:
  *   "VXNL" u32 version
  *   list args (non-empty) of str        list env of str
  *   str cwd   u32 uid   u32 gid         list gids of u32
@@ -18,6 +18,7 @@
  *                     u32 uid, u32 gid }
  *   list sysctl of str ("key=value")
  *   list masked_paths of str    list readonly_paths of str (absolute)
+ *   u64 memory_max   u64 cpu_quota_us   u64 cpu_period_us
  * where str is u32 length + bytes (no NUL) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
@@ -155,6 +156,9 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 	put_str_list(w, l->sysctl, l->nsysctl);
 	put_str_list(w, l->masked_paths, l->nmasked_paths);
 	put_str_list(w, l->readonly_paths, l->nreadonly_paths);
+	put_u64(w, l->memory_max);
+	put_u64(w, l->cpu_quota_us);
+	put_u64(w, l->cpu_period_us);
 }
 
 static bool str_ok(const char *s)
@@ -217,6 +221,15 @@ static bool abs_paths_ok(char *const *v, uint32_t n)
 		if (v[i][0] != '/')
 			return false;
 	return true;
+}
+
+static bool limits_ok(const struct vxn_launch *l)
+{
+	if (l->cpu_quota_us == 0)
+		return l->cpu_period_us == 0;
+	/* below u32: quota and period print as cpu.max's decimal numbers */
+	return l->cpu_period_us >= VXN_CPU_PERIOD_MIN && l->cpu_period_us <= VXN_CPU_PERIOD_MAX &&
+	       l->cpu_quota_us >= VXN_CPU_QUOTA_MIN && l->cpu_quota_us <= UINT32_MAX;
 }
 
 static bool security_ok(const struct vxn_launch *l)
@@ -302,7 +315,7 @@ static bool launch_ok(const struct vxn_launch *l)
 		return false;
 	if (l->umask < -1 || l->umask > 0777)
 		return false;
-	if (!security_ok(l))
+	if (!security_ok(l) || !limits_ok(l))
 		return false;
 	return str_ok(l->cwd) && str_ok(l->hostname) && str_ok(l->root_fstype) &&
 	       mounts_ok(l->mounts, l->nmounts) && shares_ok(l->shares, l->nshares) &&
@@ -571,6 +584,11 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->readonly_paths = get_str_list(r, &l->nreadonly_paths);
 	if (!r->err && (!abs_paths_ok(l->masked_paths, l->nmasked_paths) ||
 			!abs_paths_ok(l->readonly_paths, l->nreadonly_paths)))
+		fail(r, -EPROTO);
+	l->memory_max = get_u64(r);
+	l->cpu_quota_us = get_u64(r);
+	l->cpu_period_us = get_u64(r);
+	if (!r->err && !limits_ok(l))
 		fail(r, -EPROTO);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);

@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 5u
+#define VXN_LAUNCH_VERSION 6u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
@@ -162,7 +162,21 @@ struct vxn_launch {
 	uint32_t nmasked_paths;
 	char **readonly_paths;
 	uint32_t nreadonly_paths;
+	/* A pod's app container's linux.resources, applied by guest-init in a
+	 * cgroup (v2) of the container's own in the pod's guest, which its
+	 * execs join too: memory.max in bytes (0: no limit), and cpu.max as
+	 * quota per period in microseconds (quota 0: no limit; else period in
+	 * VXN_CPU_PERIOD_MIN..MAX, quota at least VXN_CPU_QUOTA_MIN). A
+	 * guest's own container leaves them 0: its guest is sized to it.
+	 * Ignored in an EXEC_START payload. */
+	uint64_t memory_max;
+	uint64_t cpu_quota_us;
+	uint64_t cpu_period_us;
 };
+/* the kernel's bounds for cpu.max (kernel/sched/core.c) */
+#define VXN_CPU_PERIOD_MIN 1000u
+#define VXN_CPU_PERIOD_MAX 1000000u
+#define VXN_CPU_QUOTA_MIN 1000u
 
 /* Encode into a malloc'd buffer. 0, or -EINVAL (limits) / -ENOMEM. */
 int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len);

@@ -4,7 +4,8 @@
 # pod's one guest; app containers (type container, same sandbox-id) run in
 # that guest with their own roots, mounts and PID namespaces, reach each
 # other on localhost and share a volume; exec reaches an app container's
-# namespaces; kill, delete and the sandbox's end leave nothing behind.
+# namespaces; a container's memory and CPU limits hold in a cgroup of its
+# own in the guest; kill, delete and the sandbox's end leave nothing behind.
 set -u
 export LC_ALL=C
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -94,6 +95,46 @@ expect_eq "app2: PID 1 of the pod's namespace is the sandbox's" "$(cat "$LAB_WOR
 say "app2 shared the pod's PID namespace: PID $(cat "$LAB_WORK/emptydir/app2-pid"), PID 1 $(cat "$LAB_WORK/emptydir/app2-pid1")"
 expect_eq "app1 still running" "$(state_of app1)" running
 vxn delete app2 || fail "delete app2"
+
+# ---- 4b. a container's own limits inside the pod's guest (a cgroup of its
+# own): past its memory limit the kernel kills in its cgroup only (the
+# exec's hog, not the container, app1 or the sandbox); its CPU quota
+# throttles a busy loop against app1's, which has no quota; execs join it
+make_bundle "$LAB_WORK/lim" -- /bin/sh -c 'cat /proc/self/cgroup; exec sleep 100000'
+pod_bundle "$LAB_WORK/lim" container
+jq '.linux.resources.memory.limit = 16777216 | .linux.resources.cpu.quota = 20000 |
+    .linux.resources.cpu.period = 100000' "$LAB_WORK/lim/config.json" >"$LAB_WORK/lim.json" &&
+  mv "$LAB_WORK/lim.json" "$LAB_WORK/lim/config.json" || fail "lim: resources"
+vxn create --bundle "$LAB_WORK/lim" lim </dev/null >"$out/lim.out" 2>&1 ||
+  fail "create lim: $(cat "$out/lim.out")"
+vxn start lim || fail "start lim"
+wait_for_text "$out/lim.out" "0::" 60 || fail "lim never ran: $(cat "$out/lim.out")"
+expect_eq "lim's cgroup" "$(cat "$out/lim.out")" "0::/ctr-lim"
+expect_eq "an exec's cgroup" "$(vxn exec lim cat /proc/self/cgroup 2>&1)" "0::/ctr-lim"
+# 48 MB in one shell variable: over lim's 16 MiB, not over the pod's guest
+vxn exec lim sh -c 'x=$(head -c 48000000 /dev/zero | tr "\0" a); echo kept ${#x}' \
+  >"$out/hog.out" 2>&1
+expect_eq "an exec past lim's memory limit: status" "$?" 137
+expect_eq "lim after its exec's OOM kill" "$(state_of lim)" running
+expect_eq "app1 after lim's OOM kill" "$(state_of app1)" running
+# seconds of a busy loop of n rounds in container $1, from the guest's clock
+busy() {
+  vxn exec "$1" sh -c 'read a _ </proc/uptime; i=0; while [ $i -lt '"$2"' ]; do i=$((i+1)); done
+    read b _ </proc/uptime; echo "$a $b"' | awk '{ printf "%.2f", $2 - $1 }'
+}
+n=2000
+for _ in 1 2 3 4 5; do
+  free=$(busy app1 $n)
+  awk -v t="$free" 'BEGIN { exit !(t >= 0.5) }' && break
+  n=$((n * 2))
+done
+limited=$(busy lim $n)
+say "a busy loop of $n rounds: ${free:-?} s in app1, $limited s in lim (20% of a CPU)"
+awk -v a="$free" -v b="$limited" 'BEGIN { exit !(a >= 0.5 && b >= 2.5 * a) }' ||
+  fail "lim's CPU quota did not throttle: $limited s against app1's $free s"
+vxn kill lim KILL || fail "kill lim"
+wait_for_state lim stopped 60 || fail "lim did not stop"
+vxn delete lim || fail "delete lim"
 
 # ---- 5. TERM without a handler does nothing to a namespace's init; KILL ends it
 vxn kill app1 TERM || fail "kill app1 TERM"

@@ -61,6 +61,7 @@ static struct vxn_launch full_launch(void)
 		.sysctl = sysctl, .nsysctl = 3,
 		.masked_paths = masked, .nmasked_paths = 2,
 		.readonly_paths = readonly, .nreadonly_paths = 1,
+		.memory_max = 64ull << 20, .cpu_quota_us = 50000, .cpu_period_us = 100000,
 	};
 	return l;
 }
@@ -83,7 +84,8 @@ enum {
 	OFF_NMOUNTS = 55, OFF_NSHARES = 59, OFF_FSTYPE_LEN = 63, OFF_RO = 71,
 	OFF_PIDNS = 72, OFF_BOUNDING = 73, OFF_AMBIENT = 105, OFF_NNP = 113,
 	OFF_OOM_SET = 114, OFF_OOM = 115, OFF_NET_WAIT = 119, OFF_NDEVICES = 120,
-	OFF_NSYSCTL = 124, OFF_NMASKED = 128, OFF_NREADONLY = 132, MINIMAL_LEN = 136,
+	OFF_NSYSCTL = 124, OFF_NMASKED = 128, OFF_NREADONLY = 132, OFF_MEMORY_MAX = 136,
+	OFF_CPU_QUOTA = 144, OFF_CPU_PERIOD = 152, MINIMAL_LEN = 160,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -185,6 +187,9 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	assert_str_lists_equal(a->masked_paths, b->masked_paths, a->nmasked_paths);
 	assert_int_equal(a->nreadonly_paths, b->nreadonly_paths);
 	assert_str_lists_equal(a->readonly_paths, b->readonly_paths, a->nreadonly_paths);
+	assert_true(a->memory_max == b->memory_max);
+	assert_true(a->cpu_quota_us == b->cpu_quota_us);
+	assert_true(a->cpu_period_us == b->cpu_period_us);
 }
 
 static void test_round_trip_full(void **state)
@@ -194,7 +199,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x05\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x06\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -300,7 +305,8 @@ static void test_wrong_magic_and_version(void **state)
 	expect_patched_u32_refused(OFF_VERSION, 2);  /* before shares */
 	expect_patched_u32_refused(OFF_VERSION, 3);  /* before net_wait */
 	expect_patched_u32_refused(OFF_VERSION, 4);  /* before devices, sysctl */
-	expect_patched_u32_refused(OFF_VERSION, 6);
+	expect_patched_u32_refused(OFF_VERSION, 5);  /* before memory_max, cpu */
+	expect_patched_u32_refused(OFF_VERSION, 7);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -435,6 +441,40 @@ static void test_security_fields(void **state)
 	in.oom_score_adj_set = true;
 	in.oom_score_adj = 1001;
 	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+}
+
+/* cpu.max as the kernel takes it: no quota without a period and the
+ * reverse, a period within 1 ms..1 s, a quota of 1 ms or more */
+static void test_limits(void **state)
+{
+	(void)state;
+	static const struct { uint64_t quota, period; int ok; } cases[] = {
+		{ 0, 0, 1 }, { 1000, 1000, 1 }, { 200000, 1000000, 1 }, { UINT32_MAX, 100000, 1 },
+		{ 0, 100000, 0 }, { 100000, 0, 0 }, { 999, 100000, 0 }, { 100000, 999, 0 },
+		{ 100000, 1000001, 0 }, { 1ull + UINT32_MAX, 100000, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct vxn_launch in = minimal_launch(), out;
+		uint8_t *buf;
+		size_t len;
+		in.cpu_quota_us = cases[i].quota;
+		in.cpu_period_us = cases[i].period;
+		assert_int_equal(vxn_launch_encode(&in, &buf, &len), cases[i].ok ? 0 : -EINVAL);
+		if (!cases[i].ok) {
+			in.cpu_quota_us = in.cpu_period_us = 0;
+			buf = encode_ok(&in, &len);
+			put_le32(buf + OFF_CPU_QUOTA, (uint32_t)cases[i].quota);
+			put_le32(buf + OFF_CPU_QUOTA + 4, (uint32_t)(cases[i].quota >> 32));
+			put_le32(buf + OFF_CPU_PERIOD, (uint32_t)cases[i].period);
+			assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+			free(buf);
+			continue;
+		}
+		assert_int_equal(decode_copy(buf, len, &out), 0);
+		assert_true(out.cpu_quota_us == cases[i].quota && out.cpu_period_us == cases[i].period);
+		vxn_launch_free(&out);
+		free(buf);
+	}
 }
 
 static char *string_of(size_t n)
@@ -710,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_bad_share_tags),
 		cmocka_unit_test(test_bad_devices_and_sysctls),
 		cmocka_unit_test(test_free_is_idempotent),
+		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,47 @@ static int plan_inline(const char *json, struct vxn_plan *p, struct vxn_err *err
 	return r;
 }
 
+static int member_inline(const char *resources, struct vxn_plan *p, struct vxn_err *err)
+{
+	char json[512];
+	struct vxn_spec s;
+	snprintf(json, sizeof json, "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"/r\"},"
+		 "\"linux\":{\"resources\":%s}}", resources);
+	assert_int_equal(spec_parse(json, strlen(json), &s, err), 0);
+	int r = plan_member(&s, &test_config, "c2", BUNDLE, STATE_DIR, "/run/vxn/pod/shares/pod",
+			    "c2", p, err);
+	spec_free(&s);
+	return r;
+}
+
+/* A pod container's own limits go to guest-init (a cgroup in the pod's
+ * guest): memory as is, a quota with its period or the kernel's default */
+static void test_member_limits(void **state)
+{
+	(void)state;
+	struct vxn_plan p;
+	struct vxn_err err = { 0 };
+
+	assert_int_equal(member_inline("{\"memory\":{\"limit\":33554432},"
+				       "\"cpu\":{\"quota\":50000,\"period\":200000}}", &p, &err), 0);
+	assert_true(p.launch.memory_max == 33554432);
+	assert_true(p.launch.cpu_quota_us == 50000 && p.launch.cpu_period_us == 200000);
+	plan_free(&p);
+	assert_int_equal(member_inline("{\"cpu\":{\"quota\":20000}}", &p, &err), 0);
+	assert_true(p.launch.memory_max == 0);
+	assert_true(p.launch.cpu_quota_us == 20000 && p.launch.cpu_period_us == 100000);
+	plan_free(&p);
+	assert_int_equal(member_inline("{\"memory\":{\"limit\":-1},\"cpu\":{\"quota\":-1}}", &p,
+				       &err), 0);
+	assert_true(p.launch.memory_max == 0 && p.launch.cpu_quota_us == 0 &&
+		    p.launch.cpu_period_us == 0);
+	plan_free(&p);
+	assert_int_equal(member_inline("{\"cpu\":{\"quota\":500,\"period\":100000}}", &p, &err),
+			 -1);
+	assert_non_null(strstr(err.msg, "linux.resources.cpu: quota 500 per period 100000"));
+	assert_null(p.name);
+}
+
 static void test_memory_rounding(void **state)
 {
 	(void)state;
@@ -476,7 +517,7 @@ int main(void)
 		cmocka_unit_test(test_mount_dotdot_is_host), cmocka_unit_test(test_maxima),
 		cmocka_unit_test(test_pool_prefix),
 		cmocka_unit_test(test_golden_root_share), cmocka_unit_test(test_pod_sizing), cmocka_unit_test(test_dev_shm_of_a_pod), cmocka_unit_test(test_run_init_shared),
-		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_shared_image), cmocka_unit_test(test_rootfs_annotation),
+		cmocka_unit_test(test_readonly_root_takes_disk), cmocka_unit_test(test_shared_image), cmocka_unit_test(test_member_limits), cmocka_unit_test(test_rootfs_annotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
