@@ -70,7 +70,12 @@ sleep 100000 & wait $!'
 EMPTYDIR=$E/emptydir
 mkdir -p "$EMPTYDIR"
 with_emptydir() { jq --arg d "$EMPTYDIR" '.mounts = [{container_path: "/data", host_path: $d}]'; }
-ctr_config app sh -c "$APP_SCRIPT" | with_emptydir > "$E/app.json"
+# the app's own limits (half the pod's): with vxn, a cgroup of its own in
+# the pod's guest
+with_limits() {
+  jq '.linux.resources = {memory_limit_in_bytes: 50331648, cpu_period: 100000, cpu_quota: 75000}'
+}
+ctr_config app sh -c "$APP_SCRIPT" | with_emptydir | with_limits > "$E/app.json"
 step "CreateContainer app" cri create "$POD" "$E/app.json" "$E/pod.json"
 APP=$STEP_OUT
 step "StartContainer app" cri start "$APP"
@@ -91,6 +96,10 @@ say "CRI log format: stdout and stderr lines apart"
 # ---- ExecSync: output and exit codes
 step "ExecSync echo hi" cri exec-sync "$APP" 60 echo hi
 expect_eq "ExecSync echo hi output" "$STEP_OUT" hi
+if [ "$HANDLER" = vxn ]; then
+  step "ExecSync cat /proc/self/cgroup" cri exec-sync "$APP" 60 cat /proc/self/cgroup
+  expect_eq "the app's cgroup in the pod's guest" "$STEP_OUT" "0::/ctr-$APP"
+fi
 t0=$(now_us)
 cri exec-sync "$APP" 60 sh -c 'echo to-err >&2; exit 3' >/dev/null 2>"$E/exec.err"
 rc=$?
