@@ -15,8 +15,8 @@
  * containers' roots cover it in theirs). */
 #define CGROUP_DIR "/vxn/cgroup"
 
-/* The cgroup of pod container name ("ctr-NAME" under CGROUP_DIR, made on
- * its first start, kept for a restart under the same name), its
+/* The cgroup of pod container name ("ctr-NAME" under CGROUP_DIR; those
+ * of ended containers are removed first), its
  * memory.max and cpu.max set from l (no limit where l has 0), open as a
  * directory for cgroup_join. cgroup2 is mounted and its controllers
  * enabled on the first call. -1 with err when the guest kernel has no

@@ -51,7 +51,7 @@ static int ctr_cgroup(const char *name, const struct vxn_launch *l, struct vxn_e
 static int ctr_start(struct relay *r, uint16_t stream, const char *name,
 		     const struct vxn_launch *l, const char *root)
 {
-	struct proc_place place = { .root = root, .mnt_fd = -1, .own = true };
+	struct proc_place place = { .root = root, .mnt_fd = -1, .own = true, .cgroup_fd = -1 };
 	struct vxn_launch rest = *l;
 	struct vxn_err err = { 0 };
 	struct session *s;

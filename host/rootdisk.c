@@ -233,9 +233,9 @@ int rootdisk_start_shared(const struct vxn_plan *p, const char *image,
 		return err_set(err, EINVAL, "a shared root disk must be read-only EROFS");
 	if (link(image, p->disk_image) == 0) {
 		log_debug("rootdisk: %s shared", image);
-	} else if (errno != EXDEV) {
+	} else if (errno == EEXIST) {
 		return err_set(err, errno, "link %s to %s", image, p->disk_image);
-	} else if (copy_sparse(image, p->disk_image, err)) {
+	} else if (copy_sparse(image, p->disk_image, err)) {  /* EXDEV, EPERM, EMLINK... */
 		return err_wrap(err, "building the root disk");
 	}
 	job->started = true;

@@ -33,7 +33,7 @@ int rootdisk_finish(const struct vxn_plan *p, struct rootdisk_job *job, struct v
 /* The root disk is image, an EROFS image of plan->rootfs made and kept by
  * the caller and shared with other containers (plan_use_shared_image):
  * hard-linked as plan->disk_image, so that removing the container removes
- * only its own name (copied when image is on another filesystem). finish
+ * only its own name (copied when it cannot be linked). finish
  * and abort then work as after start. */
 int rootdisk_start_shared(const struct vxn_plan *p, const char *image,
 			  struct rootdisk_job *job, struct vxn_err *err);

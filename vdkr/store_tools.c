@@ -239,8 +239,8 @@ static uint64_t layers_size(struct store *s, const char *digest)
 	return n;
 }
 
-/* mkfs.erofs of bundle's rootfs into bundle/STORE_ROOT_IMAGE. Without the
- * tool, only a warning: the containers get disks of their own. */
+/* mkfs.erofs of bundle's rootfs into bundle/STORE_ROOT_IMAGE. -1 with err
+ * when it failed (no image left); the caller decides what that costs. */
 static int make_root_image(const char *bundle, struct vxn_err *err)
 {
 	char image[PATH_MAX + 16], rootfs[PATH_MAX + 8];
@@ -252,10 +252,7 @@ static int make_root_image(const char *bundle, struct vxn_err *err)
 	if (spawn_tool(argv, err) == 0)
 		return 0;
 	unlink(image);
-	if (err->errnum != ENOENT)
-		return err_wrap(err, "making the image's root disk");
-	log_warn("%s: each container of the image gets a root disk of its own", err->msg);
-	return 0;
+	return err_wrap(err, "making the image's root disk");
 }
 
 int store_unpacked(struct store *s, const char *name, const char *digest, char *dir, size_t len,
@@ -279,8 +276,15 @@ int store_unpacked(struct store *s, const char *name, const char *digest, char *
 	snprintf(bundle, sizeof(bundle), "%s/b", tmp);
 	bool known = room_of(tmp, &before);
 	r = store_unpack(s, name, bundle, err);
-	if (r == 0)
-		r = make_root_image(bundle, err);
+	/* without the shared disk (no mkfs.erofs, a tree it cannot encode),
+	 * each container gets a disk of its own: only a full store fails */
+	if (r == 0 && make_root_image(bundle, err)) {
+		if (out_of_room(err->msg, tmp, known ? &before : NULL, layers_size(s, digest)))
+			r = -1;
+		else
+			log_warn("%s: each container of the image gets a root disk of its own",
+				 err->msg);
+	}
 	/* an unpack takes at least the room of its layers as stored */
 	if (r && out_of_room(err->msg, tmp, known ? &before : NULL, layers_size(s, digest))) {
 		snprintf(what, sizeof(what), "unpacking %s", name);
