@@ -15,10 +15,11 @@
 
 #define CGROUP_CTR_PREFIX "ctr-"
 
-void cgroup_cpu_max_text(uint64_t quota, uint64_t period, char *out, size_t cap)
+/* cpu.max's text: "max" (the period as it is) when there is no quota */
+static void cpu_max_text(uint64_t quota, uint64_t period, char *out, size_t cap)
 {
 	if (quota == 0)
-		snprintf(out, cap, "max %" PRIu64, period ? period : 100000);
+		snprintf(out, cap, "max");
 	else
 		snprintf(out, cap, "%" PRIu64 " %" PRIu64, quota, period);
 }
@@ -117,7 +118,7 @@ int cgroup_for_ctr(const char *name, const struct vxn_launch *l, struct vxn_err 
 	else
 		snprintf(value, sizeof value, "max");
 	int r = limit_write(fd, "memory.max", l->memory_max != 0, value, err);
-	cgroup_cpu_max_text(l->cpu_quota_us, l->cpu_period_us, value, sizeof value);
+	cpu_max_text(l->cpu_quota_us, l->cpu_period_us, value, sizeof value);
 	if (r == 0)
 		r = limit_write(fd, "cpu.max", l->cpu_quota_us != 0, value, err);
 	if (r != 0) {

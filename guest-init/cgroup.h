@@ -28,7 +28,5 @@ bool cgroup_in_use(void);
 int cgroup_of_ctr(const char *name);
 /* In the child before it execs: move itself into the cgroup open at dir. */
 int cgroup_join(int dir);
-/* cpu.max's text for a quota per period (quota 0: "max PERIOD"). */
-void cgroup_cpu_max_text(uint64_t quota, uint64_t period, char *out, size_t cap);
 
 #endif

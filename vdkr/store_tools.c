@@ -276,19 +276,16 @@ int store_unpacked(struct store *s, const char *name, const char *digest, char *
 	snprintf(bundle, sizeof(bundle), "%s/b", tmp);
 	bool known = room_of(tmp, &before);
 	r = store_unpack(s, name, bundle, err);
-	/* without the shared disk (no mkfs.erofs, a tree it cannot encode),
-	 * each container gets a disk of its own: only a full store fails */
-	if (r == 0 && make_root_image(bundle, err)) {
-		if (out_of_room(err->msg, tmp, known ? &before : NULL, layers_size(s, digest)))
-			r = -1;
-		else
-			log_warn("%s: each container of the image gets a root disk of its own",
-				 err->msg);
-	}
-	/* an unpack takes at least the room of its layers as stored */
-	if (r && out_of_room(err->msg, tmp, known ? &before : NULL, layers_size(s, digest))) {
+	bool no_disk = r == 0 && make_root_image(bundle, err);
+	/* an unpack takes at least the room of its layers as stored; without
+	 * the shared disk for another reason (no mkfs.erofs, a tree it cannot
+	 * encode), each container gets a disk of its own */
+	if ((r || no_disk) && out_of_room(err->msg, tmp, known ? &before : NULL,
+					  layers_size(s, digest))) {
 		snprintf(what, sizeof(what), "unpacking %s", name);
-		no_room(s, what, err);
+		r = no_room(s, what, err);
+	} else if (no_disk) {
+		log_warn("%s: each container of the image gets a root disk of its own", err->msg);
 	}
 	/* another run of the same image may have put its own there first */
 	if (r == 0 && rename(bundle, dir) && errno != EEXIST && errno != ENOTEMPTY)
