@@ -1,7 +1,9 @@
 # Sourced by tests/run and tests/demo: the steps both need before the lab.
 # Expects $top (the repository root) and runs from it.
 
-step() { echo "== $*" >&2; }
+# A step's heading, with the seconds since the test command started: CI
+# keeps only what is printed.
+step() { echo "== [${SECONDS} s] $*" >&2; }
 
 # meson setup (once) + ninja for build directory $1 with meson options $2...
 build_dir() {
