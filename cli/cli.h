@@ -60,6 +60,8 @@ int cmd_exec(const struct vxn_globals *g, int argc, char **argv, struct vxn_err 
 int cmd_pool(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_ps(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
 int cmd_pod_client(const struct vxn_globals *g, int argc, char **argv, struct vxn_err *err);
+int cmd_monitor_net_sync(const struct vxn_globals *g, int argc, char **argv,
+			 struct vxn_err *err);
 int cmd_monitor_teardown(const struct vxn_globals *g, int argc, char **argv,
 			 struct vxn_err *err);
 

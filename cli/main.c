@@ -46,6 +46,8 @@ static const struct cli_verb verbs[] = {
 static const struct cli_verb internal_verbs[] = {
 	{ "monitor-teardown", cmd_monitor_teardown, "DOMID DOMAIN-NAME LOOP-FD",
 	  "vxn-monitor's last step: destroy its domain, detach the loop device" },
+	{ "monitor-net-sync", cmd_monitor_net_sync, "DOMID STATE-DIR",
+	  "run by vxn-monitor when interfaces come or go in its namespace: the guest's NICs follow" },
 	{ "pod-client", cmd_pod_client, "--state-dir DIR --gate FIFO --launch-fd N --ready-fd N",
 	  "the pid-file process of a pod's app container, started by create" },
 };

@@ -18,4 +18,8 @@ int read_bounded(int fd, size_t max, void **out, size_t *len);
  * (-ENAMETOOLONG when it does not fit cap). */
 int self_exe_path(char *out, size_t cap);
 
+/* DIR/NAME holds buf (len bytes) as a whole: written to NAME.tmp, renamed
+ * over it (mode 0600), so no reader sees half of it. 0, or -errno. */
+int file_replace_at(const char *dir, const char *name, const void *buf, size_t len);
+
 #endif

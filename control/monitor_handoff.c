@@ -126,3 +126,18 @@ const char *monitor_log_path(const char *log_path, const char *state_dir, char *
 		buf[0] = '\0';
 	return buf;
 }
+
+int monitor_vxn_argv(const struct monitor_handoff *h, const char **argv, char *log_buf,
+		     size_t log_cap)
+{
+	int n = 0;
+
+	argv[n++] = "vxn";
+	argv[n++] = "--log";  /* the monitor's own log */
+	argv[n++] = monitor_log_path(h->log_path, h->state_dir, log_buf, log_cap);
+	if (h->log_json)
+		argv[n++] = "--log-format=json";
+	if (h->debug)
+		argv[n++] = "--debug";
+	return n;
+}

@@ -69,6 +69,11 @@ struct monitor_ready {
  * the root disk: the engine's file as its hooks left it, which the monitor
  * sends after NET (VXN_F_RESOLV_CONF). */
 #define MONITOR_RESOLV_FILE "resolv.conf"
+/* Written by `vxn monitor-net-sync` (host/netplug.c) for the monitor that
+ * ran it: the NET_ADD frames (header and struct vxn_net) of the NICs it
+ * hot-plugged, as they go on the channel. */
+#define MONITOR_NET_ADDED "net-added"
+#define MONITOR_NET_ADDED_MAX 8u  /* payloads in the file at most */
 
 /* Copies src into a field of the record; -1 with err when it does not fit. */
 int handoff_set(char *field, size_t cap, const char *src, const char *what,
@@ -89,6 +94,12 @@ int handoff_read(int fd, struct monitor_handoff *h, uint8_t **launch, struct vxn
  * that does not fit buf: opening it fails). */
 const char *monitor_log_path(const char *log_path, const char *state_dir, char *buf,
 			     size_t len);
+
+/* The start of the argv of a vxn the monitor runs (its teardown, a network
+ * sync): "vxn --log LOG [--log-format=json] [--debug]", into argv (room
+ * for 5), LOG in log_buf; the count. The verb and its arguments follow. */
+int monitor_vxn_argv(const struct monitor_handoff *h, const char **argv, char *log_buf,
+		     size_t log_cap);
 
 /* One struct monitor_ready (above) to create: err NULL for ok. false
  * when create is gone (killed): nobody will record this container. */

@@ -19,6 +19,7 @@
 
 #define NET_WAIT_MS 10000     /* the monitor queued it before we ran */
 #define NIC_WAIT_MS 10000     /* netfront probes while the kernel boots */
+#define ADDED_NIC_WAIT_MS 5000  /* a hot-plugged one: its backend is up already */
 #define GUEST_IF "eth0"
 
 /* The next frame, of this type: 1 with *h and *p, 0 for more, -1 on
@@ -191,7 +192,8 @@ static int add_route(int fd, int ifindex, const struct vxn_net_route *r)
 
 /* Addresses first: a gateway must be on a link the kernel knows. Routes to
  * the link itself before the ones through a gateway. */
-static int add_all(int ifindex, const struct vxn_net *net, struct vxn_err *err)
+static int add_all(const char *ifname, int ifindex, const struct vxn_net *net,
+		   struct vxn_err *err)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), e = 0;
 
@@ -199,7 +201,7 @@ static int add_all(int ifindex, const struct vxn_net *net, struct vxn_err *err)
 		return err_set(err, errno, "netlink");
 	for (uint32_t i = 0; i < net->naddrs && !e; i++)
 		if ((e = add_address(fd, ifindex, &net->addrs[i])))
-			err_set(err, -e, "eth0: address %u", i);
+			err_set(err, -e, "%s: address %u", ifname, i);
 	for (int pass = 0; pass < 2 && !e; pass++)
 		for (uint32_t i = 0; i < net->nroutes && !e; i++) {
 			const struct vxn_net_route *r = &net->routes[i];
@@ -209,10 +211,25 @@ static int add_all(int ifindex, const struct vxn_net *net, struct vxn_err *err)
 			if (e == -EEXIST)
 				e = 0;
 			else if (e)
-				err_set(err, -e, "eth0: route %u", i);
+				err_set(err, -e, "%s: route %u", ifname, i);
 		}
 	close(fd);
 	return e ? -1 : 0;
+}
+
+/* The interface up with the MTU, addresses and routes of net. */
+static int configure_if(const char *name, const struct vxn_net *net, struct vxn_err *err)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return err_set(err, errno, "socket");
+	int r = link_set(fd, name, net->mtu, err);
+	close(fd);
+	unsigned ifindex = if_nametoindex(name);
+	if (r || !ifindex)
+		return r ? -1 : err_set(err, errno, "%s", name);
+	return add_all(name, (int)ifindex, net, err);
 }
 
 int net_configure(const struct vxn_net *net, struct vxn_err *err)
@@ -229,13 +246,46 @@ int net_configure(const struct vxn_net *net, struct vxn_err *err)
 			return err_set(err, ENODEV, "no %s: the network device did not appear", GUEST_IF);
 		usleep(10 * 1000);
 	}
+	return configure_if(GUEST_IF, net, err);
+}
+
+/* The interface whose MAC is mac, into name: netfront takes the MAC the
+ * host gave the NIC, the veth's. */
+static bool find_by_mac(const uint8_t mac[6], char name[IF_NAMESIZE])
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+	bool found = false;
+
+	if (!all)
+		return false;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set(err, errno, "socket");
-	int r = link_set(fd, GUEST_IF, net->mtu, err);
-	close(fd);
-	unsigned ifindex = if_nametoindex(GUEST_IF);
-	if (r || !ifindex)
-		return r ? -1 : err_set(err, errno, "%s", GUEST_IF);
-	return add_all((int)ifindex, net, err);
+	for (i = all; fd >= 0 && i->if_index && !found; i++) {
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof ifr);
+		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", i->if_name);
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+		    memcmp(ifr.ifr_hwaddr.sa_data, mac, 6) == 0) {
+			snprintf(name, IF_NAMESIZE, "%s", i->if_name);
+			found = true;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if_freenameindex(all);
+	return found;
+}
+
+int net_add(const uint8_t *p, size_t len, struct vxn_err *err)
+{
+	struct vxn_net net;
+	char name[IF_NAMESIZE];
+
+	if (vxn_net_decode(p, len, &net) || !net.has_nic)
+		return err_set(err, EPROTO, "a malformed NET_ADD frame");
+	for (uint64_t end = uptime_ms() + ADDED_NIC_WAIT_MS; !find_by_mac(net.mac, name);) {
+		if (uptime_ms() >= end)
+			return err_set(err, ENODEV, "the added network device did not appear");
+		usleep(10 * 1000);
+	}
+	return configure_if(name, &net, err);
 }

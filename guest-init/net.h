@@ -19,6 +19,9 @@ int net_receive(struct relay *r, struct vxn_net *net, struct net_resolv *rc,
 		struct vxn_err *err);
 /* lo up; with a NIC, eth0 up with its MTU, addresses and routes. */
 int net_configure(const struct vxn_net *net, struct vxn_err *err);
+/* A NET_ADD frame's NIC, hot-plugged while the container runs: the
+ * interface with its MAC (waited for a while) configured as eth0 is. */
+int net_add(const uint8_t *p, size_t len, struct vxn_err *err);
 /* lo up alone: loopback works in every container, as under runc. */
 int net_loopback_up(struct vxn_err *err);
 

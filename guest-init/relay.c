@@ -12,6 +12,7 @@
 
 #include "console.h"
 #include "cpus.h"
+#include "net.h"
 #include "podctr.h"
 #include "sessions.h"
 
@@ -162,6 +163,13 @@ static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_
 		if (dns_guest_reply(&r->dns, p, h->len) != 0)
 			console_say("ignoring a malformed DNS reply frame");
 		return 1;
+	case VXN_F_NET_ADD: {
+		struct vxn_err err;
+		if (h->stream != 0 || net_add(p, h->len, &err))
+			console_say("a network interface from the host: %s",
+				    h->stream ? "not on stream 0" : err.msg);
+		return 1;
+	}
 	default:
 		console_say("ignoring frame type %u from the host", h->type);
 		return 1;

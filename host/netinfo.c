@@ -54,7 +54,7 @@ static int nl_dump(int fd, uint16_t type, uint8_t family, nl_each each, struct n
 /* Netback names a guest's NIC vif<domid>.<devid>; vxn moves it into the
  * namespace of its container (netwire.c), so one found here means the
  * namespace is another vxn container's (Docker's --network=container:X). */
-static void note_guest_vif(struct ifinfomsg *ifi, int len, struct netinfo *ni)
+static bool note_guest_vif(struct ifinfomsg *ifi, int len, struct netinfo *ni)
 {
 	for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		char name[IF_NAMESIZE] = "";
@@ -65,9 +65,24 @@ static void note_guest_vif(struct ifinfomsg *ifi, int len, struct netinfo *ni)
 			continue;
 		memcpy(name, RTA_DATA(a), alen);
 		name[IF_NAMESIZE - 1] = '\0';
-		if (sscanf(name, "vif%u.%u%c", &dom, &dev, &end) == 2)
+		if (sscanf(name, "vif%u.%u%c", &dom, &dev, &end) == 2) {
 			memcpy(ni->guest_vif, name, sizeof name);
+			return true;
+		}
 	}
+	return false;
+}
+
+static void list_link(struct ifinfomsg *ifi, int len, struct netinfo *ni)
+{
+	struct netinfo_link *l = &ni->links[ni->nlinks];
+
+	l->ifindex = ifi->ifi_index;
+	l->up = (ifi->ifi_flags & IFF_UP) != 0;
+	for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == IFLA_IFNAME && RTA_PAYLOAD(a) <= IF_NAMESIZE)
+			memcpy(l->name, RTA_DATA(a), RTA_PAYLOAD(a));
+	l->name[IF_NAMESIZE - 1] = '\0';
 }
 
 static void on_link(struct nlmsghdr *h, struct netinfo *ni)
@@ -79,10 +94,13 @@ static void on_link(struct nlmsghdr *h, struct netinfo *ni)
 	 * loaded tunnel modules (sit0, tunl0, gre0...), which are not the
 	 * engine's */
 	if (h->nlmsg_type != RTM_NEWLINK || (ifi->ifi_flags & IFF_LOOPBACK) ||
-	    ifi->ifi_type != ARPHRD_ETHER)
+	    ifi->ifi_type != ARPHRD_ETHER || note_guest_vif(ifi, len, ni))
 		return;
-	note_guest_vif(ifi, len, ni);
-	if (ni->nlinks++ > 0)
+	if (ni->nlinks < NETINFO_LINKS_MAX)
+		list_link(ifi, len, ni);
+	ni->nlinks++;
+	/* the one described: the asked one, else the first */
+	if (ni->ifindex ? ifi->ifi_index != ni->ifindex : ni->nlinks > 1)
 		return;
 	ni->ifindex = ifi->ifi_index;
 	for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
@@ -157,12 +175,13 @@ static void on_route(struct nlmsghdr *h, struct netinfo *ni)
 		ni->net.routes[ni->net.nroutes++] = r;
 }
 
-static _Noreturn void child(int netns_fd, int out)
+static _Noreturn void child(int netns_fd, int ifindex, int out)
 {
 	struct netinfo ni;
 	int fd;
 
 	memset(&ni, 0, sizeof ni);
+	ni.ifindex = ifindex;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (setns(netns_fd, CLONE_NEWNET))
 		_exit(2);
@@ -173,7 +192,8 @@ static _Noreturn void child(int netns_fd, int out)
 			      nl_dump(fd, RTM_GETROUTE, AF_INET, on_route, &ni) ||
 			      nl_dump(fd, RTM_GETROUTE, AF_INET6, on_route, &ni)))
 		_exit(4);
-	ni.net.has_nic = ni.nlinks == 1;
+	/* the asked interface must be there; alone, the one must be alone */
+	ni.net.has_nic = ifindex ? ni.ifname[0] != '\0' : ni.nlinks == 1;
 	_exit(write(out, &ni, sizeof ni) == (ssize_t)sizeof ni ? 0 : 5);
 }
 
@@ -190,7 +210,7 @@ static bool ifname_ok(const char *s)
 	return true;
 }
 
-int netinfo_read(int netns_fd, struct netinfo *ni, struct vxn_err *err)
+static int read_ns(int netns_fd, int ifindex, struct netinfo *ni, struct vxn_err *err)
 {
 	int p[2], status = 0;
 	ssize_t n;
@@ -199,7 +219,7 @@ int netinfo_read(int netns_fd, struct netinfo *ni, struct vxn_err *err)
 		return err_set(err, errno, "pipe");
 	pid_t pid = fork();
 	if (pid == 0)
-		child(netns_fd, p[1]);
+		child(netns_fd, ifindex, p[1]);
 	close(p[1]);
 	while ((n = read(p[0], ni, sizeof *ni)) < 0 && errno == EINTR)
 		;
@@ -209,9 +229,23 @@ int netinfo_read(int netns_fd, struct netinfo *ni, struct vxn_err *err)
 	if (pid < 0 || n != (ssize_t)sizeof *ni || !WIFEXITED(status) || WEXITSTATUS(status))
 		return err_set(err, 0, "cannot read the container's network namespace "
 			       "(netlink, status 0x%x)", (unsigned)status);
-	if (ni->nlinks > 0 && !ifname_ok(ni->ifname))
+	if (ni->net.has_nic && !ifname_ok(ni->ifname))
 		return err_set(err, 0, "the container's interface has an unusable name");
+	for (unsigned i = 0; i < ni->nlinks && i < NETINFO_LINKS_MAX; i++)
+		if (!ifname_ok(ni->links[i].name))
+			ni->links[i].name[0] = '\0';  /* never wired */
 	if (ni->net.has_nic && ni->net.mtu == 0)
 		ni->net.mtu = 1500;
 	return 0;
+}
+
+int netinfo_read(int netns_fd, struct netinfo *ni, struct vxn_err *err)
+{
+	return read_ns(netns_fd, 0, ni, err);
+}
+
+int netinfo_read_link(int netns_fd, int ifindex, struct netinfo *ni, struct vxn_err *err)
+{
+	return ifindex > 0 ? read_ns(netns_fd, ifindex, ni, err)
+			   : err_set(err, EINVAL, "interface index %d", ifindex);
 }

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "monitor_handoff.h"
 #include "netinfo.h"
+#include "netnics.h"
 #include "phase.h"
 #include "spawn.h"
 #include "util.h"
@@ -92,8 +93,8 @@ static int record_link(const char *dir, const char *netns_path, const char *veth
 	return write_file(dir, NET_LINK, buf, (size_t)n, err);
 }
 
-static int wire_nic(uint32_t domid, pid_t pid, int nsfd, const char *dir,
-		    const struct netinfo *ni, struct vxn_err *err)
+int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *dir,
+		const struct netinfo *ni, int *devid_out, struct vxn_err *err)
 {
 	struct xen_ctx *x = NULL;
 	char vif[IF_NAMESIZE], pid_s[16], mtu_s[16];
@@ -113,14 +114,17 @@ static int wire_nic(uint32_t domid, pid_t pid, int nsfd, const char *dir,
 	snprintf(mtu_s, sizeof mtu_s, "%u", ni->net.mtu);
 	char *move[] = { "ip", "link", "set", "dev", vif, "netns", pid_s, NULL };
 	char *up[] = { "ip", "link", "set", "dev", vif, "mtu", mtu_s, "up", NULL };
-	if (vif_wait(vif, err) || spawn_tool(move, err) || spawn_tool_in_netns(up, nsfd, err) ||
-	    redirect_both_ways(nsfd, dir, ni->ifname, vif, err))
+	/* the vif is born in dom0's first namespace, where init_nsfd leads */
+	if (vif_wait(vif, err) ||
+	    (init_nsfd < 0 ? spawn_tool(move, err) : spawn_tool_in_netns(move, init_nsfd, err)) ||
+	    spawn_tool_in_netns(up, nsfd, err) || redirect_both_ways(nsfd, dir, ni->ifname, vif, err))
 		return -1;
 	phase_end(&ph, "net-wire");
 	log_debug("net: %s (%02x:%02x:%02x:%02x:%02x:%02x, mtu %u) <-> %s, %u addresses, "
 		  "%u routes", ni->ifname, ni->net.mac[0], ni->net.mac[1], ni->net.mac[2],
 		  ni->net.mac[3], ni->net.mac[4], ni->net.mac[5], ni->net.mtu, vif,
 		  ni->net.naddrs, ni->net.nroutes);
+	*devid_out = devid;
 	return xen_nic_connect(domid, devid, err);
 }
 
@@ -151,7 +155,9 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
 	}
 	if (ni.net.has_nic && netns_path && record_link(dir, netns_path, ni.ifname, err))
 		goto out;
-	if (ni.net.has_nic && wire_nic(domid, pid, nsfd, dir, &ni, err))
+	int devid = -1;
+	if (ni.net.has_nic && (netwire_nic(domid, pid, nsfd, -1, dir, &ni, &devid, err) ||
+			       netnics_record(dir, devid, &ni, err)))
 		goto out;
 	size_t len = vxn_net_encode(&ni.net, buf, sizeof buf);
 	if (len == 0) {
@@ -190,10 +196,20 @@ static bool read_link(const char *dir, char *ns, size_t nslen, char *veth)
 	return true;
 }
 
+static void release_qdisc(int nsfd, const char *ns, char *veth)
+{
+	struct vxn_err err;
+	char *argv[] = { "tc", "qdisc", "del", "dev", veth, "ingress", NULL };
+
+	if (spawn_tool_in_netns(argv, nsfd, &err))
+		log_debug("net: %s", err.msg);
+	else
+		log_debug("net: %s in %s: redirect removed", veth, ns);
+}
+
 void netwire_release(const char *dir)
 {
 	char ns[PATH_MAX], veth[IF_NAMESIZE];
-	struct vxn_err err;
 
 	if (!read_link(dir, ns, sizeof ns, veth))
 		return;
@@ -202,10 +218,12 @@ void netwire_release(const char *dir)
 		log_debug("net: %s is gone: nothing to release", ns);
 		return;
 	}
-	char *argv[] = { "tc", "qdisc", "del", "dev", veth, "ingress", NULL };
-	if (spawn_tool_in_netns(argv, nsfd, &err))
-		log_debug("net: %s", err.msg);
-	else
-		log_debug("net: %s in %s: redirect removed", veth, ns);
+	release_qdisc(nsfd, ns, veth);
+	/* and those of the interfaces hot-plugged since (netplug.c) */
+	struct netnic nics[NETNICS_MAX];
+	size_t n = netnics_read(dir, nics, NETNICS_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (nics[i].devid > 0 && strcmp(nics[i].ifname, veth))
+			release_qdisc(nsfd, ns, nics[i].ifname);
 	close(nsfd);
 }

@@ -22,4 +22,12 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
  * (recorded in STATE_DIR at connect; nothing to do without the record). */
 void netwire_release(const char *state_dir);
 
+struct netinfo;
+/* One NIC for the interface ni describes, in the namespace at nsfd of pid:
+ * added to the domain, its vif moved there (from the namespace at init_nsfd,
+ * dom0's first; -1: the caller's own), both redirected; *devid is the NIC's.
+ * For netwire_connect and netplug_sync. */
+int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *state_dir,
+		const struct netinfo *ni, int *devid, struct vxn_err *err);
+
 #endif

@@ -337,6 +337,24 @@ int xen_nic_connect(uint32_t domid, int devid, struct vxn_err *err)
 	return r;
 }
 
+/* Graceful: the guest's netfront closes first. libxl bounds the wait for
+ * it (LIBXL_DESTROY_TIMEOUT) and then tears the backend down anyway, so a
+ * guest that never answers cannot keep its NIC. */
+int xen_remove_nic(struct xen_ctx *x, uint32_t domid, int devid, struct vxn_err *err)
+{
+	libxl_device_nic n;
+	int rc;
+
+	libxl_device_nic_init(&n);
+	xen_log_clear_error();
+	rc = libxl_devid_to_device_nic(x->lx, domid, devid, &n);
+	if (rc == 0)
+		rc = libxl_device_nic_remove(x->lx, domid, &n, NULL);
+	log_debug("libxl_device_nic_remove %u/%d: rc %d", domid, devid, rc);
+	libxl_device_nic_dispose(&n);
+	return rc ? lx_fail(err, rc, "removing a network interface") : 0;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 int xen_unpause(struct xen_ctx *x, uint32_t domid, struct vxn_err *err)

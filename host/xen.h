@@ -58,6 +58,8 @@ int xen_add_nic(struct xen_ctx *ctx, uint32_t domid, const uint8_t mac[6], unsig
 /* What a vif hotplug script would write at the end: hotplug-status =
  * connected under the NIC's backend path. */
 int xen_nic_connect(uint32_t domid, int devid, struct vxn_err *err);
+/* Unplug the NIC devid from a running domain (its vif goes with it). */
+int xen_remove_nic(struct xen_ctx *ctx, uint32_t domid, int devid, struct vxn_err *err);
 /* libxl renames only while the name is still old_name (in one xenstore
  * transaction): two callers cannot both win the same domain. */
 int xen_rename(struct xen_ctx *ctx, uint32_t domid, const char *old_name, const char *new_name,

@@ -193,6 +193,9 @@ static int send_net(struct monitor *m, struct vxn_err *err)
 	int r = channel_send(m->ch, VXN_F_NET, 0, buf, (uint32_t)n, err);
 	if (r == 0)
 		r = send_resolv_conf(m, err);
+	struct vxn_err werr;
+	if (r == 0 && net.has_nic && netwatch_open(&m->netw, &werr))
+		log_warn("monitor: %s: the guest's NICs do not follow the namespace", werr.msg);
 	phase_end(&m->ph, "net-sent");
 	return r;
 }
@@ -240,6 +243,7 @@ static void release_links(struct monitor *m)
 
 	execs_close_all(&m->execs);
 	dns_close(&m->dns);
+	netwatch_close(&m->netw);
 	if (m->ctl_fd >= 0) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", m->h->state_dir, CONTROL_SOCKET) <
 		    sizeof(path))
@@ -315,6 +319,7 @@ _Noreturn void monitor_main(const struct monitor_handoff *h, uint8_t *launch)
 			 .shutdown_reason = SHUTDOWN_REASON_UNKNOWN },
 		.io = { .in_fd = -1, .out = { { .fd = -1 }, { .fd = -1 } } },
 		.con = { .fd = -1, .log = -1 },
+		.netw = { .fd = -1, .due_ms = -1 },
 	};
 	struct vxn_err err = { 0 };
 

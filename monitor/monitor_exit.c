@@ -132,7 +132,7 @@ static _Noreturn void exec_teardown(const struct monitor_handoff *h, const struc
 {
 	char domid[16], loop[16], log_path[PATH_MAX];
 	const char *argv[12];
-	int n = 0;
+	int n;
 	struct vxn_err err;
 
 	/* the caller waits for EOF on these: nothing of the container's stays open */
@@ -140,13 +140,7 @@ static _Noreturn void exec_teardown(const struct monitor_handoff *h, const struc
 		log_warn("monitor: %s", err.msg);
 	snprintf(domid, sizeof(domid), "%u", d->domid);
 	snprintf(loop, sizeof(loop), "%d", d->loop_fd);
-	argv[n++] = "vxn";
-	argv[n++] = "--log";  /* the monitor's own log */
-	argv[n++] = monitor_log_path(h->log_path, h->state_dir, log_path, sizeof(log_path));
-	if (h->log_json)
-		argv[n++] = "--log-format=json";
-	if (h->debug)
-		argv[n++] = "--debug";
+	n = monitor_vxn_argv(h, argv, log_path, sizeof(log_path));
 	argv[n++] = "monitor-teardown";
 	argv[n++] = domid;
 	argv[n++] = h->domain_name;

@@ -223,7 +223,7 @@ static void handle_signalfd(struct monitor *m)
 /* ------------------------------------------------------------ the loop */
 
 struct slots {
-	int ch, ctl, sig, con, dom;
+	int ch, ctl, sig, con, dom, net;
 };
 
 static int add_fd(struct pollfd *fds, int *n, int fd)
@@ -236,6 +236,7 @@ static int loop_timeout(const struct monitor *m)
 {
 	int t = console_retry_ms(&m->con), left = exit_grace_left_ms(&m->exit);
 	int dns = dns_timeout_ms(&m->dns, monitor_elapsed_ms(m));
+	int net = netwatch_timeout_ms(&m->netw, monitor_elapsed_ms(m));
 
 	if (m->dom.dw && domwatch_lost(m->dom.dw) && (t < 0 || t > DOMWATCH_POLL_MS))
 		t = DOMWATCH_POLL_MS;
@@ -243,6 +244,8 @@ static int loop_timeout(const struct monitor *m)
 		t = left;
 	if (dns >= 0 && (t < 0 || dns < t))
 		t = dns;
+	if (net >= 0 && (t < 0 || net < t))
+		t = net;
 	return t;
 }
 
@@ -254,7 +257,7 @@ static bool ready(const struct pollfd *fds, int i)
 static void monitor_iteration(struct monitor *m)
 {
 	struct pollfd fds[POLL_MAX];
-	struct slots s = { -1, -1, -1, -1, -1 };
+	struct slots s = { -1, -1, -1, -1, -1, -1 };
 	struct vxn_err err;
 	int n = 0, timeout = loop_timeout(m);
 
@@ -264,11 +267,13 @@ static void monitor_iteration(struct monitor *m)
 	/* stdin waits for guest-init, and for room in the outgoing buffer */
 	stdio_poll_add(&m->io, m->ch, m->hello, fds, &n);
 	bool room = channel_out_space(m->ch) >= VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD;
-	execs_poll_add(&m->execs, fds, &n, POLL_MAX - 8 - DNS_PENDING_MAX, m->hello && room);
+	/* the slots besides: 3 above, stdio's 3, the DNS queries', 3 below */
+	execs_poll_add(&m->execs, fds, &n, POLL_MAX - 9 - DNS_PENDING_MAX, m->hello && room);
 	dns_poll_add(&m->dns, fds, &n);
 	if (m->con.fd >= 0)
 		s.con = add_fd(fds, &n, m->con.fd);
 	s.dom = add_fd(fds, &n, domwatch_fd(m->dom.dw));
+	s.net = netwatch_poll_add(&m->netw, fds, &n);
 	if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
 		log_warn("monitor: poll: %s", strerror(errno));
 	if (ready(fds, s.ch) && channel_ack(m->ch, &err))
@@ -285,6 +290,7 @@ static void monitor_iteration(struct monitor *m)
 		handle_signalfd(m);
 	if (ready(fds, s.con))
 		console_read(&m->con);
+	netwatch_tick(&m->netw, ready(fds, s.net), monitor_elapsed_ms(m), m->h, m->ch);
 	console_try_open(&m->con, m->dom.dw);
 	if ((ready(fds, s.dom) || domwatch_lost(m->dom.dw)) &&
 	    exit_domain_changed(&m->dom, monitor_elapsed_ms(m)))

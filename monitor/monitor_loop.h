@@ -14,6 +14,7 @@
 #include "monitor_dns.h"
 #include "monitor_exec.h"
 #include "monitor_exit.h"
+#include "monitor_netwatch.h"
 #include "monitor_stdio.h"
 #include "phase.h"
 
@@ -35,6 +36,7 @@ struct monitor {
 	struct exec_links execs;
 	struct mon_console con;
 	struct mon_dns dns;
+	struct mon_netwatch netw;  /* interfaces coming and going in the namespace */
 	struct mon_exit exit;
 };
 

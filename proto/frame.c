@@ -65,6 +65,7 @@ static uint32_t frame_max_len(uint8_t type)
 	case VXN_F_ERROR:
 		return VXN_ERROR_MAX;
 	case VXN_F_NET:
+	case VXN_F_NET_ADD:
 		return VXN_NET_MAX_BYTES;
 	case VXN_F_RESOLV_CONF:
 		return VXN_RESOLV_CONF_MAX;

@@ -264,7 +264,11 @@ enum vxn_frame_type {
 				   * mount and PID namespaces of the pod's container of
 				   * that name (a running CTR_START); payload: vxn_ctr_frame
 				   * with a launch as EXEC_START's; answered as EXEC_START */
-	VXN_F_TYPE_MAX = 24,
+	VXN_F_NET_ADD = 25,       /* host -> guest, stream 0, while the container runs: a
+				   * NIC was added for an interface the engine put in the
+				   * namespace (`docker network connect`): struct vxn_net of
+				   * that interface; the guest finds the new NIC by its MAC */
+	VXN_F_TYPE_MAX = 25,
 };
 
 /* CTR_START and CTR_EXEC payloads: u8 n, n bytes of the container's name
