@@ -83,12 +83,18 @@ int file_replace_at(const char *dir, const char *name, const void *buf, size_t l
 		ssize_t w = write(fd, p, len);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w < 0) {
+			int we = errno;
+			close(fd);
+			unlink(tmp);
+			return -we;
+		}
+		if (w == 0)
 			break;
 		p += w;
 		len -= (size_t)w;
 	}
-	int e = len ? (errno ? errno : EIO) : 0;
+	int e = len ? EIO : 0;
 	if (close(fd) && !e)
 		e = errno;
 	if (!e && rename(tmp, path))

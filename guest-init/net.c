@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "relay.h"
 
 #define NET_WAIT_MS 10000     /* the monitor queued it before we ran */
 #define NIC_WAIT_MS 10000     /* netfront probes while the kernel boots */
@@ -275,17 +276,39 @@ static bool find_by_mac(const uint8_t mac[6], char name[IF_NAMESIZE])
 	return found;
 }
 
-int net_add(const uint8_t *p, size_t len, struct vxn_err *err)
+int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err)
 {
 	struct vxn_net net;
 	char name[IF_NAMESIZE];
 
 	if (vxn_net_decode(p, len, &net) || !net.has_nic)
 		return err_set(err, EPROTO, "a malformed NET_ADD frame");
-	for (uint64_t end = uptime_ms() + ADDED_NIC_WAIT_MS; !find_by_mac(net.mac, name);) {
-		if (uptime_ms() >= end)
-			return err_set(err, ENODEV, "the added network device did not appear");
-		usleep(10 * 1000);
+	if (find_by_mac(net.mac, name))
+		return configure_if(name, &net, err);
+	if (q->n >= NET_PENDING_MAX)
+		return err_set(err, ENOSPC, "%u network devices awaited already", q->n);
+	q->net[q->n] = net;
+	q->give_up_ms[q->n++] = uptime_ms() + ADDED_NIC_WAIT_MS;
+	return 0;
+}
+
+void net_pending_retry(struct net_pending *q)
+{
+	uint64_t now = uptime_ms();
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < q->n; i++) {
+		char name[IF_NAMESIZE];
+		struct vxn_err err;
+		if (find_by_mac(q->net[i].mac, name)) {
+			if (configure_if(name, &q->net[i], &err))
+				console_say("a network interface from the host: %s", err.msg);
+		} else if (now >= q->give_up_ms[i]) {
+			console_say("a network interface from the host: its device did not appear");
+		} else {
+			q->net[kept] = q->net[i];
+			q->give_up_ms[kept++] = q->give_up_ms[i];
+		}
 	}
-	return configure_if(name, &net, err);
+	q->n = kept;
 }

@@ -3,8 +3,23 @@
 #ifndef VXN_GUEST_NET_H
 #define VXN_GUEST_NET_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../proto/vxn-proto.h"
 #include "error.h"
-#include "relay.h"
+
+struct relay;
+
+/* NICs of NET_ADD frames whose device has not appeared yet: the relay tries
+ * them again each round, never waiting for one (its stdio, execs and DNS go
+ * on meanwhile). */
+#define NET_PENDING_MAX 8u
+struct net_pending {
+	struct vxn_net net[NET_PENDING_MAX];
+	uint64_t give_up_ms[NET_PENDING_MAX];
+	unsigned n;
+};
 
 /* The resolv.conf the engine left after its hooks (VXN_F_RESOLV_CONF);
  * len 0: the copy in the root disk is current. */
@@ -20,8 +35,13 @@ int net_receive(struct relay *r, struct vxn_net *net, struct net_resolv *rc,
 /* lo up; with a NIC, eth0 up with its MTU, addresses and routes. */
 int net_configure(const struct vxn_net *net, struct vxn_err *err);
 /* A NET_ADD frame's NIC, hot-plugged while the container runs: the
- * interface with its MAC (waited for a while) configured as eth0 is. */
-int net_add(const uint8_t *p, size_t len, struct vxn_err *err);
+ * interface with its MAC configured as eth0 is, now or, when netfront has
+ * not made it yet, by net_pending_retry. -1: a malformed frame, a full
+ * queue, or the configuration failed. */
+int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err);
+/* The kept ones whose device is there now are configured; those past their
+ * time are given up, each said on the console. */
+void net_pending_retry(struct net_pending *q);
 /* lo up alone: loopback works in every container, as under runc. */
 int net_loopback_up(struct vxn_err *err);
 

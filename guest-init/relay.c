@@ -12,13 +12,13 @@
 
 #include "console.h"
 #include "cpus.h"
-#include "net.h"
 #include "podctr.h"
 #include "sessions.h"
 
 #define OUT_CAP (VXN_RING_OUT_BYTES + VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)  /* a ring and a frame */
 #define IN_CAP (VXN_FRAME_HDR_BYTES + VXN_FRAME_MAX_PAYLOAD)
 #define POLL_MS 250
+#define NET_RETRY_MS 20  /* a hot-plugged NIC's device awaited (net.h) */
 #define PFD_MAX (4 + 3 * (1 + RELAY_MAX_EXEC))  /* channel, SIGCHLD, uevents, DNS, 3 per session */
 #define PFD_FIXED 4
 
@@ -165,7 +165,7 @@ static int on_frame(struct relay *r, const struct vxn_frame_hdr *h, const uint8_
 		return 1;
 	case VXN_F_NET_ADD: {
 		struct vxn_err err;
-		if (h->stream != 0 || net_add(p, h->len, &err))
+		if (h->stream != 0 || net_add(&r->nets, p, h->len, &err))
 			console_say("a network interface from the host: %s",
 				    h->stream ? "not on stream 0" : err.msg);
 		return 1;
@@ -427,6 +427,8 @@ static int poll_timeout(const struct relay *r)
 
 	if (r->stop_deadline_ms && !r->stop_killed)
 		t = sooner(now, r->stop_deadline_ms, t);
+	if (r->nets.n)
+		t = sooner(now, now + NET_RETRY_MS, t);
 	for (size_t i = 0; i <= RELAY_MAX_EXEC; i++) {
 		const struct session *s = &r->s[i];
 		if (s->used && s->exited)
@@ -470,6 +472,8 @@ int relay_pump(struct relay *r, struct vxn_err *err)
 		}
 	sessions_finish(r);
 	stop_check(r);
+	if (r->nets.n)
+		net_pending_retry(&r->nets);
 	if (channel_send(r->ch, &r->out) < 0)
 		return err_set(err, 0, "host channel closed");
 	return 0;

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "exec.h"
 #include "framebuf.h"
+#include "net.h"
 
 /* The main process and at most this many others at a time: exec'd ones,
  * and in a pod's guest its other containers and the execs in them. */
@@ -46,6 +47,7 @@ struct relay {
 	struct byteq in;           /* frames from the host, not yet handled */
 	struct session s[1 + RELAY_MAX_EXEC];  /* [0]: the main process, stream 0 */
 	struct guest_dns dns;      /* 127.0.0.11:53, when the container has it */
+	struct net_pending nets;   /* hot-plugged NICs whose device is awaited */
 	bool pod_share;            /* the launch's shares had the pod's (CTR_START) */
 	/* `xl shutdown` (SIGPWR, main.c): SIGTERM went to the containers at
 	 * stop_deadline_ms - RELAY_STOP_GRACE_MS, SIGKILL follows at it */

@@ -27,7 +27,8 @@ struct netinfo {
 	int ifindex;
 	char guest_vif[IF_NAMESIZE];  /* a vxn guest's vifD.N found there: the
 				       * namespace is another container's */
-	struct vxn_net net;      /* has_nic when nlinks == 1 */
+	struct vxn_net net;      /* has_nic: netinfo_read, when nlinks == 1;
+				  * netinfo_read_link, when the asked one is there */
 };
 
 /* In a child that joins the namespace open at netns_fd. Fails when the

@@ -15,7 +15,7 @@
 #include "util.h"
 
 #define NICS_FILE "net-nics"
-#define NICS_TEXT_MAX 1024u   /* NETPLUG_NICS_MAX lines of ~30 bytes */
+#define NICS_TEXT_MAX 1024u   /* NETNICS_MAX lines of ~30 bytes */
 #define DEVID_MAX 255
 
 static bool name_char(char c)
@@ -24,29 +24,40 @@ static bool name_char(char c)
 	       (c != '\0' && strchr("_.-@", c));
 }
 
+/* A decimal number of at most max, without sign or leading zeros, ended by
+ * one space: the text after it, or NULL. */
+static const char *number_then_space(const char *p, const char *end, unsigned long max,
+				     unsigned long *v)
+{
+	const char *q = p;
+
+	*v = 0;
+	while (q < end && *q >= '0' && *q <= '9' && q - p < 10) {
+		*v = *v * 10 + (unsigned long)(*q - '0');
+		q++;
+	}
+	if (q == p || q >= end || *q != ' ' || *v > max || (*p == '0' && q - p > 1))
+		return NULL;
+	return q + 1;
+}
+
 /* One "DEVID IFINDEX IFNAME" line of exactly these three fields. */
 static bool parse_line(const char *line, size_t len, struct netnic *nic)
 {
-	char buf[64], end;
-	unsigned devid, ifindex;
-	int name_at = -1, name_end = -1;
+	const char *end = line + len, *p;
+	unsigned long devid, ifindex;
 
-	if (len == 0 || len >= sizeof buf)
+	p = number_then_space(line, end, DEVID_MAX, &devid);
+	p = p ? number_then_space(p, end, INT_MAX, &ifindex) : NULL;
+	if (!p || ifindex == 0 || end - p < 1 || end - p >= IF_NAMESIZE)
 		return false;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	if (sscanf(buf, "%3u %10u %n%*s%n%c", &devid, &ifindex, &name_at, &name_end, &end) != 2 ||
-	    devid > DEVID_MAX || ifindex == 0 || ifindex > INT_MAX || name_at < 0 ||
-	    name_end <= name_at ||
-	    name_end - name_at >= IF_NAMESIZE || buf[0] < '0' || buf[0] > '9')
-		return false;
-	for (int i = name_at; i < name_end; i++)
-		if (!name_char(buf[i]))
+	for (const char *c = p; c < end; c++)
+		if (!name_char(*c))
 			return false;
 	nic->devid = (int)devid;
 	nic->ifindex = (int)ifindex;
-	memcpy(nic->ifname, buf + name_at, (size_t)(name_end - name_at));
-	nic->ifname[name_end - name_at] = '\0';
+	memcpy(nic->ifname, p, (size_t)(end - p));
+	nic->ifname[end - p] = '\0';
 	return true;
 }
 

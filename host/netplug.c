@@ -20,6 +20,38 @@
 #include "util.h"
 #include "xen.h"
 
+static int remove_nic(struct xen_ctx *x, uint32_t domid, int devid, const char *ifname)
+{
+	struct vxn_err err;
+
+	if (xen_remove_nic(x, domid, devid, &err) == 0)
+		return 0;
+	log_warn("net: %s: %s", ifname, err.msg);
+	return -1;
+}
+
+/* What a failed hot-plug left: its NIC (with its vif and the vif's filter)
+ * and the veth's ingress qdisc, so that the next event tries afresh rather
+ * than adding a NIC more each time. */
+static void undo_plug(uint32_t domid, int nsfd, const struct netinfo *ni, int devid,
+		      bool redirected)
+{
+	struct xen_ctx *x = NULL;
+	struct vxn_err err;
+
+	if (redirected)
+		netwire_unredirect(nsfd, "the container's namespace", ni->ifname);
+	if (devid < 0)
+		return;
+	if (xen_open(&x, &err)) {
+		log_warn("net: %s: %s: its NIC %d stays until the container ends", ni->ifname,
+			 err.msg, devid);
+		return;
+	}
+	remove_nic(x, domid, devid, ni->ifname);
+	xen_close(x);
+}
+
 static const struct netinfo_link *find_link(const struct netinfo *all, int ifindex)
 {
 	for (unsigned i = 0; i < all->nlinks && i < NETINFO_LINKS_MAX; i++)
@@ -29,7 +61,9 @@ static const struct netinfo_link *find_link(const struct netinfo *all, int ifind
 }
 
 /* The NICs whose interface left the namespace are unplugged; the others
- * keep their record, under the interface's name of now. */
+ * keep their record, under the interface's name of now. With more
+ * interfaces than a listing holds, "not listed" is not "gone": nothing is
+ * unplugged then. */
 static size_t unplug_gone(uint32_t domid, const struct netinfo *all, struct netnic *nics,
 			  size_t n)
 {
@@ -39,8 +73,9 @@ static size_t unplug_gone(uint32_t domid, const struct netinfo *all, struct netn
 
 	for (size_t i = 0; i < n; i++) {
 		const struct netinfo_link *l = find_link(all, nics[i].ifindex);
-		if (l && l->name[0]) {
-			memcpy(nics[i].ifname, l->name, IF_NAMESIZE);
+		if (l || all->nlinks > NETINFO_LINKS_MAX) {
+			if (l && l->name[0])
+				memcpy(nics[i].ifname, l->name, IF_NAMESIZE);
 			nics[kept++] = nics[i];
 			continue;
 		}
@@ -49,8 +84,7 @@ static size_t unplug_gone(uint32_t domid, const struct netinfo *all, struct netn
 			nics[kept++] = nics[i];
 			continue;
 		}
-		if (xen_remove_nic(x, domid, nics[i].devid, &err)) {
-			log_warn("net: %s left the namespace: %s", nics[i].ifname, err.msg);
+		if (remove_nic(x, domid, nics[i].devid, nics[i].ifname)) {
 			nics[kept++] = nics[i];
 		} else {
 			log_info("net: %s left the namespace: the guest's NIC %d is unplugged",
@@ -84,6 +118,7 @@ static int plug_one(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
 {
 	struct netinfo ni;
 	int devid = -1;
+	bool redirected = false;
 
 	if (netinfo_read_link(nsfd, l->ifindex, &ni, err))
 		return -1;
@@ -94,8 +129,10 @@ static int plug_one(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
 	if (len == 0)
 		return err_set(err, EINVAL, "the network of %s cannot be given to a guest (MAC, MTU)",
 			       ni.ifname);
-	if (netwire_nic(domid, getpid(), nsfd, init_nsfd, dir, &ni, &devid, err))
+	if (netwire_nic(domid, getpid(), nsfd, init_nsfd, dir, &ni, &devid, &redirected, err)) {
+		undo_plug(domid, nsfd, &ni, devid, redirected);
 		return -1;
+	}
 	a->len += vxn_frame_put(a->buf + a->len, sizeof a->buf - a->len, VXN_F_NET_ADD, 0, net,
 				(uint32_t)len);
 	*nic = (struct netnic){ .devid = devid, .ifindex = ni.ifindex };
@@ -147,6 +184,10 @@ int netplug_sync(uint32_t domid, const char *dir, struct vxn_err *err)
 	size_t n = netnics_read(dir, nics, NETNICS_MAX);
 
 	a.len = 0;
+	/* a file no monitor took (it died) must not be sent by the next one */
+	char stale[PATH_MAX];
+	if ((size_t)snprintf(stale, sizeof stale, "%s/%s", dir, MONITOR_NET_ADDED) < sizeof stale)
+		unlink(stale);
 	int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return err_set(err, errno, "the container's network namespace");

@@ -94,13 +94,15 @@ static int record_link(const char *dir, const char *netns_path, const char *veth
 }
 
 int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *dir,
-		const struct netinfo *ni, int *devid_out, struct vxn_err *err)
+		const struct netinfo *ni, int *devid_out, bool *redirected, struct vxn_err *err)
 {
 	struct xen_ctx *x = NULL;
 	char vif[IF_NAMESIZE], pid_s[16], mtu_s[16];
 	struct phase ph;
 	int devid = -1;
 
+	*devid_out = -1;
+	*redirected = false;
 	phase_begin(&ph);
 	if (xen_open(&x, err))
 		return -1;
@@ -108,6 +110,7 @@ int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *
 	xen_close(x);
 	if (r)
 		return -1;
+	*devid_out = devid;
 	phase_end(&ph, "net-nic-add");
 	snprintf(vif, sizeof vif, "vif%u.%d", domid, devid);
 	snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
@@ -117,14 +120,18 @@ int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *
 	/* the vif is born in dom0's first namespace, where init_nsfd leads */
 	if (vif_wait(vif, err) ||
 	    (init_nsfd < 0 ? spawn_tool(move, err) : spawn_tool_in_netns(move, init_nsfd, err)) ||
-	    spawn_tool_in_netns(up, nsfd, err) || redirect_both_ways(nsfd, dir, ni->ifname, vif, err))
+	    spawn_tool_in_netns(up, nsfd, err))
+		return -1;
+	/* from here on the veth may have its ingress qdisc: tc -batch stops at
+	 * the first failing line, and adding the veth's is the first */
+	*redirected = true;
+	if (redirect_both_ways(nsfd, dir, ni->ifname, vif, err))
 		return -1;
 	phase_end(&ph, "net-wire");
 	log_debug("net: %s (%02x:%02x:%02x:%02x:%02x:%02x, mtu %u) <-> %s, %u addresses, "
 		  "%u routes", ni->ifname, ni->net.mac[0], ni->net.mac[1], ni->net.mac[2],
 		  ni->net.mac[3], ni->net.mac[4], ni->net.mac[5], ni->net.mtu, vif,
 		  ni->net.naddrs, ni->net.nroutes);
-	*devid_out = devid;
 	return xen_nic_connect(domid, devid, err);
 }
 
@@ -156,7 +163,8 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
 	if (ni.net.has_nic && netns_path && record_link(dir, netns_path, ni.ifname, err))
 		goto out;
 	int devid = -1;
-	if (ni.net.has_nic && (netwire_nic(domid, pid, nsfd, -1, dir, &ni, &devid, err) ||
+	bool redirected;
+	if (ni.net.has_nic && (netwire_nic(domid, pid, nsfd, -1, dir, &ni, &devid, &redirected, err) ||
 			       netnics_record(dir, devid, &ni, err)))
 		goto out;
 	size_t len = vxn_net_encode(&ni.net, buf, sizeof buf);
@@ -196,15 +204,17 @@ static bool read_link(const char *dir, char *ns, size_t nslen, char *veth)
 	return true;
 }
 
-static void release_qdisc(int nsfd, const char *ns, char *veth)
+void netwire_unredirect(int nsfd, const char *ns, const char *veth)
 {
 	struct vxn_err err;
-	char *argv[] = { "tc", "qdisc", "del", "dev", veth, "ingress", NULL };
+	char name[IF_NAMESIZE];
 
+	snprintf(name, sizeof name, "%s", veth);
+	char *argv[] = { "tc", "qdisc", "del", "dev", name, "ingress", NULL };
 	if (spawn_tool_in_netns(argv, nsfd, &err))
 		log_debug("net: %s", err.msg);
 	else
-		log_debug("net: %s in %s: redirect removed", veth, ns);
+		log_debug("net: %s in %s: redirect removed", name, ns);
 }
 
 void netwire_release(const char *dir)
@@ -218,12 +228,12 @@ void netwire_release(const char *dir)
 		log_debug("net: %s is gone: nothing to release", ns);
 		return;
 	}
-	release_qdisc(nsfd, ns, veth);
+	netwire_unredirect(nsfd, ns, veth);
 	/* and those of the interfaces hot-plugged since (netplug.c) */
 	struct netnic nics[NETNICS_MAX];
 	size_t n = netnics_read(dir, nics, NETNICS_MAX);
 	for (size_t i = 0; i < n; i++)
 		if (nics[i].devid > 0 && strcmp(nics[i].ifname, veth))
-			release_qdisc(nsfd, ns, nics[i].ifname);
+			netwire_unredirect(nsfd, ns, nics[i].ifname);
 	close(nsfd);
 }

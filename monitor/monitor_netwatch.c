@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,8 +42,16 @@ int netwatch_open(struct mon_netwatch *w, struct vxn_err *err)
 	return 0;
 }
 
+/* A sync still running is ended, not left to hot-plug into a domain being
+ * destroyed or to hold the state dir's lock it inherited from delete. */
 void netwatch_close(struct mon_netwatch *w)
 {
+	if (w->sync > 0) {
+		kill(w->sync, SIGKILL);
+		while (waitpid(w->sync, NULL, 0) < 0 && errno == EINTR)
+			;
+		w->sync = 0;
+	}
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
@@ -101,7 +110,7 @@ static bool relevant(struct nlmsghdr *h)
  * socket buffer (ENOBUFS) lost some: that counts as a change too. */
 static bool read_changes(struct mon_netwatch *w)
 {
-	static char buf[NL_READ_BUF];
+	static uint32_t buf[NL_READ_BUF / 4];  /* aligned for nlmsghdr */
 	bool changed = false;
 
 	for (;;) {
@@ -119,15 +128,21 @@ static bool read_changes(struct mon_netwatch *w)
 }
 
 /* In the child: the sync's output is for the monitor's log, never the
- * container's stdio, which are fds 0-2 here. */
+ * container's stdio, which are fds 0-2 here; the signals the monitor holds
+ * for the container are not the sync's, nor its tools'. */
 static _Noreturn void exec_sync(const struct monitor_handoff *h)
 {
 	char domid[16], log_path[PATH_MAX];
 	const char *argv[12];
-	int n, null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sigset_t none;
+	int n, null = open("/dev/null", O_RDWR);
 
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(126);
+	if (null > 2)
+		close(null);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	snprintf(domid, sizeof domid, "%u", h->domid);
 	n = monitor_vxn_argv(h, argv, log_path, sizeof log_path);
 	argv[n++] = "monitor-net-sync";
@@ -184,11 +199,11 @@ static void reap(struct mon_netwatch *w, long now_ms, const struct monitor_hando
 	if (p == 0 || (p < 0 && errno == EINTR))
 		return;
 	w->sync = 0;
-	if (p > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		send_added(h, ch);
-	else
+	if (p < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		log_warn("monitor: vxn monitor-net-sync failed (status 0x%x): see this log",
 			 p > 0 ? (unsigned)st : 0u);
+	/* a sync that failed on one interface may have plugged another */
+	send_added(h, ch);
 	if (w->again) {
 		w->again = false;
 		w->due_ms = now_ms + SETTLE_MS;

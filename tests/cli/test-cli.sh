@@ -224,6 +224,13 @@ for verb in "pause" "resume" "update --memory 64m" "ps"; do
   else notok "${verb%% *} of a pod's app container: exit $rc: $(cat "$T/err")"; fi
 done
 
+# The monitor's network sync (`vxn monitor-net-sync`): bad arguments are
+# one line and exit 1.
+run "monitor-net-sync without arguments" 1 "monitor-net-sync takes" -- monitor-net-sync
+run "monitor-net-sync, domid 0" 1 "invalid domid" -- monitor-net-sync 0 /nonexistent
+run "monitor-net-sync, a domid that is no number" 1 "invalid domid" -- monitor-net-sync 1x /nonexistent
+run "monitor-net-sync, a relative state dir" 1 "absolute path" -- monitor-net-sync 5 state
+
 # The pod client (create starts it as `vxn pod-client`): what it cannot do
 # goes to create through the ready pipe, one line, and it exits 1.
 run "pod-client without its fds" 1 "pod-client takes" -- pod-client --state-dir "$T/none"

@@ -145,10 +145,11 @@ for _ in $(seq 90); do
 done
 say "docker network connect, until web reaches srv through its new NIC: $(seconds_since "$t0") s"
 expect_eq "network connect: web's new address, web -> srv" "$out" "$want"
-# what web's monitor did, from its log (the state dir under Docker's vxn root)
+# what web's monitor did, from its log (the bundle's log.json, where the
+# shim points vxn's --log)
 web_id=$(docker inspect -f '{{.Id}}' web)
-say "web's monitor: $(find "$ENGINE_DIR" -path "*$web_id*" -name monitor.log -exec \
-  grep -h -E 'net: |NET_ADD|net-sync' {} + 2>/dev/null | tr '\n' '|')"
+say "web's monitor: $(find "$ENGINE_DIR" /run -path "*$web_id*" \( -name log.json -o -name monitor.log \) \
+  -exec grep -h -E 'net: |NET_ADD|net-sync' {} + 2>/dev/null | tr '\n' '|')"
 out=$(docker exec srv timeout 10 wget -q -O - http://198.18.5.20/index.html 2>&1)
 expect_eq "network connect: srv -> web's new address" "$out" hello-from-web
 docker network disconnect vxn-net web 2>"$E/disc.err" ||

@@ -47,6 +47,9 @@ static void test_refused_lines(void **state)
 		"0 7 eth0\t\n",
 		" 0 7 eth0\n",
 		"0 99999999999 eth0\n",
+		"1234 eth0\n",             /* numbers run together */
+		"0  7 eth0\n",              /* two spaces */
+		"01 7 eth0\n",              /* a leading zero */
 	};
 	struct netnic n[NETNICS_MAX];
 
