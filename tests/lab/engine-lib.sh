@@ -201,3 +201,37 @@ skip_part() { echo "# skip: $*"; }
 # Whether this vxn has the verb (for parts that wait on other work: exec).
 vxn_has_verb() { "$VXN" "$1" --help >/dev/null 2>&1; }
 
+# net_connect_check CLI NETWORK IP PEER: `CLI network connect --ip IP
+# NETWORK web` of the running container web reaches its guest (a NIC
+# hot-plugged by vxn's monitor, host/netplug.c): the new address there,
+# and web -> PEER, a container on NETWORK serving hello-from-srv.
+net_connect_check() {
+  local cli=$1 net=$2 ip=$3 peer=$4 want out t0
+  t0=$(now_us)
+  "$cli" network connect --ip "$ip" "$net" web 2>"$ENGINE_DIR/conn.err" ||
+    fail "$cli network connect: $(cat "$ENGINE_DIR/conn.err")"
+  want=$(printf 'inet %s\nhello-from-srv' "$ip")
+  out=
+  for _ in $(seq 90); do
+    out=$("$cli" exec web sh -c "ip -4 addr show | grep -o 'inet $ip';
+      timeout 5 wget -q -O - http://$peer/index.html" 2>&1)
+    [ "$out" = "$want" ] && break
+    sleep 1
+  done
+  say "$cli network connect, until web reaches srv through its new NIC: $(seconds_since "$t0") s"
+  expect_eq "$cli network connect: web's new address, web -> srv" "$out" "$want"
+}
+
+# net_disconnect_check CLI NETWORK: after `CLI network disconnect NETWORK
+# web` its guest has one Ethernet interface again (the NIC unplugged).
+net_disconnect_check() {
+  local cli=$1 net=$2 n=
+  "$cli" network disconnect "$net" web 2>"$ENGINE_DIR/disc.err" ||
+    fail "$cli network disconnect: $(cat "$ENGINE_DIR/disc.err")"
+  for _ in $(seq 60); do
+    n=$("$cli" exec web sh -c 'ls /sys/class/net | grep -c "^eth"' 2>&1)
+    [ "$n" = 1 ] && break
+    sleep 1
+  done
+  expect_eq "$cli network disconnect: the guest's Ethernet interfaces" "$n" 1
+}

@@ -132,19 +132,7 @@ expect_eq "container -> container on a user network: IPv4, IPv6, by name (nslook
 # runtime call: the engine changes the namespace, where vxn's monitor
 # lives and sees it): the guest gets a NIC for the new interface, and
 # loses it again
-t0=$(now_us)
-docker network connect --ip 198.18.5.20 vxn-net web 2>"$E/conn.err" ||
-  fail "docker network connect: $(cat "$E/conn.err")"
-want=$(printf 'inet 198.18.5.20\nhello-from-srv')
-out=
-for _ in $(seq 90); do
-  out=$(docker exec web sh -c 'ip -4 addr show | grep -o "inet 198.18.5.20";
-    timeout 5 wget -q -O - http://198.18.5.10/index.html' 2>&1)
-  [ "$out" = "$want" ] && break
-  sleep 1
-done
-say "docker network connect, until web reaches srv through its new NIC: $(seconds_since "$t0") s"
-expect_eq "network connect: web's new address, web -> srv" "$out" "$want"
+net_connect_check docker vxn-net 198.18.5.20 198.18.5.10
 # what web's monitor did, from its log (the bundle's log.json, where the
 # shim points vxn's --log)
 web_id=$(docker inspect -f '{{.Id}}' web)
@@ -152,15 +140,7 @@ say "web's monitor: $(find "$ENGINE_DIR" /run -path "*$web_id*" \( -name log.jso
   -exec grep -h -E 'net: |NET_ADD|net-sync' {} + 2>/dev/null | tr '\n' '|')"
 out=$(docker exec srv timeout 10 wget -q -O - http://198.18.5.20/index.html 2>&1)
 expect_eq "network connect: srv -> web's new address" "$out" hello-from-web
-docker network disconnect vxn-net web 2>"$E/disc.err" ||
-  fail "docker network disconnect: $(cat "$E/disc.err")"
-n=
-for _ in $(seq 60); do
-  n=$(docker exec web sh -c 'ls /sys/class/net | grep -c "^eth"' 2>&1)
-  [ "$n" = 1 ] && break
-  sleep 1
-done
-expect_eq "network disconnect: the guest's Ethernet interfaces" "$n" 1
+net_disconnect_check docker vxn-net
 got=$(timeout 10 busybox wget -q -O - http://127.0.0.1:18080/index.html 2>&1)
 expect_eq "network disconnect: web still on its first network (-p)" "$got" hello-from-web
 docker rm -f web >/dev/null || fail "docker rm -f web"

@@ -77,28 +77,8 @@ expect_eq "container -> container on a second network" "$out" hello-from-srv
 # ---- 3b. podman network connect and disconnect of the running web: CNI
 # adds eth1 to the namespace at the path, where vxn's monitor lives, and
 # the guest gets a NIC for it (host/netplug.c), then loses it
-t0=$(now_us)
-podman network connect --ip 198.18.65.20 vxn-net2 web 2>"$E/conn.err" ||
-  fail "podman network connect: $(cat "$E/conn.err")"
-want=$(printf 'inet 198.18.65.20\nhello-from-srv')
-out=
-for _ in $(seq 90); do
-  out=$(podman exec web sh -c 'ip -4 addr show | grep -o "inet 198.18.65.20";
-    timeout 5 wget -q -O - http://198.18.65.10/index.html' 2>&1)
-  [ "$out" = "$want" ] && break
-  sleep 1
-done
-say "podman network connect, until web reaches srv through its new NIC: $(seconds_since "$t0") s"
-expect_eq "podman network connect: web's new address, web -> srv" "$out" "$want"
-podman network disconnect vxn-net2 web 2>"$E/disc.err" ||
-  fail "podman network disconnect: $(cat "$E/disc.err")"
-n=
-for _ in $(seq 60); do
-  n=$(podman exec web sh -c 'ls /sys/class/net | grep -c "^eth"' 2>&1)
-  [ "$n" = 1 ] && break
-  sleep 1
-done
-expect_eq "podman network disconnect: the guest's Ethernet interfaces" "$n" 1
+net_connect_check podman vxn-net2 198.18.65.20 198.18.65.10
+net_disconnect_check podman vxn-net2
 podman rm -f web >/dev/null || fail "podman rm -f web"
 podman rm -f srv >/dev/null || fail "podman rm -f srv"
 podman network rm vxn-net2 >/dev/null || fail "podman network rm"
