@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util.h"
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
@@ -71,7 +73,6 @@ int self_exe_path(char *out, size_t cap)
 int file_replace_at(const char *dir, const char *name, const void *buf, size_t len)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	const char *p = buf;
 
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
 	    (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
@@ -79,22 +80,8 @@ int file_replace_at(const char *dir, const char *name, const void *buf, size_t l
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int we = errno;
-			close(fd);
-			unlink(tmp);
-			return -we;
-		}
-		if (w == 0)
-			break;
-		p += w;
-		len -= (size_t)w;
-	}
-	int e = len ? EIO : 0;
+	errno = 0;  /* a write of 0 bytes sets none: EIO then */
+	int e = write_all(fd, buf, len) ? (errno ? errno : EIO) : 0;
 	if (close(fd) && !e)
 		e = errno;
 	if (!e && rename(tmp, path))

@@ -142,17 +142,14 @@ static int plug_one(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
 	return 1;
 }
 
-static int plug_new(uint32_t domid, const char *dir, const struct netinfo *all,
+static int plug_new(uint32_t domid, int nsfd, const char *dir, const struct netinfo *all,
 		    struct netnic *nics, size_t *n, struct added *a, struct vxn_err *err)
 {
-	int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int init_nsfd = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
 	int r = 0;
 
-	if (nsfd < 0 || init_nsfd < 0) {
-		r = err_set(err, errno, "opening the network namespaces");
-		goto out;
-	}
+	if (init_nsfd < 0)
+		return err_set(err, errno, "dom0's first network namespace");
 	for (unsigned i = 0; i < all->nlinks && i < NETINFO_LINKS_MAX && r == 0; i++) {
 		const struct netinfo_link *l = &all->links[i];
 		if (!l->up || !l->name[0] || has_nic_for(nics, *n, l->ifindex))
@@ -168,11 +165,7 @@ static int plug_new(uint32_t domid, const char *dir, const struct netinfo *all,
 		else
 			*n += (size_t)k;
 	}
-out:
-	if (nsfd >= 0)
-		close(nsfd);
-	if (init_nsfd >= 0)
-		close(init_nsfd);
+	close(init_nsfd);
 	return r;
 }
 
@@ -192,11 +185,13 @@ int netplug_sync(uint32_t domid, const char *dir, struct vxn_err *err)
 	if (nsfd < 0)
 		return err_set(err, errno, "the container's network namespace");
 	int r = netinfo_read(nsfd, &all, err);
-	close(nsfd);
-	if (r)
+	if (r) {
+		close(nsfd);
 		return -1;
+	}
 	n = unplug_gone(domid, &all, nics, n);
-	r = plug_new(domid, dir, &all, nics, &n, &a, err);
+	r = plug_new(domid, nsfd, dir, &all, nics, &n, &a, err);
+	close(nsfd);
 	/* what was done is recorded even when the last one failed */
 	struct vxn_err werr;
 	if (netnics_write(dir, nics, n, &werr) && r == 0) {
