@@ -129,16 +129,18 @@ static struct net_resolv resolv;
 static void prepare_net(const struct vxn_launch *l, struct vxn_err *err)
 {
 	struct vxn_net net;
+	char name[IF_NAMESIZE];
 
 	if (!l->net_wait) {
 		if (net_loopback_up(err) != 0)
 			fatal(err);
 		return;
 	}
-	if (net_receive(&relay, &net, &resolv, err) != 0 || net_configure(&net, err) != 0)
+	if (net_receive(&relay, &net, &resolv, err) != 0 || net_configure(&net, name, err) != 0)
 		fatal(err);
-	console_say("network: %s at %llu ms uptime", net.has_nic ? "eth0 up" : "lo only",
-		    (unsigned long long)uptime_ms());
+	net_pending_settle(&relay.nets);
+	console_say("network: %s %s at %llu ms uptime", net.has_nic ? name : "lo",
+		    net.has_nic ? "up" : "only", (unsigned long long)uptime_ms());
 }
 
 /* The resolv.conf the engine rewrote in its hooks replaces the root disk's

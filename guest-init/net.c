@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "rtnl.h"
 #include "relay.h"
 
 #define NET_WAIT_MS 10000     /* the monitor queued it before we ran */
 #define NIC_WAIT_MS 10000     /* netfront probes while the kernel boots */
 #define ADDED_NIC_WAIT_MS 5000  /* a hot-plugged one: its backend is up already */
-#define GUEST_IF "eth0"
 
 /* The next frame, of this type: 1 with *h and *p, 0 for more, -1 on
  * anything else first. */
@@ -39,9 +39,27 @@ static int take_frame(struct byteq *in, uint8_t type, struct vxn_frame_hdr *h,
 	return 1;
 }
 
-/* NET, then RESOLV_CONF: 1 once both are in, 0 for more, -1 on error. */
+/* The NET_ADD frames of the namespace's further interfaces, queued (or
+ * configured, when their device is there): 0, or -1 on a bad frame. */
+static int take_added(struct byteq *in, struct net_pending *q, struct vxn_err *err)
+{
+	struct vxn_frame_hdr h;
+	const uint8_t *p;
+	int k;
+
+	while ((k = frame_peek(in, &h, &p)) == 1 && h.stream == 0 && h.type == VXN_F_NET_ADD) {
+		struct vxn_err e;
+		if (net_add(q, p, h.len, &e))
+			console_say("a network interface from the host: %s", e.msg);
+		byteq_drop(in, VXN_FRAME_HDR_BYTES + h.len);
+	}
+	return k < 0 ? err_set(err, EPROTO, "bad frame from the host") : 0;
+}
+
+/* NET, any NET_ADD, then RESOLV_CONF: 1 once all are in, 0 for more, -1 on
+ * error. */
 static int take_net_frames(struct byteq *in, struct vxn_net *net, bool *have_net,
-			   struct net_resolv *rc, struct vxn_err *err)
+			   struct net_pending *q, struct net_resolv *rc, struct vxn_err *err)
 {
 	struct vxn_frame_hdr h;
 	const uint8_t *p;
@@ -55,6 +73,8 @@ static int take_net_frames(struct byteq *in, struct vxn_net *net, bool *have_net
 		byteq_drop(in, VXN_FRAME_HDR_BYTES + h.len);
 		*have_net = true;
 	}
+	if (take_added(in, q, err))
+		return -1;
 	if ((k = take_frame(in, VXN_F_RESOLV_CONF, &h, &p, err)) <= 0)
 		return k;
 	memcpy(rc->text, p, h.len);  /* the header held it to VXN_RESOLV_CONF_MAX */
@@ -72,7 +92,7 @@ int net_receive(struct relay *r, struct vxn_net *net, struct net_resolv *rc,
 	for (;;) {
 		if (channel_recv(r->ch, &r->in) < 0)
 			return err_set(err, 0, "host channel closed before the network");
-		int k = take_net_frames(&r->in, net, &have_net, rc, err);
+		int k = take_net_frames(&r->in, net, &have_net, &r->nets, rc, err);
 		if (k)
 			return k < 0 ? -1 : 0;
 		uint64_t now = uptime_ms();
@@ -112,39 +132,6 @@ int net_loopback_up(struct vxn_err *err)
 	return r;
 }
 
-struct nlreq {
-	struct nlmsghdr h;
-	union {
-		struct ifaddrmsg a;
-		struct rtmsg r;
-	} u;
-	char attrs[64];
-};
-
-static void add_attr(struct nlreq *q, uint16_t type, const void *data, size_t len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->h.nlmsg_len));
-
-	a->rta_type = type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	q->h.nlmsg_len = NLMSG_ALIGN(q->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
-}
-
-/* Sends one request and reads its ack: 0 or -errno. */
-static int nl_talk(int fd, struct nlreq *q)
-{
-	char buf[1024];
-
-	if (send(fd, q, q->h.nlmsg_len, 0) != (ssize_t)q->h.nlmsg_len)
-		return -errno;
-	ssize_t n = recv(fd, buf, sizeof buf, 0);
-	struct nlmsghdr *h = (struct nlmsghdr *)buf;
-	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) || h->nlmsg_type != NLMSG_ERROR)
-		return -EPROTO;
-	return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-}
-
 static unsigned char af_of(uint8_t family)
 {
 	return family == 6 ? AF_INET6 : AF_INET;
@@ -155,40 +142,38 @@ static unsigned char af_of(uint8_t family)
  * alone, and a tentative address cannot be used for a second or more. */
 static int add_address(int fd, int ifindex, const struct vxn_net_addr *a)
 {
-	struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
-				  .nlmsg_type = RTM_NEWADDR,
-				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
+	struct rtnl_req q;
 	size_t n = vxn_net_addr_len(a->family);
+
+	rtnl_init(&q, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof q.u.a);
 
 	q.u.a = (struct ifaddrmsg){ .ifa_family = af_of(a->family), .ifa_prefixlen = a->prefix,
 				    .ifa_flags = a->family == 6 ? IFA_F_NODAD : 0,
 				    .ifa_index = (unsigned)ifindex };
-	if (a->family == 4)
-		add_attr(&q, IFA_LOCAL, a->addr, n);
-	add_attr(&q, IFA_ADDRESS, a->addr, n);
-	return nl_talk(fd, &q);
+	if ((a->family == 4 && rtnl_attr(&q, IFA_LOCAL, a->addr, n)) ||
+	    rtnl_attr(&q, IFA_ADDRESS, a->addr, n))
+		return -EMSGSIZE;
+	return rtnl_talk(fd, &q);
 }
 
 static int add_route(int fd, int ifindex, const struct vxn_net_route *r)
 {
-	struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
-				  .nlmsg_type = RTM_NEWROUTE,
-				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL } };
+	struct rtnl_req q;
 	uint32_t oif = (uint32_t)ifindex;
 	size_t n = vxn_net_addr_len(r->family);
 	/* IPv6 routes have no scope of their own */
 	bool link = r->family == 4 && !r->has_gateway;
 
+	rtnl_init(&q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof q.u.r);
 	q.u.r = (struct rtmsg){ .rtm_family = af_of(r->family), .rtm_dst_len = r->dst_len,
 				.rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
 				.rtm_scope = link ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE,
 				.rtm_type = RTN_UNICAST };
-	if (r->dst_len)
-		add_attr(&q, RTA_DST, r->dst, n);
-	if (r->has_gateway)
-		add_attr(&q, RTA_GATEWAY, r->gateway, n);
-	add_attr(&q, RTA_OIF, &oif, sizeof oif);
-	return nl_talk(fd, &q);
+	if ((r->dst_len && rtnl_attr(&q, RTA_DST, r->dst, n)) ||
+	    (r->has_gateway && rtnl_attr(&q, RTA_GATEWAY, r->gateway, n)) ||
+	    rtnl_attr(&q, RTA_OIF, &oif, sizeof oif))
+		return -EMSGSIZE;
+	return rtnl_talk(fd, &q);
 }
 
 /* Addresses first: a gateway must be on a link the kernel knows. Routes to
@@ -233,23 +218,6 @@ static int configure_if(const char *name, const struct vxn_net *net, struct vxn_
 	return add_all(name, (int)ifindex, net, err);
 }
 
-int net_configure(const struct vxn_net *net, struct vxn_err *err)
-{
-	char path[64];
-
-	if (net_loopback_up(err))
-		return -1;
-	if (!net->has_nic)
-		return 0;
-	snprintf(path, sizeof path, "/sys/class/net/%s", GUEST_IF);
-	for (uint64_t end = uptime_ms() + NIC_WAIT_MS; access(path, F_OK);) {
-		if (uptime_ms() >= end)
-			return err_set(err, ENODEV, "no %s: the network device did not appear", GUEST_IF);
-		usleep(10 * 1000);
-	}
-	return configure_if(GUEST_IF, net, err);
-}
-
 /* The interface whose MAC is mac, into name: netfront takes the MAC the
  * host gave the NIC, the veth's. */
 static bool find_by_mac(const uint8_t mac[6], char name[IF_NAMESIZE])
@@ -274,6 +242,24 @@ static bool find_by_mac(const uint8_t mac[6], char name[IF_NAMESIZE])
 		close(fd);
 	if_freenameindex(all);
 	return found;
+}
+
+int net_configure(const struct vxn_net *net, char name[IF_NAMESIZE], struct vxn_err *err)
+{
+	snprintf(name, IF_NAMESIZE, "lo");
+	if (net_loopback_up(err))
+		return -1;
+	if (!net->has_nic)
+		return 0;
+	/* by its MAC, not as eth0: with more NICs than one at boot, netfront
+	 * names them in the order it probes them */
+	for (uint64_t end = uptime_ms() + NIC_WAIT_MS; !find_by_mac(net->mac, name);) {
+		if (uptime_ms() >= end)
+			return err_set(err, ENODEV, "no network device with the container's MAC "
+				       "appeared");
+		usleep(10 * 1000);
+	}
+	return configure_if(name, net, err);
 }
 
 int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err)
@@ -311,4 +297,13 @@ void net_pending_retry(struct net_pending *q)
 		}
 	}
 	q->n = kept;
+}
+
+void net_pending_settle(struct net_pending *q)
+{
+	while (q->n) {
+		net_pending_retry(q);
+		if (q->n)
+			usleep(10 * 1000);
+	}
 }

@@ -3,6 +3,7 @@
 #ifndef VXN_GUEST_NET_H
 #define VXN_GUEST_NET_H
 
+#include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,12 +29,14 @@ struct net_resolv {
 	size_t len;
 };
 
-/* Waits for the NET frame (the next one on stream 0, after any launch data)
- * and the RESOLV_CONF frame right behind it. */
+/* Waits for the NET frame (the next one on stream 0, after any launch data),
+ * the NET_ADD frames of further NICs (queued in r's pending NICs) and the
+ * RESOLV_CONF frame behind them. */
 int net_receive(struct relay *r, struct vxn_net *net, struct net_resolv *rc,
 		struct vxn_err *err);
-/* lo up; with a NIC, eth0 up with its MTU, addresses and routes. */
-int net_configure(const struct vxn_net *net, struct vxn_err *err);
+/* lo up; with a NIC, the interface with its MAC (eth0, when it is the only
+ * one) up with its MTU, addresses and routes: its name into name. */
+int net_configure(const struct vxn_net *net, char name[IF_NAMESIZE], struct vxn_err *err);
 /* A NET_ADD frame's NIC, hot-plugged while the container runs: the
  * interface with its MAC configured as eth0 is, now or, when netfront has
  * not made it yet, by net_pending_retry. -1: a malformed frame, a full
@@ -42,6 +45,9 @@ int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err 
 /* The kept ones whose device is there now are configured; those past their
  * time are given up, each said on the console. */
 void net_pending_retry(struct net_pending *q);
+/* Retried until each is configured or given up: the NICs create plugged
+ * beside the first, before the process starts. */
+void net_pending_settle(struct net_pending *q);
 /* lo up alone: loopback works in every container, as under runc. */
 int net_loopback_up(struct vxn_err *err);
 

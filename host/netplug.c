@@ -129,7 +129,7 @@ static int plug_one(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
 	if (len == 0)
 		return err_set(err, EINVAL, "the network of %s cannot be given to a guest (MAC, MTU)",
 			       ni.ifname);
-	if (netwire_nic(domid, getpid(), nsfd, init_nsfd, dir, &ni, &devid, &redirected, err)) {
+	if (netwire_nic(domid, nsfd, init_nsfd, dir, &ni, &devid, &redirected, err)) {
 		undo_plug(domid, nsfd, &ni, devid, redirected);
 		return -1;
 	}
@@ -142,14 +142,12 @@ static int plug_one(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
 	return 1;
 }
 
-static int plug_new(uint32_t domid, int nsfd, const char *dir, const struct netinfo *all,
-		    struct netnic *nics, size_t *n, struct added *a, struct vxn_err *err)
+static int plug_new(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
+		    const struct netinfo *all, struct netnic *nics, size_t *n, struct added *a,
+		    struct vxn_err *err)
 {
-	int init_nsfd = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
 	int r = 0;
 
-	if (init_nsfd < 0)
-		return err_set(err, errno, "dom0's first network namespace");
 	for (unsigned i = 0; i < all->nlinks && i < NETINFO_LINKS_MAX && r == 0; i++) {
 		const struct netinfo_link *l = &all->links[i];
 		if (!l->up || !l->name[0] || has_nic_for(nics, *n, l->ifindex))
@@ -165,11 +163,11 @@ static int plug_new(uint32_t domid, int nsfd, const char *dir, const struct neti
 		else
 			*n += (size_t)k;
 	}
-	close(init_nsfd);
 	return r;
 }
 
-int netplug_sync(uint32_t domid, const char *dir, struct vxn_err *err)
+int netplug_sync_ns(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
+		    struct vxn_err *err)
 {
 	struct netnic nics[NETNICS_MAX];
 	static struct added a;
@@ -181,17 +179,10 @@ int netplug_sync(uint32_t domid, const char *dir, struct vxn_err *err)
 	char stale[PATH_MAX];
 	if ((size_t)snprintf(stale, sizeof stale, "%s/%s", dir, MONITOR_NET_ADDED) < sizeof stale)
 		unlink(stale);
-	int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (nsfd < 0)
-		return err_set(err, errno, "the container's network namespace");
-	int r = netinfo_read(nsfd, &all, err);
-	if (r) {
-		close(nsfd);
+	if (netinfo_read(nsfd, &all, err))
 		return -1;
-	}
 	n = unplug_gone(domid, &all, nics, n);
-	r = plug_new(domid, nsfd, dir, &all, nics, &n, &a, err);
-	close(nsfd);
+	int r = plug_new(domid, nsfd, init_nsfd, dir, &all, nics, &n, &a, err);
 	/* what was done is recorded even when the last one failed */
 	struct vxn_err werr;
 	if (netnics_write(dir, nics, n, &werr) && r == 0) {
@@ -201,5 +192,21 @@ int netplug_sync(uint32_t domid, const char *dir, struct vxn_err *err)
 	int e = a.len ? file_replace_at(dir, MONITOR_NET_ADDED, a.buf, a.len) : 0;
 	if (e && r == 0)
 		r = err_set(err, -e, "%s/" MONITOR_NET_ADDED, dir);
+	return r;
+}
+
+int netplug_sync(uint32_t domid, const char *dir, struct vxn_err *err)
+{
+	int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return err_set(err, errno, "the container's network namespace");
+	int init_nsfd = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
+	if (init_nsfd < 0) {
+		close(nsfd);
+		return err_set(err, errno, "dom0's first network namespace");
+	}
+	int r = netplug_sync_ns(domid, nsfd, init_nsfd, dir, err);
+	close(init_nsfd);
+	close(nsfd);
 	return r;
 }

@@ -15,5 +15,10 @@
  * every recorded interface that is gone unplugged. The NET_ADD payloads of
  * the NICs added go to STATE_DIR/net-added (monitor_handoff.h). */
 int netplug_sync(uint32_t domid, const char *state_dir, struct vxn_err *err);
+/* The same from anywhere: the namespace open at nsfd, where the vifs go
+ * from dom0's first namespace at init_nsfd (-1: the caller's own). Create
+ * calls it for the interfaces beside the first. */
+int netplug_sync_ns(uint32_t domid, int nsfd, int init_nsfd, const char *state_dir,
+		    struct vxn_err *err);
 
 #endif

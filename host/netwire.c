@@ -6,8 +6,9 @@
  * match-all u32 filter on each redirects every frame to the other's egress
  * (kata-containers' setupTCFiltering). The guest's eth0 carries the veth's
  * MAC, so the engine's bridge, ARP and published ports see the guest as the
- * container. ip and tc run by execve with argument vectors; the only names
- * in them are vif<domid>.<devid> and the veth's name, checked by netinfo.c. */
+ * container. The vif is moved and set up by rtnetlink (nlink.c); tc runs
+ * by execve with an argument vector and a batch file whose only names are
+ * vif<domid>.<devid> and the veth's name, checked by netinfo.c. */
 #include "netwire.h"
 
 #include <errno.h>
@@ -21,6 +22,8 @@
 #include "monitor_handoff.h"
 #include "netinfo.h"
 #include "netnics.h"
+#include "netplug.h"
+#include "nlink.h"
 #include "phase.h"
 #include "spawn.h"
 #include "util.h"
@@ -93,11 +96,11 @@ static int record_link(const char *dir, const char *netns_path, const char *veth
 	return write_file(dir, NET_LINK, buf, (size_t)n, err);
 }
 
-int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *dir,
+int netwire_nic(uint32_t domid, int nsfd, int init_nsfd, const char *dir,
 		const struct netinfo *ni, int *devid_out, bool *redirected, struct vxn_err *err)
 {
 	struct xen_ctx *x = NULL;
-	char vif[IF_NAMESIZE], pid_s[16], mtu_s[16];
+	char vif[IF_NAMESIZE];
 	struct phase ph;
 	int devid = -1;
 
@@ -113,14 +116,9 @@ int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *
 	*devid_out = devid;
 	phase_end(&ph, "net-nic-add");
 	snprintf(vif, sizeof vif, "vif%u.%d", domid, devid);
-	snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
-	snprintf(mtu_s, sizeof mtu_s, "%u", ni->net.mtu);
-	char *move[] = { "ip", "link", "set", "dev", vif, "netns", pid_s, NULL };
-	char *up[] = { "ip", "link", "set", "dev", vif, "mtu", mtu_s, "up", NULL };
 	/* the vif is born in dom0's first namespace, where init_nsfd leads */
-	if (vif_wait(vif, err) ||
-	    (init_nsfd < 0 ? spawn_tool(move, err) : spawn_tool_in_netns(move, init_nsfd, err)) ||
-	    spawn_tool_in_netns(up, nsfd, err))
+	if (vif_wait(vif, err) || nlink_move(vif, init_nsfd, nsfd, err) ||
+	    nlink_up(vif, ni->net.mtu, nsfd, err))
 		return -1;
 	/* from here on the veth may have its ingress qdisc: tc -batch stops at
 	 * the first failing line, and adding the veth's is the first */
@@ -155,17 +153,21 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
 			"network stack; use a network both containers join", ni.guest_vif);
 		goto out;
 	}
-	if (ni.nlinks > 1) {
-		err_set(err, 0, "the container's network namespace has %u Ethernet interfaces: "
-			"vxn connects a guest to one", ni.nlinks);
+	/* more than one (podman --network a,b; docker network connect before
+	 * start): the first listed (the lowest index: the engine made it first)
+	 * is the guest's eth0, described in the launch; the others are plugged
+	 * as a running container's would be, and their NET_ADD frames follow */
+	bool more = ni.nlinks > 1;
+	if (more && netinfo_read_link(nsfd, ni.links[0].ifindex, &ni, err))
 		goto out;
-	}
 	if (ni.net.has_nic && netns_path && record_link(dir, netns_path, ni.ifname, err))
 		goto out;
 	int devid = -1;
 	bool redirected;
-	if (ni.net.has_nic && (netwire_nic(domid, pid, nsfd, -1, dir, &ni, &devid, &redirected, err) ||
+	if (ni.net.has_nic && (netwire_nic(domid, nsfd, -1, dir, &ni, &devid, &redirected, err) ||
 			       netnics_record(dir, devid, &ni, err)))
+		goto out;
+	if (more && netplug_sync_ns(domid, nsfd, -1, dir, err))
 		goto out;
 	size_t len = vxn_net_encode(&ni.net, buf, sizeof buf);
 	if (len == 0) {

@@ -24,13 +24,13 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
 void netwire_release(const char *state_dir);
 
 struct netinfo;
-/* One NIC for the interface ni describes, in the namespace at nsfd of pid:
+/* One NIC for the interface ni describes, in the namespace at nsfd:
  * added to the domain, its vif moved there (from the namespace at init_nsfd,
  * dom0's first; -1: the caller's own), both redirected. *devid is the NIC's
  * once it exists (-1 before), *redirected true once the veth may have its
  * ingress qdisc: what a failed hot-plug must undo (netplug.c); create's
  * failures go with the domain. */
-int netwire_nic(uint32_t domid, pid_t pid, int nsfd, int init_nsfd, const char *state_dir,
+int netwire_nic(uint32_t domid, int nsfd, int init_nsfd, const char *state_dir,
 		const struct netinfo *ni, int *devid, bool *redirected, struct vxn_err *err);
 /* The veth's ingress qdisc deleted, with its filter (in the namespace at
  * nsfd, named ns in the log). */

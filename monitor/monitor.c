@@ -173,7 +173,7 @@ static int send_resolv_conf(struct monitor *m, struct vxn_err *err)
 /* The container's network, as create read it from the namespace (create's
  * own file, checked once more before it goes to the guest): after the
  * launch data, before anything else, so guest-init has it before the
- * process starts. */
+ * process starts. NET, the NET_ADD of each further interface, RESOLV_CONF. */
 static int send_net(struct monitor *m, struct vxn_err *err)
 {
 	uint8_t buf[VXN_NET_MAX_BYTES + 1];
@@ -191,6 +191,8 @@ static int send_net(struct monitor *m, struct vxn_err *err)
 	if (n < 0 || vxn_net_decode(buf, (size_t)n, &net))
 		return err_set(err, EPROTO, "%s: not a network description", path);
 	int r = channel_send(m->ch, VXN_F_NET, 0, buf, (uint32_t)n, err);
+	if (r == 0 && net.has_nic)
+		netwatch_send_added(m->h, m->ch);  /* the namespace's other interfaces */
 	if (r == 0)
 		r = send_resolv_conf(m, err);
 	struct vxn_err werr;

@@ -153,8 +153,8 @@ static _Noreturn void exec_sync(const struct monitor_handoff *h)
 	_exit(127);
 }
 
-/* The frames the sync left for the guest, each checked once more. */
-static void send_added(const struct monitor_handoff *h, struct channel *ch)
+/* The frames the sync (or create) left for the guest, each checked once more. */
+void netwatch_send_added(const struct monitor_handoff *h, struct channel *ch)
 {
 	char path[PATH_MAX];
 	void *data = NULL;
@@ -203,7 +203,7 @@ static void reap(struct mon_netwatch *w, long now_ms, const struct monitor_hando
 		log_warn("monitor: vxn monitor-net-sync failed (status 0x%x): see this log",
 			 p > 0 ? (unsigned)st : 0u);
 	/* a sync that failed on one interface may have plugged another */
-	send_added(h, ch);
+	netwatch_send_added(h, ch);
 	if (w->again) {
 		w->again = false;
 		w->due_ms = now_ms + SETTLE_MS;

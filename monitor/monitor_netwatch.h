@@ -36,5 +36,8 @@ int netwatch_timeout_ms(const struct mon_netwatch *w, long now_ms);
  * started when one is due, a finished one reaped and its frames sent. */
 void netwatch_tick(struct mon_netwatch *w, bool readable, long now_ms,
 		   const struct monitor_handoff *h, struct channel *ch);
+/* The NET_ADD frames left in STATE_DIR/net-added (by a sync, or by create
+ * for the interfaces beside the first), sent and the file removed. */
+void netwatch_send_added(const struct monitor_handoff *h, struct channel *ch);
 
 #endif

@@ -105,7 +105,10 @@ docker run -d --name srv --hostname srv --network vxn-net --ip 198.18.5.10 --ip6
   "$IMAGE" sh -c "$web" >/dev/null 2>"$E/srv.err" || fail "docker run srv: $(cat "$E/srv.err")"
 # ---- 3b. by name too: Docker's embedded DNS (127.0.0.11 in the namespace,
 # where srv's pid, vxn's monitor, lives), relayed by guest-init and the
-# monitor. One client container for all (each run takes seconds).
+# monitor. One client container for all (each run takes seconds), on two
+# networks from its start (docker network connect before docker start):
+# the guest has both NICs before its process runs, and reaches dom0's
+# server through the default bridge too.
 mon=$(docker inspect -f '{{.State.Pid}}' srv)
 if command -v nsenter >/dev/null && [ -n "$mon" ]; then
   say "srv's namespace: resolver sockets: $(nsenter -t "$mon" -n cat /proc/net/udp |
@@ -114,19 +117,25 @@ if command -v nsenter >/dev/null && [ -n "$mon" ]; then
     grep -c -- '-j DNAT') DNAT"
 fi
 t0=$(now_us)
-out=$(docker run --rm --network vxn-net "$IMAGE" sh -c 'for i in $(seq 120); do
+docker create --name cli --network vxn-net "$IMAGE" sh -c 'for i in $(seq 120); do
   timeout 5 wget -q -O - http://198.18.5.10/index.html && break; sleep 1; done
-  ip -6 addr show dev eth0 | grep -o "inet6 2001:db8:5::[0-9a-f]*"
+  ip -6 addr | grep -o "inet6 2001:db8:5::[0-9a-f]*"
   timeout 10 wget -q -O - "http://[2001:db8:5::10]/index.html"
   grep -q "^nameserver 127.0.0.11" /etc/resolv.conf || { cat /etc/resolv.conf; exit 2; }
   nslookup srv 127.0.0.11 | grep -q "198.18.5.10" || { nslookup srv 127.0.0.11; exit 3; }
-  timeout 20 wget -q -O - http://srv/index.html' 2>"$E/cli.err")
+  timeout 20 wget -q -O - http://srv/index.html
+  ls /sys/class/net | grep -c "^eth"
+  timeout 20 wget -q -O - http://198.18.0.1:8080/index.html' >/dev/null 2>"$E/cli.err" ||
+  fail "docker create cli: $(cat "$E/cli.err")"
+docker network connect bridge cli 2>>"$E/cli.err" || fail "docker network connect bridge cli: $(cat "$E/cli.err")"
+out=$(docker start -a cli 2>>"$E/cli.err")
 rc=$?
-say "docker run on a user network, by IP, IPv6 and name: $(seconds_since "$t0") s"
+say "docker start of a container on a user network and the bridge, by IP, IPv6 and name: $(seconds_since "$t0") s"
 [ "$rc" -eq 0 ] || fail "user network: exit $rc: $(cat "$E/cli.err") $out"
+docker rm cli >/dev/null || fail "docker rm cli"
 echo "$out" | grep -qx "inet6 2001:db8:5::[0-9a-f]*" || fail "no IPv6 address from Docker: $out"
-expect_eq "container -> container on a user network: IPv4, IPv6, by name (nslookup and wget)" \
-  "$(echo "$out" | grep -v inet6)" "$(printf 'hello-from-srv\nhello-from-srv\nhello-from-srv')"
+expect_eq "two networks at start: container -> container on the user network (IPv4, IPv6, by name), two NICs, guest -> host on the bridge" \
+  "$(echo "$out" | grep -v inet6)" "$(printf 'hello-from-srv\nhello-from-srv\nhello-from-srv\n2\nhello-from-dom0')"
 
 # ---- 3c. docker network connect and disconnect of the running web (no
 # runtime call: the engine changes the namespace, where vxn's monitor

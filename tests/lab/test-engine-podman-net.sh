@@ -3,7 +3,8 @@
 # by path in config.json): the default network (198.18.64.0/24 here) from the
 # guest to the host's bridge address, -p 127.0.0.1:PORT:80 to busybox httpd
 # in a guest, a second named network (198.18.65.0/24) container ->
-# container by IP. Storage, run, tmp and CNI dirs private; nothing left.
+# container by IP, from a container on both networks from its start;
+# network connect and disconnect of a running one. Storage, run, tmp and CNI dirs private; nothing left.
 set -u
 export LC_ALL=C
 here=$(dirname "${BASH_SOURCE[0]}")
@@ -70,9 +71,17 @@ expect_eq "podman -p 127.0.0.1:18081:80" "$got" hello-from-web
 podman network create --subnet 198.18.65.0/24 vxn-net2 >/dev/null || fail "podman network create"
 podman run -d "${R[@]}" --name srv --hostname srv --network vxn-net2 --ip 198.18.65.10 "$IMAGE" \
   sh -c "$web" >/dev/null 2>"$E/srv.err" || fail "podman run srv: $(cat "$E/srv.err")"
-out=$(podman run --rm "${R[@]}" --network vxn-net2 "$IMAGE" sh -c 'for i in $(seq 120); do
-  timeout 5 wget -q -O - http://198.18.65.10/index.html && exit 0; sleep 1; done; exit 1' 2>"$E/cli.err")
-expect_eq "container -> container on a second network" "$out" hello-from-srv
+# ... from a container on both networks from its start: CNI gives it eth0
+# and eth1, and its guest has both NICs before its process runs
+out=$(podman run --rm "${R[@]}" --network podman,vxn-net2 "$IMAGE" sh -c 'for i in $(seq 120); do
+  timeout 5 wget -q -O - http://198.18.65.10/index.html && break; sleep 1; done
+  ls /sys/class/net | grep -c "^eth"
+  ip -4 addr | grep -o "inet 198.18.6[45].[0-9]*" | sort
+  timeout 30 wget -q -O - http://198.18.64.1:8080/index.html' 2>"$E/cli.err")
+echo "$out" | grep -q "^inet 198.18.64." && echo "$out" | grep -q "^inet 198.18.65." ||
+  fail "two networks: not both addresses in: $out $(cat "$E/cli.err")"
+expect_eq "two networks at start: container -> container on the second, two NICs, guest -> host on the default" \
+  "$(echo "$out" | grep -v ^inet)" "$(printf 'hello-from-srv\n2\nhello-from-dom0')"
 
 # ---- 3b. podman network connect and disconnect of the running web: CNI
 # adds eth1 to the namespace at the path, where vxn's monitor lives, and
