@@ -3,6 +3,7 @@
  * a memory setting should not silently boot a default-sized guest). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -45,7 +46,8 @@ static int config_defaults(struct vxn_config *c, struct vxn_err *err)
 	    set_str(&c->initramfs, VXN_DATA_DIR "/initramfs.cpio", err) < 0 ||
 	    set_str(&c->kernel_args, "console=hvc0 quiet", err) < 0 ||
 	    set_str(&c->disk_format, "ext4", err) < 0 ||
-	    set_str(&c->state_root, "/run/vxn", err) < 0)
+	    set_str(&c->state_root, "/run/vxn", err) < 0 ||
+	    set_str(&c->vdkr_subnet, CONFIG_VDKR_SUBNET, err) < 0)
 		return -1;
 	return 0;
 }
@@ -90,6 +92,29 @@ static int set_count(const char *key, const char *v, unsigned max, unsigned *out
 	return 0;
 }
 
+int config_ipv4_subnet(const char *v, uint32_t *net, unsigned *prefix)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(v, '/');
+	struct in_addr a;
+	uint64_t n;
+
+	if (!slash || (size_t)(slash - v) >= sizeof addr)
+		return -1;
+	memcpy(addr, v, (size_t)(slash - v));
+	addr[slash - v] = '\0';
+	if (inet_pton(AF_INET, addr, &a) != 1 || parse_decimal(slash + 1, &n) || n < 8 || n > 28)
+		return -1;
+	uint32_t host = ntohl(a.s_addr), mask = ~0u << (32 - n);
+	if (host & ~mask)
+		return -1;
+	if (net)
+		*net = host;
+	if (prefix)
+		*prefix = (unsigned)n;
+	return 0;
+}
+
 int config_rootfs_kind(const char *v, bool *share)
 {
 	if (strcmp(v, "share") && strcmp(v, "disk"))
@@ -113,11 +138,15 @@ static int set_key(struct vxn_config *c, const char *key, const char *v, const c
 		       ? err_set(err, 0, "%s: rootfs: must be share or disk", where) : 0;
 	if (strcmp(key, "disk_format") == 0 && strcmp(v, "ext4") && strcmp(v, "erofs"))
 		return err_set(err, 0, "%s: disk_format: must be ext4 or erofs", where);
+	if (strcmp(key, "vdkr_subnet") == 0 && config_ipv4_subnet(v, NULL, NULL) < 0)
+		return err_set(err, 0, "%s: vdkr_subnet: must be an IPv4 network A.B.C.D/N, "
+			       "N from 8 to 28, with no host bits", where);
 	char **field = strcmp(key, "kernel") == 0        ? &c->kernel
 		       : strcmp(key, "initramfs") == 0   ? &c->initramfs
 		       : strcmp(key, "kernel_args") == 0 ? &c->kernel_args
 		       : strcmp(key, "disk_format") == 0 ? &c->disk_format
 		       : strcmp(key, "state_root") == 0  ? &c->state_root
+		       : strcmp(key, "vdkr_subnet") == 0 ? &c->vdkr_subnet
 							 : NULL;
 	if (!field)
 		return err_set(err, 0, "%s: unknown key '%.64s'", where, key);
@@ -206,5 +235,6 @@ void config_free(struct vxn_config *c)
 	free(c->kernel_args);
 	free(c->disk_format);
 	free(c->state_root);
+	free(c->vdkr_subnet);
 	memset(c, 0, sizeof *c);
 }

@@ -29,7 +29,12 @@ struct vxn_config {
 	char *state_root;        /* default --root */
 	unsigned pool_size;      /* warm pool guests create keeps booted (pool.h); 0: none */
 	unsigned rootdisk_cache; /* root disk images kept (rootdisk_cache.h); 0: none */
+	/* vdkr's bridge network (vdkr/net.c): the IPv4 network its containers
+	 * get addresses from, the bridge the first one */
+	char *vdkr_subnet;
 };
+
+#define CONFIG_VDKR_SUBNET "10.89.0.0/24"
 
 #define CONFIG_MAX_POOL_SIZE 64u
 #define CONFIG_MAX_ROOTDISK_CACHE 64u
@@ -41,6 +46,9 @@ int config_load(const char *path, struct vxn_config *c, struct vxn_err *err);
 /* "share" -> true, "disk" -> false (vxn.conf's rootfs, and the annotation
  * that overrides it); -1 for anything else. */
 int config_rootfs_kind(const char *v, bool *share);
+/* "A.B.C.D/N", N from 8 to 28, no host bits set: 0 with the network (host
+ * order) and N, either pointer may be NULL; -1 for anything else. */
+int config_ipv4_subnet(const char *v, uint32_t *net, unsigned *prefix);
 void config_free(struct vxn_config *c);
 
 #endif

@@ -88,6 +88,31 @@ static int edit_mounts(yajl_val root, const struct bundle_edit *e)
 	return 0;
 }
 
+/* linux.namespaces' network entry given the path (made when umoci wrote none). */
+static int edit_netns(yajl_val root, const struct bundle_edit *e)
+{
+	if (!e->netns_path)
+		return 0;
+	yajl_val linux = jt_child(root, "linux");
+	yajl_val nss = linux ? jt_child_array(linux, "namespaces") : NULL;
+	if (!nss)
+		return -1;
+	for (size_t i = 0; i < nss->u.array.len; i++) {
+		yajl_val ns = nss->u.array.values[i];
+		yajl_val type = jv_get(ns, "type");
+		const char *t = YAJL_IS_STRING(type) ? type->u.string : NULL;
+		if (t && strcmp(t, "network") == 0)
+			return jt_set(ns, "path", jt_string(e->netns_path));
+	}
+	yajl_val ns = jt_object();
+	if (!ns || jt_set(ns, "type", jt_string("network")) ||
+	    jt_set(ns, "path", jt_string(e->netns_path))) {
+		yajl_tree_free(ns);
+		return -1;
+	}
+	return jt_append(nss, ns);
+}
+
 int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e, char **out,
 		       struct vxn_err *err)
 {
@@ -102,7 +127,7 @@ int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e
 	if (!process || edit_process(process, e) ||
 	    (e->hostname && jt_set(root, "hostname", jt_string(e->hostname))) ||
 	    (e->root_path && jt_set(jt_child(root, "root"), "path", jt_string(e->root_path))) ||
-	    edit_resources(root, e) || edit_mounts(root, e) ||
+	    edit_resources(root, e) || edit_mounts(root, e) || edit_netns(root, e) ||
 	    jt_set(jt_child(root, "annotations"), ANN_ROOTFS, jt_string("disk"))) {
 		err_set(err, ENOMEM, "config.json");
 		goto out;

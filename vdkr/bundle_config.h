@@ -1,7 +1,7 @@
 /* umoci's config.json (made from the image config) adjusted for `run`'s
  * flags: process args, env, cwd, user, terminal; hostname; memory and CPU
  * limits, which vxn turns into the guest's size; -v's binds, which vxn
- * serves to the guest (9pfs); the annotation ANN_ROOTFS = disk: the root is
+ * serves to the guest (9pfs); the network namespace's path (net.h); the annotation ANN_ROOTFS = disk: the root is
  * the image's unpacked rootfs, shared by its containers, so each container
  * writes to a disk image of its own (kept until rm; vdkr has no commit, cp
  * or start to see them), and vmemres's warm pool guests serve it. Every
@@ -34,6 +34,7 @@ struct bundle_edit {
 	uint64_t cpu_quota, cpu_period;  /* 0: leave */
 	const struct run_volume *volumes;  /* appended to mounts */
 	size_t nvolumes;
+	const char *netns_path;  /* the network namespace's path (vdkr's bridge); NULL: leave */
 };
 
 int bundle_config_edit(const char *json, size_t len, const struct bundle_edit *e, char **out,

@@ -208,7 +208,9 @@ static int rm_one(struct vdkr_ctx *c, const struct ctr *t, const void *arg,
 
 	if (ctr_status(c, t, &s, &code, err))
 		return -1;
-	if (s != VXN_STATUS_STOPPED && !*(const bool *)arg)
+	/* stop returns once the exit is recorded, maybe just before vxn's
+	 * monitor has finished: docker's `stop` then `rm` must work */
+	if (s != VXN_STATUS_STOPPED && ctr_exit_recorded(c, t) < 0 && !*(const bool *)arg)
 		return err_set(err, 0, "You cannot remove a running container %s. Stop the "
 			       "container before attempting removal or force remove", t->id);
 	ctr_remove_all(c, t);

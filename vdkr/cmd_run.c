@@ -21,6 +21,7 @@
 #include "images.h"
 #include "jsonv.h"
 #include "log.h"
+#include "net.h"
 #include "pty.h"
 #include "run_stdio.h"
 #include "runopts.h"
@@ -38,6 +39,7 @@ struct run {
 	char unpacked[PATH_MAX];
 	char root_image[PATH_MAX + 16];  /* STORE_ROOT_IMAGE, "" when the image has none */
 	struct image_info info;
+	char netns[PATH_MAX];  /* the bridge's namespace (net.h), "" without */
 };
 
 /* The container's bundle: umoci's config.json for the image (edited later),
@@ -168,6 +170,7 @@ static int edit_config(struct run *r, struct vxn_err *err)
 		.hostname = r->o.hostname ? r->o.hostname : r->t.name,
 		.memory_bytes = r->o.memory_bytes, .cpu_quota = r->o.cpu_quota,
 		.cpu_period = CPU_PERIOD, .volumes = r->o.volumes, .nvolumes = r->o.nvolumes,
+		.netns_path = r->netns[0] ? r->netns : NULL,
 	};
 	if (r->o.tty)
 		pty_get_size(0, &e.rows, &e.cols);
@@ -392,7 +395,10 @@ static int run_container(struct run *r, int argc, char **argv, struct vxn_err *e
 
 	if (setup(r, argc, argv, err))
 		return -1;
-	if (unpack_image(r, err) || edit_config(r, err) || record(r, err) ||
+	if (unpack_image(r, err) ||
+	    (r->o.bridge && vdkr_net_up(c, r->t.id, r->o.publish, r->o.npublish, r->netns,
+					sizeof(r->netns), err)) ||
+	    edit_config(r, err) || record(r, err) ||
 	    (r->o.tty && open_console(r, console, sizeof(console), &lfd, err)) ||
 	    create(r, r->o.tty ? console : NULL, &monitor, &status, err) ||
 	    (r->o.tty && take_console(r, lfd, &master, err))) {

@@ -1,4 +1,5 @@
 #include "ctr.h"
+#include "net.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -243,6 +244,7 @@ void ctr_remove(const struct vdkr_ctx *c, const struct ctr *t)
 		if (k == CTR_ID_LEN && !memcmp(id, t->id, CTR_ID_LEN))
 			unlink(p);
 	}
+	vdkr_net_down(c, t->id);  /* its namespace is mounted in the directory */
 	if (ctr_path(c, t->id, NULL, p, sizeof(p)) == 0)
 		remove_tree(p);
 }

@@ -1,5 +1,6 @@
 #include "runopts.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ctype.h>
 #include <getopt.h>
@@ -243,14 +244,71 @@ static int one_flag(int c, struct run_opts *o, struct vxn_err *err)
 	case OPT_ENTRYPOINT: o->entrypoint = optarg; o->has_entrypoint = true; return 0;
 	case 'h': o->hostname = optarg; return 0;
 	case 'v': return add_volume(o, optarg, err);
-	case 'p': return err_set(err, 0, "-p/--publish: not supported yet by vxn: published ports");
+	case 'p':
+		if (o->npublish >= RUNOPTS_MAX_PUBLISH)
+			return err_set(err, 0, "-p: more than %d", RUNOPTS_MAX_PUBLISH);
+		return parse_publish(optarg, &o->publish[o->npublish++], err);
 	case OPT_NETWORK:
+		if (strcmp(optarg, "bridge") == 0) {
+			o->bridge = true;
+			return 0;
+		}
 		if (strcmp(optarg, "none") && strcmp(optarg, "host"))
-			return err_set(err, 0, "--network %.32s: not supported yet by vxn: guests "
-				       "have no network device (none and host are accepted)", optarg);
+			return err_set(err, 0, "--network %.32s: not supported by vdkr (bridge, none "
+				       "and host are)", optarg);
+		o->no_network = true;
 		return 0;
 	}
 	return -1;
+}
+
+static int parse_port(const char *s, size_t n, uint16_t *port)
+{
+	unsigned v = 0;
+
+	if (n == 0 || n > 5)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v == 0 || v > 65535 || s[0] == '0')
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int parse_publish(const char *spec, struct run_publish *p, struct vxn_err *err)
+{
+	const char *proto = strchr(spec, '/'), *end = proto ? proto : spec + strlen(spec);
+	const char *last = memrchr(spec, ':', (size_t)(end - spec));
+	struct in_addr a;
+
+	memset(p, 0, sizeof *p);
+	if (proto && strcmp(proto, "/tcp") && strcmp(proto, "/udp"))
+		return err_set(err, 0, "-p %.64s: the protocol must be tcp or udp", spec);
+	p->udp = proto && strcmp(proto, "/udp") == 0;
+	if (!last)
+		return err_set(err, 0, "-p %.64s: a host port is needed (vdkr does not pick one)",
+			       spec);
+	if (parse_port(last + 1, (size_t)(end - last - 1), &p->port))
+		return err_set(err, 0, "-p %.64s: invalid container port", spec);
+	const char *hp = memrchr(spec, ':', (size_t)(last - spec));
+	hp = hp ? hp + 1 : spec;
+	if (parse_port(hp, (size_t)(last - hp), &p->host_port))
+		return err_set(err, 0, "-p %.64s: invalid host port (ranges are not supported)",
+			       spec);
+	if (hp == spec)
+		return 0;
+	size_t iplen = (size_t)(hp - 1 - spec);
+	if (iplen >= sizeof p->host_ip)
+		return err_set(err, 0, "-p %.64s: the host address must be IPv4", spec);
+	memcpy(p->host_ip, spec, iplen);
+	p->host_ip[iplen] = '\0';
+	if (inet_pton(AF_INET, p->host_ip, &a) != 1)
+		return err_set(err, 0, "-p %.64s: the host address must be IPv4", spec);
+	return 0;
 }
 
 int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err)
@@ -265,6 +323,14 @@ int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err
 		rc = c == '?' || c == ':' ? bad_flag(argc, argv, err) : one_flag(c, o, err);
 	if (rc == 0 && optind >= argc)
 		rc = err_set(err, 0, "\"%s\" requires at least 1 argument", argv[0]);
+	/* docker's words for -p with --network none or host */
+	if (rc == 0 && o->npublish && o->no_network)
+		rc = err_set(err, 0, "conflicting options: port publishing and the container type "
+			     "network mode");
+	if (rc == 0 && o->bridge && o->no_network)
+		rc = err_set(err, 0, "--network: given twice, differently");
+	if (rc == 0 && o->npublish)
+		o->bridge = true;
 	if (rc) {
 		runopts_free(o);
 		return -1;

@@ -12,12 +12,20 @@
 
 #define RUNOPTS_MAX_LIST 256
 #define RUNOPTS_MAX_VOLUMES 64
+#define RUNOPTS_MAX_PUBLISH 32
 
 /* -v SRC:DST[:ro|:rw]: a host path bound at DST, both cleaned (no "//",
  * ".", ".." or trailing slash) and malloc'd. */
 struct run_volume {
 	char *source, *destination;
 	bool readonly;
+};
+
+/* -p [IP:]HOSTPORT:PORT[/tcp|/udp]: host_ip "" for every address. */
+struct run_publish {
+	char host_ip[16];
+	uint16_t host_port, port;
+	bool udp;
 };
 
 struct run_opts {
@@ -32,6 +40,10 @@ struct run_opts {
 	uint64_t cpu_quota;                       /* per CPU_PERIOD; 0: default */
 	struct run_volume volumes[RUNOPTS_MAX_VOLUMES];
 	size_t nvolumes;
+	bool bridge;                              /* --network bridge, or -p */
+	bool no_network;                          /* --network none or host, given */
+	struct run_publish publish[RUNOPTS_MAX_PUBLISH];
+	size_t npublish;
 	const char *image;
 	char **args;                              /* after the image: Cmd */
 	size_t nargs;
@@ -40,8 +52,7 @@ struct run_opts {
 #define CPU_PERIOD 100000u
 
 /* argv[0] is "run" (or "create"); getopt stops at the image. 0, or -1 with
- * a one-line message (an unknown flag, a bad value, -p not supported) and
- * nothing to free. */
+ * a one-line message (an unknown flag, a bad value) and nothing to free. */
 int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err);
 /* What runopts_parse allocated (the volumes). */
 void runopts_free(struct run_opts *o);
@@ -54,5 +65,8 @@ int parse_cpus(const char *s, uint64_t *quota, struct vxn_err *err);
  * anonymous volume is refused), DST absolute and not "/", the mode ro or rw.
  * Whether SRC exists is the caller's to check. */
 int parse_volume(const char *spec, struct run_volume *v, struct vxn_err *err);
+/* One -p: [IPv4:]HOSTPORT:PORT[/tcp|/udp], ports 1 to 65535. A port alone
+ * (docker picks a free host port) and ranges are refused. */
+int parse_publish(const char *spec, struct run_publish *p, struct vxn_err *err);
 
 #endif

@@ -10,7 +10,8 @@
 # docker-archive, pull of an oci-archive (layers shared in the store), save
 # to a docker-archive loaded back after rmi, two
 # pulls at once, a killed pull, a pull into a full store and a save onto a
-# full filesystem, an unreachable registry, vmemres (the warm
+# full filesystem, an unreachable registry, --network bridge and -p (the
+# CNI plugins' bridge, a guest reaching dom0 and a published port), vmemres (the warm
 # pool), vpdmn's spelling; nothing left behind after --rm. Each image's
 # root disk is made once (rootfs.erofs) and attached read-only by each of its
 # containers, whose writes stay in their own guests.
@@ -50,6 +51,9 @@ vdkr_cleanup() {
   registry_stop
   [ -n "${XENLAB_OUT:-}" ] && cp "$VLOG" "$XENLAB_OUT/lab-logs/test-vdkr.vdkr.log" 2>/dev/null
   umount "$W/full" 2>/dev/null  # 6c's, when a check there failed
+  [ -z "${HTTPD:-}" ] || kill "$HTTPD" 2>/dev/null
+  for d in "$ROOT"/containers/*/netns; do [ -e "$d" ] && umount -l "$d" 2>/dev/null; done
+  ip link del vdkr0 2>/dev/null
   umount "$W" 2>/dev/null
   lab_cleanup
 }
@@ -104,9 +108,9 @@ bad_volume "named volumes are not supported by vdkr" -v myvolume:/data
 bad_volume "option 'z' not supported by vdkr" -v /tmp:/data:z
 bad_volume "Duplicate mount point: /data" -v /tmp:/data -v /etc:/data/
 [ ! -e /nonexistent-vdkr-src ] || fail "a bad -v made its source"
-vdkr run --rm -p 80:80 "$IMG" true 2>"$W/port.err"
-expect_eq "-p" $? 125
-grep -q 'not supported yet by vxn: published ports' "$W/port.err" || fail "-p: $(cat "$W/port.err")"
+vdkr run --rm -p 80 "$IMG" true 2>"$W/port.err"
+expect_eq "-p without a host port" $? 125
+grep -q 'a host port is needed' "$W/port.err" || fail "-p 80: $(cat "$W/port.err")"
 vdkr run --rm 'Not/A:Ref!' true 2>"$W/ref.err"
 expect_eq "malformed reference" $? 125
 grep -q 'invalid reference format' "$W/ref.err" || fail "bad ref: $(cat "$W/ref.err")"
@@ -249,6 +253,46 @@ expect_eq "the image's root disk after two containers wrote in theirs" \
   "$(sha256sum < "$ROOT_IMAGE")" "$root_sum"
 say "-d, logs (-f), ps (-a), exec, stop, wait, inspect, rm, -d --rm; rmi refused while used;" \
   "the image's read-only root disk shared"
+
+# ---- 5b. --network bridge and -p: the CNI plugins make the bridge vdkr0, a
+# namespace of the container's own with a veth (198.18.96.0/24, the lab's
+# vxn.conf), and portmap's DNAT; vxn wires the guest's NIC to the veth
+if [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && command -v iptables >/dev/null; then
+  ip link set lo up
+  mkdir -p "$W/www" && echo hello-from-dom0 > "$W/www/index.html"
+  busybox httpd -f -p 0.0.0.0:18097 -h "$W/www" &
+  HTTPD=$!
+  t0=$(now_us)
+  out=$(vdkr run --rm --network bridge "$IMG" sh -c 'ip -4 addr | grep -o "inet 198.18.96.[0-9]*"
+    timeout 30 wget -q -O - http://198.18.96.1:18097/index.html' 2>"$W/br.err")
+  rc=$?
+  say "vdkr run --network bridge, guest -> dom0: $(seconds_since "$t0") s"
+  [ $rc -eq 0 ] || fail "run --network bridge: exit $rc: $(cat "$W/br.err") $out"
+  grep -qx "inet 198.18.96.[0-9]*" <<<"$out" || fail "--network bridge: no address in: $out"
+  expect_eq "--network bridge: guest -> dom0 through vdkr0" "$(tail -n 1 <<<"$out")" hello-from-dom0
+  web='mkdir -p /dev/shm/www; echo "hello-from-$(hostname)" >/dev/shm/www/index.html
+    exec httpd -f -p 80 -h /dev/shm/www'
+  vdkr run -d --name web --hostname web -p 127.0.0.1:18095:80 -p 18096:80 "$IMG" sh -c "$web" \
+    >/dev/null 2>"$W/web.err" || fail "run -d -p: $(cat "$W/web.err")"
+  served() { [ "$(timeout 5 busybox wget -q -O - "http://$1/index.html" 2>/dev/null)" = hello-from-web ]; }
+  wait_until 180 served 127.0.0.1:18095 || fail "-p 127.0.0.1:18095:80: no answer from web"
+  say "vdkr run -d -p, to the first answer through the published port: $(seconds_since "$t0") s"
+  served 198.18.96.1:18096 || fail "-p 18096:80: no answer on the bridge's address"
+  expect_eq "stop web" "$(vdkr stop web)" web
+  expect_eq "rm web" "$(vdkr rm web)" web
+  kill "$HTTPD"
+  # nothing of the network left but the bridge itself, as Docker keeps docker0
+  [ -z "$(ls /sys/class/net | grep '^veth')" ] || fail "veths left: $(ls /sys/class/net)"
+  [ -z "$(ls /sys/class/net | grep '^vif')" ] || fail "vifs left: $(ls /sys/class/net)"
+  grep " $ROOT/" /proc/mounts && fail "mounts (a network namespace) left under the store"
+  n=$(iptables -t nat -S | grep -c -- '-N CNI-DN-\|-N CNI-[0-9a-f]\{24\}')
+  expect_eq "CNI's per-container NAT chains left" "$n" 0
+  leases=$(ls "$ROOT/cni/vdkr" 2>/dev/null | grep -c '^198\.18\.96\.')
+  expect_eq "addresses still leased" "$leases" 0
+  say "--network bridge and -p: guest -> dom0, dom0 -> guest on 127.0.0.1 and the bridge's address"
+else
+  echo "# skip: --network bridge and -p: no CNI plugins (containernetworking-plugins) or iptables"
+fi
 
 # ---- 6. load a docker-archive, pull an oci-archive: one layer, stored once
 out=$(vdkr load -i "$ENGINE_IMAGE") || fail "load"

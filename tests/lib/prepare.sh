@@ -21,7 +21,8 @@ lab_config() {
 	local kernel conf=$top/build/vxn-lab.conf
 	step "guest kernel (cached after the first build)"
 	kernel=$(blobs/build-kernel) || return 1
-	printf '# written by tests/lib/prepare.sh for the lab\nkernel = %s\ninitramfs = %s\n' \
+	# vdkr's bridge (test-vdkr) on a benchmarking network, as every test network
+	printf '# written by tests/lib/prepare.sh for the lab\nkernel = %s\ninitramfs = %s\nvdkr_subnet = 198.18.96.0/24\n' \
 		"$kernel" "$top/build/blobs/initramfs.cpio" >"$conf"
 	echo "$conf"
 }

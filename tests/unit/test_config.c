@@ -71,6 +71,7 @@ static void test_values(void **state)
 		"state_root = /run/vxn-alt\n"
 		"pool_size = 4\n"
 		"rootdisk_cache = 8\n"
+		"vdkr_subnet = 198.18.96.0/24\n"
 		"rootfs = disk\n"), 0);
 	assert_int_equal(config_load(path, &c, &err), 0);
 	assert_int_equal(c.memory_mib, 256);
@@ -83,6 +84,7 @@ static void test_values(void **state)
 	assert_string_equal(c.state_root, "/run/vxn-alt");
 	assert_int_equal(c.pool_size, 4);
 	assert_int_equal(c.rootdisk_cache, 8);
+	assert_string_equal(c.vdkr_subnet, "198.18.96.0/24");
 	assert_false(c.rootfs_share);
 	config_free(&c);
 }
@@ -140,6 +142,11 @@ static void test_errors(void **state)
 		{ "pool_size = 65\n", "pool_size: must be an integer from 0 to 64" },
 		{ "pool_size = -1\n", "pool_size: must be an integer from 0 to 64" },
 		{ "rootdisk_cache = 65\n", "rootdisk_cache: must be an integer from 0 to 64" },
+		{ "vdkr_subnet = 198.18.96.1/24\n", "vdkr_subnet: must be an IPv4 network" },
+		{ "vdkr_subnet = 198.18.96.0/30\n", "vdkr_subnet: must be an IPv4 network" },
+		{ "vdkr_subnet = 198.18.96.0\n", "vdkr_subnet: must be an IPv4 network" },
+		{ "vdkr_subnet = 198.18.96.0/24x\n", "vdkr_subnet: must be an IPv4 network" },
+		{ "vdkr_subnet = 2001:db8::/64\n", "vdkr_subnet: must be an IPv4 network" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct vxn_config c;

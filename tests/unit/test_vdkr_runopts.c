@@ -62,16 +62,61 @@ static void test_refusals(void **state)
 	refused(b, ARGC(b), "Duplicate mount point: /b");
 	char *b2[] = { "run", "-v", "/a:/b", "-v", "rel:/c", "img", NULL };
 	refused(b2, ARGC(b2), "named volumes are not supported by vdkr");
-	char *c[] = { "run", "-p", "80:80", "img", NULL };
-	refused(c, ARGC(c), "not supported yet by vxn: published ports");
+	char *c[] = { "run", "-p", "80", "img", NULL };
+	refused(c, ARGC(c), "a host port is needed");
+	char *c2[] = { "run", "-p", "8080:80", "--network", "none", "img", NULL };
+	refused(c2, ARGC(c2), "conflicting options: port publishing");
+	char *c3[] = { "run", "-p", "8080-8081:80", "img", NULL };
+	refused(c3, ARGC(c3), "invalid host port");
+	char *c4[] = { "run", "-p", "8080:80/sctp", "img", NULL };
+	refused(c4, ARGC(c4), "must be tcp or udp");
+	char *c5[] = { "run", "-p", "::1:8080:80", "img", NULL };
+	refused(c5, ARGC(c5), "must be IPv4");
+	char *c6[] = { "run", "-p", "8080:65536", "img", NULL };
+	refused(c6, ARGC(c6), "invalid container port");
+	char *c7[] = { "run", "-p", "0:80", "img", NULL };
+	refused(c7, ARGC(c7), "invalid host port");
 	char *d[] = { "run", "--rm", NULL };
 	refused(d, ARGC(d), "requires at least 1 argument");
 	char *e[] = { "run", "--name", "a/b", "img", NULL };
 	refused(e, ARGC(e), "invalid container name");
-	char *f[] = { "run", "--network", "bridge", "img", NULL };
-	refused(f, ARGC(f), "no network device");
+	char *f[] = { "run", "--network", "overlay", "img", NULL };
+	refused(f, ARGC(f), "not supported by vdkr (bridge, none and host are)");
 	char *g[] = { "run", "-e", NULL };
 	refused(g, ARGC(g), "missing value");
+}
+
+static void test_publish_parsed(void **state)
+{
+	struct run_opts o;
+	struct vxn_err err = { 0 };
+	(void)state;
+	char *argv[] = { "run", "-p", "127.0.0.1:18080:80", "--publish", "5353:53/udp", "-p",
+			 "8443:443/tcp", "img", NULL };
+
+	assert_int_equal(runopts_parse(ARGC(argv), argv, &o, &err), 0);
+	assert_true(o.bridge);
+	assert_int_equal(o.npublish, 3);
+	assert_string_equal(o.publish[0].host_ip, "127.0.0.1");
+	assert_int_equal(o.publish[0].host_port, 18080);
+	assert_int_equal(o.publish[0].port, 80);
+	assert_false(o.publish[0].udp);
+	assert_string_equal(o.publish[1].host_ip, "");
+	assert_int_equal(o.publish[1].host_port, 5353);
+	assert_int_equal(o.publish[1].port, 53);
+	assert_true(o.publish[1].udp);
+	assert_int_equal(o.publish[2].host_port, 8443);
+	assert_false(o.publish[2].udp);
+	runopts_free(&o);
+	char *b[] = { "run", "--network", "bridge", "img", NULL };
+	assert_int_equal(runopts_parse(ARGC(b), b, &o, &err), 0);
+	assert_true(o.bridge);
+	assert_int_equal(o.npublish, 0);
+	runopts_free(&o);
+	char *n[] = { "run", "--net", "none", "img", NULL };
+	assert_int_equal(runopts_parse(ARGC(n), n, &o, &err), 0);
+	assert_false(o.bridge);
+	runopts_free(&o);
 }
 
 static void test_volumes_parsed(void **state)
@@ -211,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_volumes_parsed),
+		cmocka_unit_test(test_publish_parsed),
 		cmocka_unit_test(test_volume_specs),
 		cmocka_unit_test(test_volume_refusals),
 		cmocka_unit_test(test_volume_limit),

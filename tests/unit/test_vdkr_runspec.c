@@ -176,6 +176,45 @@ static void test_bundle_config(void **state)
 	assert_int_equal(bundle_config_edit("{", 1, &e, &out, &err), -1);
 }
 
+/* The bridge's namespace path: umoci's network entry gets it, the others
+ * stay; a config without one gets one. */
+static void test_bundle_netns(void **state)
+{
+	(void)state;
+	static const char with[] = "{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"namespaces\":["
+		"{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"}]}}";
+	static const char without[] = "{\"process\":{\"args\":[\"sh\"]}}";
+	const char *cases[] = { with, without };
+	char *args[] = { "sh" };
+	struct bundle_edit e = { .args = args, .nargs = 1, .netns_path = "/store/c/ID/netns" };
+	struct vxn_err err = { 0 };
+
+	for (size_t k = 0; k < 2; k++) {
+		char *out;
+		assert_int_equal(bundle_config_edit(cases[k], strlen(cases[k]), &e, &out, &err), 0);
+		yajl_val root = jv_parse(out, strlen(out), 1 << 20, "out", &err);
+		free(out);
+		yajl_val nss = jv_get(jv_get(root, "linux"), "namespaces");
+		assert_true(YAJL_IS_ARRAY(nss));
+		assert_int_equal(nss->u.array.len, k == 0 ? 3 : 1);
+		size_t found = 0;
+		for (size_t i = 0; i < nss->u.array.len; i++) {
+			yajl_val ns = nss->u.array.values[i];
+			yajl_val type = jv_get(ns, "type");
+			assert_true(YAJL_IS_STRING(type));
+			if (strcmp(type->u.string, "network") == 0) {
+				assert_string_equal(YAJL_GET_STRING(jv_get(ns, "path")),
+						    "/store/c/ID/netns");
+				found++;
+			} else {
+				assert_null(jv_get(ns, "path"));
+			}
+		}
+		assert_int_equal(found, 1);
+		yajl_tree_free(root);
+	}
+}
+
 static const char config_mounts[] =
 	"{\"process\":{\"args\":[\"sh\"]},\"linux\":{\"resources\":{}},\"mounts\":["
 	"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
@@ -258,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_bundle_config),
 		cmocka_unit_test(test_bundle_mounts),
+		cmocka_unit_test(test_bundle_netns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,18 +45,14 @@ FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
 FILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
 FILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml \
 	${datadir}/vxn/runtimeclass-vxn.yaml"
-CONF# The daemonless frontends: `vdkr` (Docker's spelling) and `vpdmn` (Podman's,
-# a symlink to the same program); images come through skopeo and umoci
-# (meta-virtualization recipes), the containers through vxn's library
-# linked into vdkr, which still needs vxn-monitor, the kernel and vxn.conf.
-FILES:${PN}-vdkr = "${bindir}/vdkr"
-FILES:${PN}-vpdmn = "${bindir}/vpdmn"
-FILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
+CONFFILES:${PN}-docker-config = "${sysconfdir}/docker/daemon.json"
 CONFFILES:${PN}-podman-config = "${sysconfdir}/containers/containers.conf.d/50-vxn.conf"
 CONFFILES:${PN}-containerd-config = "${sysconfdir}/containerd/conf.d/vxn.toml"
 
 RDEPENDS:${PN} = "xen-tools-libxenlight xen-tools-xenstore e2fsprogs-mke2fs"
-RDEPENDS:${PN}-vdkr = "${PN} skopeo umoci erofs-utils"
+# cni: the bridge, host-local and portmap plugins of `run -p` and
+# `--network bridge`; iptables for their NAT
+RDEPENDS:${PN}-vdkr = "${PN} skopeo umoci erofs-utils cni iptables"
 RDEPENDS:${PN}-vpdmn = "${PN}-vdkr"
 RDEPENDS:${PN}-docker-config = "${PN} docker"
 RDEPENDS:${PN}-podman-config = "${PN} podman"

@@ -1,0 +1,345 @@
+/* See net.h. The plugins run as CNI's specification has a runtime run
+ * them: the network's configuration on stdin, the command and the
+ * container in the environment, the result (or an error object) on
+ * stdout. What each ADD was given is kept beside the container, so that
+ * rm runs the DELs with the same configuration. */
+#include "net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "ctr.h"
+#include "files.h"
+#include "jsonv.h"
+#include "jtree.h"
+#include "log.h"
+#include "util.h"
+
+#define CNI_NETWORK "vdkr"
+#define CNI_BRIDGE "vdkr0"
+#define CNI_VERSION "0.4.0"
+#define CNI_OUT_MAX (256u << 10)
+#define CNI_BRIDGE_CONF "cni-bridge.json"
+#define CNI_PORTMAP_CONF "cni-portmap.json"
+
+/* Where the plugins are: Debian's place, Yocto's (meta-virtualization's
+ * cni recipe), then CNI's own default; Debian's when none has them, for
+ * the error to name. */
+static const char *cni_dir(void)
+{
+	static const char *const dirs[] = { "/usr/lib/cni", "/usr/libexec/cni", "/opt/cni/bin" };
+
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "%s/bridge", dirs[i]);
+		if (access(path, X_OK) == 0)
+			return dirs[i];
+	}
+	return dirs[0];
+}
+
+/* A network namespace of its own, bound on path (made here) as `ip netns
+ * add` does: it lives while the bind does, whoever holds it. */
+static int pin_netns(const char *path, struct vxn_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600), status;
+
+	if (fd < 0)
+		return err_set(err, errno, "%s", path);
+	close(fd);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET) || mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL));
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	unlink(path);
+	return err_set(err, pid < 0 ? errno : 0, "making the container's network namespace");
+}
+
+static void unpin_netns(const char *path)
+{
+	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
+		log_warn("%s: %s", path, strerror(errno));
+	if (unlink(path) && errno != ENOENT)
+		log_warn("%s: %s", path, strerror(errno));
+}
+
+/* A plugin's error object's msg (and details), or its exit status. */
+static int plugin_failed(const char *plugin, const char *out, size_t len, int status,
+			 struct vxn_err *err)
+{
+	struct vxn_err perr;
+	char *msg = NULL, *details = NULL;
+	yajl_val v = len ? jv_parse(out, len, CNI_OUT_MAX, plugin, &perr) : NULL;
+
+	if (v && jv_string(jv_get(v, "msg"), "msg", &msg, &perr) == 0 && msg &&
+	    jv_string(jv_get(v, "details"), "details", &details, &perr) == 0)
+		err_set(err, 0, "CNI %s: %.200s%s%.200s", plugin, msg, details ? ": " : "",
+			details ? details : "");
+	else
+		err_set(err, 0, "CNI %s: exit status 0x%x", plugin, (unsigned)status);
+	free(msg);
+	free(details);
+	yajl_tree_free(v);
+	return -1;
+}
+
+/* The plugin run with command for the container: its stdout, parsed,
+ * into *result (NULL unless asked for and there). */
+static int cni_exec(const char *plugin, const char *command, const char *id, const char *netns,
+		    const char *config, yajl_val *result, struct vxn_err *err)
+{
+	char path[64], e_cmd[32], e_id[128], e_ns[PATH_MAX + 16], e_path[64];
+	const char *dir = cni_dir();
+	int in[2], out[2], status = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, plugin);
+	snprintf(e_cmd, sizeof e_cmd, "CNI_COMMAND=%s", command);
+	snprintf(e_id, sizeof e_id, "CNI_CONTAINERID=%s", id);
+	snprintf(e_ns, sizeof e_ns, "CNI_NETNS=%s", netns);
+	snprintf(e_path, sizeof e_path, "CNI_PATH=%s", dir);
+	char *env[] = { e_cmd, e_id, e_ns, "CNI_IFNAME=eth0", e_path,
+			"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	char *argv[] = { path, NULL };
+	size_t clen = strlen(config);
+
+	if (result)
+		*result = NULL;
+	if (pipe2(in, O_CLOEXEC))
+		return err_set(err, errno, "pipe");
+	/* the whole configuration goes into the pipe before the plugin runs
+	 * (it is far under a pipe's 64 KiB): no write to a reader gone */
+	if (clen >= 65536 || write_all(in[1], config, clen) || pipe2(out, O_CLOEXEC)) {
+		int e = errno;
+		close(in[0]);
+		close(in[1]);
+		return err_set(err, e, "CNI %s: its configuration", plugin);
+	}
+	close(in[1]);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || null < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		execve(path, argv, env);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	cleanup_free void *text = NULL;
+	size_t len = 0;
+	int k = pid > 0 ? read_bounded(out[0], CNI_OUT_MAX, &text, &len) : -errno;
+	close(out[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0 || k < 0)
+		return err_set(err, pid < 0 ? errno : -k, "CNI %s", plugin);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+			err_set(err, 0, "CNI %s: cannot run %s (are the CNI plugins, Debian's "
+				"containernetworking-plugins, installed?)", plugin, path) :
+			plugin_failed(plugin, text, len, status, err);
+	if (result && len && !(*result = jv_parse(text, len, CNI_OUT_MAX, plugin, err)))
+		return -1;
+	return 0;
+}
+
+static int bridge_config(const struct vdkr_ctx *c, char **out, struct vxn_err *err)
+{
+	struct vxn_config conf;
+	char data_dir[PATH_MAX];
+
+	if (config_load(c->g.config_path, &conf, err) < 0)
+		return -1;
+	snprintf(data_dir, sizeof data_dir, "%s/cni", c->root);
+	yajl_gen g = jg_new(false);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "cniVersion", CNI_VERSION);
+	jg_kstr(g, "name", CNI_NETWORK);
+	jg_kstr(g, "type", "bridge");
+	jg_kstr(g, "bridge", CNI_BRIDGE);
+	jg_kbool(g, "isGateway", true);
+	jg_kbool(g, "ipMasq", true);
+	jg_kbool(g, "hairpinMode", true);
+	jg_key(g, "ipam");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "type", "host-local");
+	jg_kstr(g, "dataDir", data_dir);
+	jg_key(g, "ranges");
+	yajl_gen_array_open(g);
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "subnet", conf.vdkr_subnet);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	yajl_gen_array_close(g);
+	jg_key(g, "routes");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	jg_kstr(g, "dst", "0.0.0.0/0");
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	config_free(&conf);
+	*out = jg_finish(g);
+	return *out ? 0 : err_set(err, ENOMEM, "CNI configuration");
+}
+
+static yajl_val port_mapping(const struct run_publish *p)
+{
+	yajl_val m = jt_object();
+
+	if (!m || jt_set(m, "hostPort", jt_int(p->host_port)) ||
+	    jt_set(m, "containerPort", jt_int(p->port)) ||
+	    jt_set(m, "protocol", jt_string(p->udp ? "udp" : "tcp")) ||
+	    (p->host_ip[0] && jt_set(m, "hostIP", jt_string(p->host_ip)))) {
+		yajl_tree_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* portmap's configuration with the -p ports; prev (the bridge's result,
+ * owned by the tree afterwards) only in the ADD's copy. */
+static char *portmap_config(const struct run_publish *p, size_t np, yajl_val prev)
+{
+	yajl_val c = jt_object(), caps, rc, maps;
+	char *text = NULL;
+
+	if (!c || jt_set(c, "cniVersion", jt_string(CNI_VERSION)) ||
+	    jt_set(c, "name", jt_string(CNI_NETWORK)) || jt_set(c, "type", jt_string("portmap")) ||
+	    jt_set(c, "snat", jt_bool(true)) || !(caps = jt_child(c, "capabilities")) ||
+	    jt_set(caps, "portMappings", jt_bool(true)) || !(rc = jt_child(c, "runtimeConfig")) ||
+	    !(maps = jt_child_array(rc, "portMappings")))
+		goto out;
+	for (size_t i = 0; i < np; i++)
+		if (jt_append(maps, port_mapping(&p[i])))
+			goto out;
+	if (prev && jt_set(c, "prevResult", prev)) {
+		prev = NULL;
+		goto out;
+	}
+	prev = NULL;
+	text = jt_dump(c);
+out:
+	yajl_tree_free(prev);
+	yajl_tree_free(c);
+	return text;
+}
+
+static int save(const struct vdkr_ctx *c, const char *id, const char *name, const char *text,
+		struct vxn_err *err)
+{
+	char dir[PATH_MAX];
+
+	if (ctr_path(c, id, NULL, dir, sizeof dir))
+		return err_set(err, ENAMETOOLONG, "state directory");
+	int e = file_replace_at(dir, name, text, strlen(text));
+	return e ? err_set(err, -e, "%s/%s", dir, name) : 0;
+}
+
+/* A saved configuration, NULL when there is none. */
+static char *saved(const struct vdkr_ctx *c, const char *id, const char *name)
+{
+	char path[PATH_MAX];
+	void *text = NULL;
+	size_t len;
+
+	if (ctr_path(c, id, name, path, sizeof path))
+		return NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	int k = read_bounded(fd, CNI_OUT_MAX, &text, &len);
+	close(fd);
+	if (k < 0)
+		return NULL;
+	char *s = realloc(text, len + 1);
+	if (!s) {
+		free(text);
+		return NULL;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static int ports_up(const struct vdkr_ctx *c, const char *id, const char *netns,
+		    const struct run_publish *p, size_t np, yajl_val prev, struct vxn_err *err)
+{
+	cleanup_free char *del = portmap_config(p, np, NULL);
+	cleanup_free char *add = portmap_config(p, np, prev);
+
+	if (!del || !add)
+		return err_set(err, ENOMEM, "CNI portmap configuration");
+	/* saved first: a failed ADD may have left rules, which DEL removes */
+	if (save(c, id, CNI_PORTMAP_CONF, del, err))
+		return -1;
+	return cni_exec("portmap", "ADD", id, netns, add, NULL, err);
+}
+
+int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
+		size_t np, char *netns, size_t len, struct vxn_err *err)
+{
+	cleanup_free char *bridge = NULL;
+	yajl_val result = NULL;
+
+	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, len))
+		return err_set(err, ENAMETOOLONG, "state directory");
+	if (bridge_config(c, &bridge, err) || save(c, id, CNI_BRIDGE_CONF, bridge, err) ||
+	    pin_netns(netns, err))
+		goto fail;
+	if (cni_exec("bridge", "ADD", id, netns, bridge, &result, err))
+		goto fail;
+	if (np && ports_up(c, id, netns, p, np, result, err)) {
+		result = NULL;
+		goto fail;
+	}
+	if (!np)
+		yajl_tree_free(result);
+	return 0;
+fail:
+	yajl_tree_free(result);
+	vdkr_net_down(c, id);
+	return -1;
+}
+
+void vdkr_net_down(const struct vdkr_ctx *c, const char *id)
+{
+	static const struct { const char *file, *plugin; } steps[] = {
+		{ CNI_PORTMAP_CONF, "portmap" }, { CNI_BRIDGE_CONF, "bridge" },
+	};
+	char netns[PATH_MAX], path[PATH_MAX];
+	struct vxn_err err;
+
+	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, sizeof netns))
+		return;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		char *conf = saved(c, id, steps[i].file);
+		if (!conf)
+			continue;
+		/* the namespace may be gone: CNI's DEL must still free the address
+		 * and remove the rules */
+		if (cni_exec(steps[i].plugin, "DEL", id, access(netns, F_OK) ? "" : netns, conf, NULL,
+			     &err))
+			log_warn("%s", err.msg);
+		else if (ctr_path(c, id, steps[i].file, path, sizeof path) == 0)
+			unlink(path);
+		free(conf);
+	}
+	unpin_netns(netns);
+}

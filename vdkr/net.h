@@ -1,0 +1,29 @@
+/* vdkr's bridge network (`run --network bridge`, `run -p`), made by the CNI
+ * plugins (Debian's containernetworking-plugins in /usr/lib/cni, Yocto's
+ * cni in /usr/libexec/cni, or /opt/cni/bin): a network
+ * namespace of the container's own, pinned at CTR_DIR/netns and given to
+ * vxn by path in config.json, as Podman gives its CNI networks; the bridge
+ * plugin puts a veth into it from the bridge vdkr0, with an address from
+ * host-local IPAM (vxn.conf's vdkr_subnet) and masquerading out; the
+ * portmap plugin publishes the -p ports. vxn then wires the guest's NIC to
+ * that veth as for any engine. */
+#ifndef VDKR_NET_H
+#define VDKR_NET_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "runopts.h"
+#include "vdkr.h"
+
+#define VDKR_NETNS_FILE "netns"
+
+/* The namespace made and joined to the bridge, ports published: its path
+ * (for config.json) into netns. -1 with err, and nothing left. */
+int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
+		size_t np, char *netns, size_t len, struct vxn_err *err);
+/* Everything vdkr_net_up made undone (the CNI DELs, the namespace); nothing
+ * for a container without a network. Failures are warnings. */
+void vdkr_net_down(const struct vdkr_ctx *c, const char *id);
+
+#endif
