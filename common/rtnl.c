@@ -36,9 +36,14 @@ int rtnl_talk(int fd, struct rtnl_req *q)
 	} r;
 
 	q->h.nlmsg_flags |= NLM_F_ACK;
-	if (send(fd, q, q->h.nlmsg_len, 0) != (ssize_t)q->h.nlmsg_len)
-		return -errno;
-	ssize_t n = recv(fd, r.buf, sizeof r.buf, 0);
+	ssize_t n;
+
+	while ((n = send(fd, q, q->h.nlmsg_len, 0)) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)q->h.nlmsg_len)
+		return n < 0 ? -errno : -EPROTO;
+	while ((n = recv(fd, r.buf, sizeof r.buf, 0)) < 0 && errno == EINTR)
+		;
 	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) || r.h.nlmsg_type != NLMSG_ERROR)
 		return -EPROTO;
 	return ((struct nlmsgerr *)NLMSG_DATA(&r.h))->error;

@@ -34,7 +34,7 @@ struct vxn_config {
 	char *vdkr_subnet;
 };
 
-#define CONFIG_VDKR_SUBNET "10.89.0.0/24"
+#define CONFIG_VDKR_SUBNET "10.87.0.0/24"
 
 #define CONFIG_MAX_POOL_SIZE 64u
 #define CONFIG_MAX_ROOTDISK_CACHE 64u

@@ -49,7 +49,7 @@ static int take_added(struct byteq *in, struct net_pending *q, struct vxn_err *e
 
 	while ((k = frame_peek(in, &h, &p)) == 1 && h.stream == 0 && h.type == VXN_F_NET_ADD) {
 		struct vxn_err e;
-		if (net_add(q, p, h.len, &e))
+		if (net_queue(q, p, h.len, &e))
 			console_say("a network interface from the host: %s", e.msg);
 		byteq_drop(in, VXN_FRAME_HDR_BYTES + h.len);
 	}
@@ -262,6 +262,15 @@ int net_configure(const struct vxn_net *net, char name[IF_NAMESIZE], struct vxn_
 	return configure_if(name, net, err);
 }
 
+static int queue_nic(struct net_pending *q, const struct vxn_net *net, struct vxn_err *err)
+{
+	if (q->n >= NET_PENDING_MAX)
+		return err_set(err, ENOSPC, "%u network devices awaited already", q->n);
+	q->net[q->n] = *net;
+	q->give_up_ms[q->n++] = uptime_ms() + ADDED_NIC_WAIT_MS;
+	return 0;
+}
+
 int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err)
 {
 	struct vxn_net net;
@@ -271,11 +280,16 @@ int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err 
 		return err_set(err, EPROTO, "a malformed NET_ADD frame");
 	if (find_by_mac(net.mac, name))
 		return configure_if(name, &net, err);
-	if (q->n >= NET_PENDING_MAX)
-		return err_set(err, ENOSPC, "%u network devices awaited already", q->n);
-	q->net[q->n] = net;
-	q->give_up_ms[q->n++] = uptime_ms() + ADDED_NIC_WAIT_MS;
-	return 0;
+	return queue_nic(q, &net, err);
+}
+
+int net_queue(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err)
+{
+	struct vxn_net net;
+
+	if (vxn_net_decode(p, len, &net) || !net.has_nic)
+		return err_set(err, EPROTO, "a malformed NET_ADD frame");
+	return queue_nic(q, &net, err);
 }
 
 void net_pending_retry(struct net_pending *q)
@@ -301,6 +315,9 @@ void net_pending_retry(struct net_pending *q)
 
 void net_pending_settle(struct net_pending *q)
 {
+	/* their devices probe as the first one's did: as long to wait, from now */
+	for (unsigned i = 0; i < q->n; i++)
+		q->give_up_ms[i] = uptime_ms() + NIC_WAIT_MS;
 	while (q->n) {
 		net_pending_retry(q);
 		if (q->n)

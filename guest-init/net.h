@@ -42,11 +42,15 @@ int net_configure(const struct vxn_net *net, char name[IF_NAMESIZE], struct vxn_
  * not made it yet, by net_pending_retry. -1: a malformed frame, a full
  * queue, or the configuration failed. */
 int net_add(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err);
+/* A NET_ADD frame's NIC queued only: the NICs create plugged beside the
+ * first are configured after it (its default route first), by
+ * net_pending_settle. -1: a malformed frame or a full queue. */
+int net_queue(struct net_pending *q, const uint8_t *p, size_t len, struct vxn_err *err);
 /* The kept ones whose device is there now are configured; those past their
  * time are given up, each said on the console. */
 void net_pending_retry(struct net_pending *q);
-/* Retried until each is configured or given up: the NICs create plugged
- * beside the first, before the process starts. */
+/* Retried until each is configured or given up (NIC_WAIT_MS from now):
+ * the NICs create plugged beside the first, before the process starts. */
 void net_pending_settle(struct net_pending *q);
 /* lo up alone: loopback works in every container, as under runc. */
 int net_loopback_up(struct vxn_err *err);

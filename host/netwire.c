@@ -160,6 +160,10 @@ int netwire_connect(uint32_t domid, pid_t pid, const char *netns_path, const cha
 	bool more = ni.nlinks > 1;
 	if (more && netinfo_read_link(nsfd, ni.links[0].ifindex, &ni, err))
 		goto out;
+	if (more && !ni.net.has_nic) {
+		err_set(err, 0, "the container's network namespace changed while create read it");
+		goto out;
+	}
 	if (ni.net.has_nic && netns_path && record_link(dir, netns_path, ni.ifname, err))
 		goto out;
 	int devid = -1;

@@ -5,6 +5,7 @@
  * rm runs the DELs with the same configuration. */
 #include "net.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -12,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <stdbool.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +73,13 @@ static int pin_netns(const char *path, struct vxn_err *err)
 	return err_set(err, pid < 0 ? errno : 0, "making the container's network namespace");
 }
 
+static bool is_netns(const char *path)
+{
+	struct statfs fs;
+
+	return statfs(path, &fs) == 0 && fs.f_type == NSFS_MAGIC;
+}
+
 static void unpin_netns(const char *path)
 {
 	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
@@ -123,15 +134,16 @@ static int cni_exec(const char *plugin, const char *command, const char *id, con
 	/* the whole configuration goes into the pipe before the plugin runs
 	 * (it is far under a pipe's 64 KiB): no write to a reader gone */
 	if (clen >= 65536 || write_all(in[1], config, clen) || pipe2(out, O_CLOEXEC)) {
-		int e = errno;
+		int e = clen >= 65536 ? E2BIG : errno;
 		close(in[0]);
 		close(in[1]);
 		return err_set(err, e, "CNI %s: its configuration", plugin);
 	}
 	close(in[1]);
 	pid_t pid = fork();
+	int fork_errno = errno;
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || null < 0 || dup2(null, 2) < 0)
 			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
@@ -147,7 +159,7 @@ static int cni_exec(const char *plugin, const char *command, const char *id, con
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (pid < 0 || k < 0)
-		return err_set(err, pid < 0 ? errno : -k, "CNI %s", plugin);
+		return err_set(err, pid < 0 ? fork_errno : -k, "CNI %s", plugin);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
 			err_set(err, 0, "CNI %s: cannot run %s (are the CNI plugins, Debian's "
@@ -161,11 +173,9 @@ static int cni_exec(const char *plugin, const char *command, const char *id, con
 static int bridge_config(const struct vdkr_ctx *c, char **out, struct vxn_err *err)
 {
 	struct vxn_config conf;
-	char data_dir[PATH_MAX];
 
 	if (config_load(c->g.config_path, &conf, err) < 0)
 		return -1;
-	snprintf(data_dir, sizeof data_dir, "%s/cni", c->root);
 	yajl_gen g = jg_new(false);
 	yajl_gen_map_open(g);
 	jg_kstr(g, "cniVersion", CNI_VERSION);
@@ -177,8 +187,9 @@ static int bridge_config(const struct vdkr_ctx *c, char **out, struct vxn_err *e
 	jg_kbool(g, "hairpinMode", true);
 	jg_key(g, "ipam");
 	yajl_gen_map_open(g);
+	/* host-local's leases in its own place (/var/lib/cni/networks/vdkr):
+	 * vdkr and vpdmn, any --root, share the one bridge and its addresses */
 	jg_kstr(g, "type", "host-local");
-	jg_kstr(g, "dataDir", data_dir);
 	jg_key(g, "ranges");
 	yajl_gen_array_open(g);
 	yajl_gen_array_open(g);
@@ -278,6 +289,70 @@ static char *saved(const struct vdkr_ctx *c, const char *id, const char *name)
 	return s;
 }
 
+static bool same_port(const struct run_publish *a, const struct run_publish *b)
+{
+	return a->host_port == b->host_port && a->udp == b->udp &&
+	       (!a->host_ip[0] || !b->host_ip[0] || strcmp(a->host_ip, b->host_ip) == 0);
+}
+
+/* Another container's published host ports, from the configuration its
+ * portmap ADD was given: 1 when one of p is among them. */
+static int taken_by(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
+		    size_t np, const struct run_publish **hit)
+{
+	cleanup_free char *conf = saved(c, id, CNI_PORTMAP_CONF);
+	struct vxn_err perr;
+	yajl_val v = conf ? jv_parse(conf, strlen(conf), CNI_OUT_MAX, "portmap", &perr) : NULL;
+	yajl_val maps = jv_get(jv_get(v, "runtimeConfig"), "portMappings");
+	int found = 0;
+
+	for (size_t i = 0; YAJL_IS_ARRAY(maps) && i < maps->u.array.len && !found; i++) {
+		yajl_val m = maps->u.array.values[i], port = jv_get(m, "hostPort");
+		yajl_val proto = jv_get(m, "protocol"), ip = jv_get(m, "hostIP");
+		struct run_publish other = { .udp = YAJL_IS_STRING(proto) &&
+						    strcmp(proto->u.string, "udp") == 0 };
+		if (!YAJL_IS_INTEGER(port))
+			continue;
+		other.host_port = (uint16_t)YAJL_GET_INTEGER(port);
+		if (YAJL_IS_STRING(ip))
+			snprintf(other.host_ip, sizeof other.host_ip, "%s", ip->u.string);
+		for (size_t k = 0; k < np && !found; k++)
+			if (same_port(&p[k], &other)) {
+				*hit = &p[k];
+				found = 1;
+			}
+	}
+	yajl_tree_free(v);
+	return found;
+}
+
+/* docker refuses a host port already published; portmap would let the
+ * first DNAT rule win in silence. Within the run, and against the other
+ * containers' records. */
+static int ports_free(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
+		      size_t np, struct vxn_err *err)
+{
+	const struct run_publish *hit = NULL;
+	char dir[PATH_MAX];
+
+	for (size_t i = 0; i < np && !hit; i++)
+		for (size_t k = 0; k < i && !hit; k++)
+			if (same_port(&p[i], &p[k]))
+				hit = &p[i];
+	snprintf(dir, sizeof dir, "%s/containers", c->root);
+	DIR *d = hit ? NULL : opendir(dir);
+	for (struct dirent *e; d && !hit && (e = readdir(d));)
+		if (e->d_name[0] != '.' && strcmp(e->d_name, id) &&
+		    strlen(e->d_name) == CTR_ID_LEN)
+			taken_by(c, e->d_name, p, np, &hit);
+	if (d)
+		closedir(d);
+	if (hit)
+		return err_set(err, 0, "Bind for %s:%u failed: port is already allocated",
+			       hit->host_ip[0] ? hit->host_ip : "0.0.0.0", hit->host_port);
+	return 0;
+}
+
 static int ports_up(const struct vdkr_ctx *c, const char *id, const char *netns,
 		    const struct run_publish *p, size_t np, yajl_val prev, struct vxn_err *err)
 {
@@ -300,6 +375,8 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
 
 	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, len))
 		return err_set(err, ENAMETOOLONG, "state directory");
+	if (ports_free(c, id, p, np, err))
+		return -1;
 	if (bridge_config(c, &bridge, err) || save(c, id, CNI_BRIDGE_CONF, bridge, err) ||
 	    pin_netns(netns, err))
 		goto fail;
@@ -332,9 +409,9 @@ void vdkr_net_down(const struct vdkr_ctx *c, const char *id)
 		char *conf = saved(c, id, steps[i].file);
 		if (!conf)
 			continue;
-		/* the namespace may be gone: CNI's DEL must still free the address
-		 * and remove the rules */
-		if (cni_exec(steps[i].plugin, "DEL", id, access(netns, F_OK) ? "" : netns, conf, NULL,
+		/* the namespace may be gone (after a reboot its pin is an empty
+		 * file): CNI's DEL must still free the address and the rules */
+		if (cni_exec(steps[i].plugin, "DEL", id, is_netns(netns) ? netns : "", conf, NULL,
 			     &err))
 			log_warn("%s", err.msg);
 		else if (ctr_path(c, id, steps[i].file, path, sizeof path) == 0)

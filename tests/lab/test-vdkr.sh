@@ -278,6 +278,9 @@ if [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && command -v iptab
   wait_until 180 served 127.0.0.1:18095 || fail "-p 127.0.0.1:18095:80: no answer from web"
   say "vdkr run -d -p, to the first answer through the published port: $(seconds_since "$t0") s"
   served 198.18.96.1:18096 || fail "-p 18096:80: no answer on the bridge's address"
+  vdkr run --rm -p 18095:8080 "$IMG" true 2>"$W/taken.err"
+  expect_eq "-p of a host port web publishes" $? 125
+  grep -q 'port is already allocated' "$W/taken.err" || fail "port taken: $(cat "$W/taken.err")"
   expect_eq "stop web" "$(vdkr stop web)" web
   expect_eq "rm web" "$(vdkr rm web)" web
   kill "$HTTPD"
@@ -287,7 +290,7 @@ if [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && command -v iptab
   grep " $ROOT/" /proc/mounts && fail "mounts (a network namespace) left under the store"
   n=$(iptables -t nat -S | grep -c -- '-N CNI-DN-\|-N CNI-[0-9a-f]\{24\}')
   expect_eq "CNI's per-container NAT chains left" "$n" 0
-  leases=$(ls "$ROOT/cni/vdkr" 2>/dev/null | grep -c '^198\.18\.96\.')
+  leases=$(ls /var/lib/cni/networks/vdkr 2>/dev/null | grep -c '^198\.18\.96\.')
   expect_eq "addresses still leased" "$leases" 0
   say "--network bridge and -p: guest -> dom0, dom0 -> guest on 127.0.0.1 and the bridge's address"
 else
