@@ -34,6 +34,7 @@
 #define CNI_BRIDGE "vdkr0"
 #define CNI_VERSION "0.4.0"
 #define CNI_OUT_MAX (256u << 10)
+#define CNI_TIMEOUT_S 120
 #define CNI_BRIDGE_CONF "cni-bridge.json"
 #define CNI_PORTMAP_CONF "cni-portmap.json"
 
@@ -147,6 +148,7 @@ static int cni_exec(const char *plugin, const char *command, const char *id, con
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || null < 0 || dup2(null, 2) < 0)
 			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
+		alarm(CNI_TIMEOUT_S);  /* kept across execve: a plugin that hangs ends */
 		execve(path, argv, env);
 		_exit(127);
 	}
@@ -160,6 +162,8 @@ static int cni_exec(const char *plugin, const char *command, const char *id, con
 		;
 	if (pid < 0 || k < 0)
 		return err_set(err, pid < 0 ? fork_errno : -k, "CNI %s", plugin);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		return err_set(err, 0, "CNI %s: no answer in %d s", plugin, CNI_TIMEOUT_S);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
 			err_set(err, 0, "CNI %s: cannot run %s (are the CNI plugins, Debian's "
