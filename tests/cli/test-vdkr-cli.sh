@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Command-line tests of vdkr that need no Xen: `run`'s bad -v refused with
+# Command-line tests of vdkr that need no Xen: `run`'s bad -v and -p refused with
 # the docker CLI's 125, in one line, before anything is made in the store;
 # a store on a full filesystem (as root, with skopeo and umoci): `load` and
 # `run`'s unpack refused in one line naming the lack of space, with nothing
@@ -58,6 +58,13 @@ refused "too many fields" "invalid volume specification" -- -v "$T/src:/data:ro:
 refused "duplicate destination" "Duplicate mount point: /data" -- -v "$T/src:/data" -v "$T/file:/data/"
 refused "a FIFO" "not a directory or a regular file" -- -v "$T/fifo:/p"
 refused "a good -v, then a bad one" "named volumes" -- -v "$T/src:/a" -v "$T/file:/f:ro" -v x:/b
+# -p: docker's forms that vdkr does not serve, and docker's own refusals
+refused "-p without a host port" "a host port is needed" -- -p 80
+refused "-p with --network none" "conflicting options: port publishing" -- -p 8080:80 --network none
+refused "-p range" "invalid host port (ranges are not supported)" -- -p 8080-8081:80
+refused "-p protocol" "the protocol must be tcp or udp" -- -p 8080:80/sctp
+refused "-p IPv6 host address" "the host address must be IPv4" -- -p "[::1]:8080:80"
+refused "--network overlay" "not supported by vdkr (bridge, none and host are)" -- --network overlay
 VPDMN=$(dirname "$VDKR")/vpdmn
 if [ -x "$VPDMN" ]; then
   VDKR=$VPDMN refused "vpdmn: missing source" "bind source path does not exist" -- -v /nonexistent-x:/d
