@@ -11,6 +11,8 @@
 #    container) sees the first one's files;
 #  - a hostile root (every capability) makes dom0 write nothing outside the
 #    rootfs (symlinks to / and .., hard links);
+#  - user.* xattrs written in the guest are in the rootfs, dom0's are seen
+#    in the guest (on ext4);
 #  - a read-only root takes a disk (no QEMU), and writes fail with EROFS;
 #  - after delete: no QEMU, no mount, no domain, no loop device, and the
 #    rootfs keeps every write.
@@ -143,6 +145,36 @@ wait_for_state crash stopped 60 || fail "crash not stopped after xl destroy"
 wait
 expect_eq "a write before xl destroy" "$(cat "$LAB_WORK/crash/rootfs/crash-file")" "$token-before-crash"
 vxn delete crash || fail "delete crash"
+
+# ---- 3b. extended attributes: user.* written in the guest land in the
+# rootfs, dom0's are read in the guest (QEMU's security model "none"
+# passes user.* through). On ext4: dom0's root here is an overlay on a
+# tmpfs, which keeps no user.* attributes.
+XT=$VXN_BUILD_DIR/tests/xattr-tool
+if [ -x "$XT" ] && command -v mkfs.ext4 >/dev/null; then
+  xi=$LAB_WORK/xattr.img xd=$LAB_WORK/xattr
+  trap 'umount "$xd" 2>/dev/null; lab_cleanup' EXIT
+  truncate -s 64M "$xi" && mkfs.ext4 -q -F "$xi" && mkdir -p "$xd" && mount -o loop "$xi" "$xd" ||
+    fail "an ext4 image for the xattr bundle"
+  make_bundle "$xd/b" -- /bin/sh -c 'xattr-tool set /f user.vxn "'$token'-guest" || echo set-failed
+    echo "dom0-said $(xattr-tool get /f user.dom0)"
+    xattr-tool set /f security.vxn x 2>&1 && echo security-set; true'
+  cp "$XT" "$xd/b/rootfs/bin/xattr-tool" && echo f > "$xd/b/rootfs/f" || fail "the xattr bundle"
+  python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.dom0", sys.argv[2].encode())' \
+    "$xd/b/rootfs/f" "$token-dom0" || fail "setxattr in dom0"
+  vxn run --bundle "$xd/b" xa < /dev/null > "$out/xa.out" 2>&1 || fail "run xa: $(cat "$out/xa.out")"
+  vxn delete xa || fail "delete xa"
+  sed 's/^/# guest: /' "$out/xa.out"
+  grep -q set-failed "$out/xa.out" && fail "setting a user xattr in the guest failed"
+  expect_eq "dom0's user xattr, read in the guest" "$(grep '^dom0-said' "$out/xa.out")" "dom0-said $token-dom0"
+  got=$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.vxn").decode())' "$xd/b/rootfs/f" 2>&1)
+  expect_eq "the guest's user xattr, in the rootfs" "$got" "$token-guest"
+  say "user.* xattrs both ways; security.* set in the guest: $(grep -v '^dom0-said' "$out/xa.out" | tr '\n' ' ')"
+  umount "$xd" || fail "umount the xattr image"
+  trap lab_cleanup EXIT
+else
+  say "skip: xattrs (no $XT or no mkfs.ext4)"
+fi
 
 # ---- 4. a read-only root: a disk, no QEMU, EROFS
 make_bundle "$LAB_WORK/ro" -- /bin/sh -c 'echo x > /x 2>&1 || echo refused; grep -c " / " /proc/mounts'
