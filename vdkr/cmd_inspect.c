@@ -9,6 +9,7 @@
 #include "ctr.h"
 #include "images.h"
 #include "jsonv.h"
+#include "net.h"
 #include "store.h"
 
 static void gen_container(yajl_gen g, struct vdkr_ctx *c, const struct ctr *t)
@@ -42,6 +43,7 @@ static void gen_container(yajl_gen g, struct vdkr_ctx *c, const struct ctr *t)
 	yajl_gen_map_close(g);
 	jg_kbool(g, "AutoRemove", t->rm);
 	jg_kstr(g, "Runtime", "vxn");
+	vdkr_net_settings(g, c, t->id);
 	yajl_gen_map_close(g);
 }
 

@@ -37,6 +37,7 @@
 #define CNI_TIMEOUT_S 120
 #define CNI_BRIDGE_CONF "cni-bridge.json"
 #define CNI_PORTMAP_CONF "cni-portmap.json"
+#define CNI_RESULT "cni-result.json"  /* the bridge's ADD result: inspect's address */
 
 /* Where the plugins are: Debian's place, Yocto's (meta-virtualization's
  * cni recipe), then CNI's own default; Debian's when none has them, for
@@ -374,7 +375,7 @@ static int ports_up(const struct vdkr_ctx *c, const char *id, const char *netns,
 int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
 		size_t np, char *netns, size_t len, struct vxn_err *err)
 {
-	cleanup_free char *bridge = NULL;
+	cleanup_free char *bridge = NULL, *text = NULL;
 	yajl_val result = NULL;
 
 	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, len))
@@ -385,6 +386,13 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
 	    pin_netns(netns, err))
 		goto fail;
 	if (cni_exec("bridge", "ADD", id, netns, bridge, &result, err))
+		goto fail;
+	text = result ? jt_dump(result) : NULL;
+	if (!text) {
+		err_set(err, EPROTO, "CNI bridge: no result");
+		goto fail;
+	}
+	if (save(c, id, CNI_RESULT, text, err))
 		goto fail;
 	if (np && ports_up(c, id, netns, p, np, result, err)) {
 		result = NULL;
@@ -423,4 +431,96 @@ void vdkr_net_down(const struct vdkr_ctx *c, const char *id)
 		free(conf);
 	}
 	unpin_netns(netns);
+}
+
+/* "A.B.C.D/N" of the result's first IPv4 address, split. */
+static void first_address(yajl_val result, char ip[16], long long *prefix, char gw[16])
+{
+	yajl_val ips = jv_get(result, "ips");
+
+	for (size_t i = 0; YAJL_IS_ARRAY(ips) && i < ips->u.array.len; i++) {
+		yajl_val a = jv_get(ips->u.array.values[i], "address");
+		yajl_val g = jv_get(ips->u.array.values[i], "gateway");
+		const char *s = YAJL_IS_STRING(a) ? a->u.string : NULL;
+		const char *slash = s ? strchr(s, '/') : NULL;
+		if (!slash || (size_t)(slash - s) >= 16 || strchr(s, ':'))
+			continue;
+		memcpy(ip, s, (size_t)(slash - s));
+		ip[slash - s] = '\0';
+		*prefix = strtol(slash + 1, NULL, 10);
+		if (YAJL_IS_STRING(g) && strlen(g->u.string) < 16)
+			snprintf(gw, 16, "%s", g->u.string);
+		return;
+	}
+}
+
+/* A mapping's "PORT/PROTO" and host side; 0 when it is not one. */
+static int mapping_of(yajl_val m, char key[32], char host_ip[16], char host_port[8])
+{
+	yajl_val port = jv_get(m, "containerPort"), hport = jv_get(m, "hostPort");
+	yajl_val proto = jv_get(m, "protocol"), ip = jv_get(m, "hostIP");
+
+	if (!YAJL_IS_INTEGER(port) || !YAJL_IS_INTEGER(hport) || !YAJL_IS_STRING(proto))
+		return 0;
+	snprintf(key, 32, "%lld/%.8s", YAJL_GET_INTEGER(port), proto->u.string);
+	snprintf(host_ip, 16, "%.15s", YAJL_IS_STRING(ip) ? ip->u.string : "");
+	snprintf(host_port, 8, "%lld", YAJL_GET_INTEGER(hport) & 0xffff);
+	return 1;
+}
+
+/* "Ports": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}, ...], ...},
+ * from the portmap configuration saved at ADD, grouped by container port
+ * as docker shows them. */
+static void gen_ports(yajl_gen g, const struct vdkr_ctx *c, const char *id)
+{
+	cleanup_free char *conf = saved(c, id, CNI_PORTMAP_CONF);
+	struct vxn_err perr;
+	yajl_val v = conf ? jv_parse(conf, strlen(conf), CNI_OUT_MAX, "portmap", &perr) : NULL;
+	yajl_val maps = jv_get(jv_get(v, "runtimeConfig"), "portMappings");
+	size_t n = YAJL_IS_ARRAY(maps) ? maps->u.array.len : 0;
+
+	jg_key(g, "Ports");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < n; i++) {
+		char key[32], ip[16], hp[8], k2[32], ip2[16], hp2[8];
+		bool seen = false;
+		if (!mapping_of(maps->u.array.values[i], key, ip, hp))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = mapping_of(maps->u.array.values[j], k2, ip2, hp2) && !strcmp(k2, key);
+		if (seen)
+			continue;
+		jg_key(g, key);
+		yajl_gen_array_open(g);
+		for (size_t j = i; j < n; j++) {
+			if (!mapping_of(maps->u.array.values[j], k2, ip2, hp2) || strcmp(k2, key))
+				continue;
+			yajl_gen_map_open(g);
+			jg_kstr(g, "HostIp", ip2);
+			jg_kstr(g, "HostPort", hp2);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_map_close(g);
+	yajl_tree_free(v);
+}
+
+void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id)
+{
+	cleanup_free char *text = saved(c, id, CNI_RESULT);
+	struct vxn_err perr;
+	yajl_val result = text ? jv_parse(text, strlen(text), CNI_OUT_MAX, "result", &perr) : NULL;
+	char ip[16] = "", gw[16] = "";
+	long long prefix = 0;
+
+	first_address(result, ip, &prefix, gw);
+	yajl_tree_free(result);
+	jg_key(g, "NetworkSettings");
+	yajl_gen_map_open(g);
+	jg_kstr(g, "IPAddress", ip);
+	jg_kint(g, "IPPrefixLen", prefix);
+	jg_kstr(g, "Gateway", gw);
+	gen_ports(g, c, id);
+	yajl_gen_map_close(g);
 }

@@ -11,6 +11,7 @@
 #define VDKR_NET_H
 
 #include <stddef.h>
+#include <yajl/yajl_gen.h>
 
 #include "error.h"
 #include "runopts.h"
@@ -25,5 +26,8 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
 /* Everything vdkr_net_up made undone (the CNI DELs, the namespace); nothing
  * for a container without a network. Failures are warnings. */
 void vdkr_net_down(const struct vdkr_ctx *c, const char *id);
+/* inspect's "NetworkSettings": the address the bridge gave (empty without
+ * a network), its gateway, the published ports, as docker shows them. */
+void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id);
 
 #endif

@@ -278,6 +278,12 @@ if [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && command -v iptab
   wait_until 180 served 127.0.0.1:18095 || fail "-p 127.0.0.1:18095:80: no answer from web"
   say "vdkr run -d -p, to the first answer through the published port: $(seconds_since "$t0") s"
   served 198.18.96.1:18096 || fail "-p 18096:80: no answer on the bridge's address"
+  ip_w=$(vdkr inspect web | jq -r '.[0].NetworkSettings.IPAddress')
+  [[ $ip_w =~ ^198\.18\.96\.[0-9]+$ ]] || fail "inspect web: IPAddress '$ip_w'"
+  expect_eq "inspect web: its published ports" \
+    "$(vdkr inspect web | jq -r '.[0].NetworkSettings.Ports["80/tcp"] | map(.HostIp + ":" + .HostPort) | join(" ")')" \
+    "127.0.0.1:18095 :18096"
+  served "$ip_w:80" || fail "dom0 -> web at the address inspect gives"
   vdkr run --rm -p 18095:8080 "$IMG" true 2>"$W/taken.err"
   expect_eq "-p of a host port web publishes" $? 125
   grep -q 'port is already allocated' "$W/taken.err" || fail "port taken: $(cat "$W/taken.err")"
