@@ -39,8 +39,9 @@ static int take_frame(struct byteq *in, uint8_t type, struct vxn_frame_hdr *h,
 	return 1;
 }
 
-/* The NET_ADD frames of the namespace's further interfaces, queued (or
- * configured, when their device is there): 0, or -1 on a bad frame. */
+/* The NET_ADD frames of the namespace's further interfaces, queued only
+ * (configured after the first NIC, net_pending_settle): 0, or -1 on a bad
+ * frame. */
 static int take_added(struct byteq *in, struct net_pending *q, struct vxn_err *err)
 {
 	struct vxn_frame_hdr h;

@@ -300,35 +300,50 @@ static bool same_port(const struct run_publish *a, const struct run_publish *b)
 	       (!a->host_ip[0] || !b->host_ip[0] || strcmp(a->host_ip, b->host_ip) == 0);
 }
 
-/* Another container's published host ports, from the configuration its
- * portmap ADD was given: 1 when one of p is among them. */
-static int taken_by(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
-		    size_t np, const struct run_publish **hit)
+/* The -p ports a container's portmap ADD was given (its saved
+ * configuration), at most max, into out: how many. */
+static size_t published(const struct vdkr_ctx *c, const char *id, struct run_publish *out,
+			size_t max)
 {
 	cleanup_free char *conf = saved(c, id, CNI_PORTMAP_CONF);
 	struct vxn_err perr;
 	yajl_val v = conf ? jv_parse(conf, strlen(conf), CNI_OUT_MAX, "portmap", &perr) : NULL;
 	yajl_val maps = jv_get(jv_get(v, "runtimeConfig"), "portMappings");
-	int found = 0;
+	size_t n = 0;
 
-	for (size_t i = 0; YAJL_IS_ARRAY(maps) && i < maps->u.array.len && !found; i++) {
-		yajl_val m = maps->u.array.values[i], port = jv_get(m, "hostPort");
+	for (size_t i = 0; YAJL_IS_ARRAY(maps) && i < maps->u.array.len && n < max; i++) {
+		yajl_val m = maps->u.array.values[i], hport = jv_get(m, "hostPort");
+		yajl_val port = jv_get(m, "containerPort");
 		yajl_val proto = jv_get(m, "protocol"), ip = jv_get(m, "hostIP");
-		struct run_publish other = { .udp = YAJL_IS_STRING(proto) &&
-						    strcmp(proto->u.string, "udp") == 0 };
-		if (!YAJL_IS_INTEGER(port))
+		if (!YAJL_IS_INTEGER(hport) || !YAJL_IS_INTEGER(port))
 			continue;
-		other.host_port = (uint16_t)YAJL_GET_INTEGER(port);
+		out[n] = (struct run_publish){
+			.host_port = (uint16_t)YAJL_GET_INTEGER(hport),
+			.port = (uint16_t)YAJL_GET_INTEGER(port),
+			.udp = YAJL_IS_STRING(proto) && strcmp(proto->u.string, "udp") == 0,
+		};
 		if (YAJL_IS_STRING(ip))
-			snprintf(other.host_ip, sizeof other.host_ip, "%s", ip->u.string);
-		for (size_t k = 0; k < np && !found; k++)
-			if (same_port(&p[k], &other)) {
-				*hit = &p[k];
-				found = 1;
-			}
+			snprintf(out[n].host_ip, sizeof out[n].host_ip, "%s", ip->u.string);
+		n++;
 	}
 	yajl_tree_free(v);
-	return found;
+	return n;
+}
+
+/* Another container's published host ports: 1 when one of p is among them. */
+static int taken_by(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
+		    size_t np, const struct run_publish **hit)
+{
+	struct run_publish other[RUNOPTS_MAX_PUBLISH];
+	size_t n = published(c, id, other, RUNOPTS_MAX_PUBLISH);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < np; k++)
+			if (same_port(&p[k], &other[i])) {
+				*hit = &p[k];
+				return 1;
+			}
+	return 0;
 }
 
 /* docker refuses a host port already published; portmap would let the
@@ -454,56 +469,37 @@ static void first_address(yajl_val result, char ip[16], long long *prefix, char 
 	}
 }
 
-/* A mapping's "PORT/PROTO" and host side; 0 when it is not one. */
-static int mapping_of(yajl_val m, char key[32], char host_ip[16], char host_port[8])
-{
-	yajl_val port = jv_get(m, "containerPort"), hport = jv_get(m, "hostPort");
-	yajl_val proto = jv_get(m, "protocol"), ip = jv_get(m, "hostIP");
-
-	if (!YAJL_IS_INTEGER(port) || !YAJL_IS_INTEGER(hport) || !YAJL_IS_STRING(proto))
-		return 0;
-	snprintf(key, 32, "%lld/%.8s", YAJL_GET_INTEGER(port), proto->u.string);
-	snprintf(host_ip, 16, "%.15s", YAJL_IS_STRING(ip) ? ip->u.string : "");
-	snprintf(host_port, 8, "%lld", YAJL_GET_INTEGER(hport) & 0xffff);
-	return 1;
-}
-
 /* "Ports": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}, ...], ...},
- * from the portmap configuration saved at ADD, grouped by container port
- * as docker shows them. */
+ * grouped by container port as docker shows them. */
 static void gen_ports(yajl_gen g, const struct vdkr_ctx *c, const char *id)
 {
-	cleanup_free char *conf = saved(c, id, CNI_PORTMAP_CONF);
-	struct vxn_err perr;
-	yajl_val v = conf ? jv_parse(conf, strlen(conf), CNI_OUT_MAX, "portmap", &perr) : NULL;
-	yajl_val maps = jv_get(jv_get(v, "runtimeConfig"), "portMappings");
-	size_t n = YAJL_IS_ARRAY(maps) ? maps->u.array.len : 0;
+	struct run_publish p[RUNOPTS_MAX_PUBLISH];
+	size_t n = published(c, id, p, RUNOPTS_MAX_PUBLISH);
 
 	jg_key(g, "Ports");
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < n; i++) {
-		char key[32], ip[16], hp[8], k2[32], ip2[16], hp2[8];
 		bool seen = false;
-		if (!mapping_of(maps->u.array.values[i], key, ip, hp))
-			continue;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = mapping_of(maps->u.array.values[j], k2, ip2, hp2) && !strcmp(k2, key);
+			seen = p[j].port == p[i].port && p[j].udp == p[i].udp;
 		if (seen)
 			continue;
+		char key[16], hp[8];
+		snprintf(key, sizeof key, "%u/%s", p[i].port, p[i].udp ? "udp" : "tcp");
 		jg_key(g, key);
 		yajl_gen_array_open(g);
 		for (size_t j = i; j < n; j++) {
-			if (!mapping_of(maps->u.array.values[j], k2, ip2, hp2) || strcmp(k2, key))
+			if (p[j].port != p[i].port || p[j].udp != p[i].udp)
 				continue;
+			snprintf(hp, sizeof hp, "%u", p[j].host_port);
 			yajl_gen_map_open(g);
-			jg_kstr(g, "HostIp", ip2);
-			jg_kstr(g, "HostPort", hp2);
+			jg_kstr(g, "HostIp", p[j].host_ip);
+			jg_kstr(g, "HostPort", hp);
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
 	}
 	yajl_gen_map_close(g);
-	yajl_tree_free(v);
 }
 
 void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id)
