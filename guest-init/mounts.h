@@ -26,7 +26,8 @@ int mount_root(const struct vxn_launch *l, struct vxn_err *err);
  * VXN_SHARE_DIR/<tag>, outside the container's root; the launch's mounts of
  * type VXN_SHARE_TYPE bind from there. */
 int mount_shares(const struct vxn_launch *l, struct vxn_err *err);
-/* Apply the launch's mounts under GUEST_ROOT in their order, then make the
+/* Write the launch's files into the root, apply the launch's mounts under
+ * GUEST_ROOT in their order, then make the
  * device nodes every container expects (/dev/null & co), as runc does. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err);
 /* In the container's process, PID 1 of its new namespace, before it enters

@@ -16,6 +16,7 @@
 #include "files.h"
 #include "mountflags.h"
 #include "paths.h"
+#include "util.h"
 
 /* The directories above path, for a file or node to be made there. */
 static int make_parent_dirs(const char *path)
@@ -186,12 +187,38 @@ static int make_devices(const struct vxn_launch *l, struct vxn_err *err)
 	return 0;
 }
 
+/* One launch file into the root: what the image has at its path (a file,
+ * or a symlink, not followed) is replaced, as the engine's bind mount would
+ * hide it. */
+static int write_launch_file(const struct vxn_file *f, struct vxn_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (path_in_root(GUEST_ROOT, f->path, path, sizeof path) != 0)
+		return err_set(err, ENAMETOOLONG, "file %s", f->path);
+	int r = make_parent_dirs(path);
+	if (r != 0)
+		return err_set(err, -r, "file %s: mkdir", f->path);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && unlink(path) != 0)
+		return err_set(err, errno, "file %s: replace the symlink", f->path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(err, errno, "file %s", f->path);
+	r = write_all(fd, f->data, f->len) || fchmod(fd, f->mode) ? errno : 0;
+	close(fd);
+	return r ? err_set(err, r, "writing %s", f->path) : 0;
+}
+
 /* Every mount in the spec's order, as runc makes them: the container's
  * /proc/self/mountinfo lists them so (runtime-tools checks it). Those the
  * process makes again (mount_by_process) are made here too, in their
  * place, and the process stacks its own on them. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err)
 {
+	for (uint32_t i = 0; i < l->nfiles; i++)
+		if (write_launch_file(&l->files[i], err) != 0)
+			return -1;
 	for (uint32_t i = 0; i < l->nmounts; i++)
 		if (mount_launch_entry(&l->mounts[i], err) != 0)
 			return -1;

@@ -24,6 +24,7 @@
 #include "exec_check.h"
 #include "files.h"
 #include "hooks.h"
+#include "launch_files.h"
 #include "log.h"
 #include "loop.h"
 #include "monitor_handoff.h"
@@ -722,7 +723,9 @@ static int prepare(const struct vxn_globals *g, const char *id,
 	if (plan_from_spec(&c->spec, &c->cfg, id, c->bundle, c->dir, &c->plan, err))
 		return -1;
 	if (o->root_image) {
-		int r = plan_use_shared_image(&c->plan, err);
+		int r = c->plan.root_shared ? 1 : launch_files_take(&c->plan, err);
+		if (r == 0)
+			r = plan_use_shared_image(&c->plan, err);
 		if (r < 0)
 			return -1;
 		c->root_image = r == 0 ? o->root_image : NULL;

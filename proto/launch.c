@@ -1,6 +1,6 @@
 /* The launch data: the host encodes it, guest-init decodes it.
  *
- * Wire format (version 6), all integers little-endian:
+ * Wire format (version 7), all integers little-endian:
  *   "VXNL" u32 version
  *   list args (non-empty) of str        list env of str
  *   str cwd   u32 uid   u32 gid         list gids of u32
@@ -19,7 +19,9 @@
  *   list sysctl of str ("key=value")
  *   list masked_paths of str    list readonly_paths of str (absolute)
  *   u64 memory_max   u64 cpu_quota_us   u64 cpu_period_us
- * where str is u32 length + bytes (no NUL) and list is u32 count + items.
+ *   list files of { str path (absolute), u32 mode (0..07777), bytes data }
+ * where str is u32 length + bytes (no NUL), bytes is u32 length + bytes
+ * (any) and list is u32 count + items.
  *
  * The decoder is strict because the blob crosses the trust boundary in the
  * direction host -> guest and is also parsed by tests on hostile input: no
@@ -39,6 +41,7 @@
 #define RLIMIT_BYTES 20u
 #define MOUNT_MIN_BYTES (4u * STR_MIN_BYTES + 8u)
 #define DEVICE_MIN_BYTES (STR_MIN_BYTES + 1u + 5u * 4u)
+#define FILE_MIN_BYTES (STR_MIN_BYTES + 4u + 4u)
 
 /* ------------------------------------------------------------------ writing */
 
@@ -159,6 +162,13 @@ static void put_launch(struct writer *w, const struct vxn_launch *l)
 	put_u64(w, l->memory_max);
 	put_u64(w, l->cpu_quota_us);
 	put_u64(w, l->cpu_period_us);
+	put_u32(w, l->nfiles);
+	for (uint32_t i = 0; i < l->nfiles; i++) {
+		put_str(w, l->files[i].path);
+		put_u32(w, l->files[i].mode);
+		put_u32(w, l->files[i].len);
+		put_bytes(w, l->files[i].data, l->files[i].len);
+	}
 }
 
 static bool str_ok(const char *s)
@@ -220,6 +230,24 @@ static bool abs_paths_ok(char *const *v, uint32_t n)
 	for (uint32_t i = 0; i < n; i++)
 		if (v[i][0] != '/')
 			return false;
+	return true;
+}
+
+/* Few, small, at absolute paths: guest-init writes each into the root. */
+static bool files_ok(const struct vxn_file *v, uint32_t n)
+{
+	size_t total = 0;
+
+	if (n > VXN_LAUNCH_FILES_LIST || (n && !v))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!v[i].path || !str_ok(v[i].path) || v[i].path[0] != '/' ||
+		    v[i].mode > 07777 || (v[i].len && !v[i].data))
+			return false;
+		total += v[i].len;
+		if (total > VXN_LAUNCH_FILES_MAX)
+			return false;
+	}
 	return true;
 }
 
@@ -321,7 +349,8 @@ static bool launch_ok(const struct vxn_launch *l)
 	       mounts_ok(l->mounts, l->nmounts) && shares_ok(l->shares, l->nshares) &&
 	       devices_ok(l->devices, l->ndevices) && sysctl_ok(l->sysctl, l->nsysctl) &&
 	       abs_paths_ok(l->masked_paths, l->nmasked_paths) &&
-	       abs_paths_ok(l->readonly_paths, l->nreadonly_paths);
+	       abs_paths_ok(l->readonly_paths, l->nreadonly_paths) &&
+	       files_ok(l->files, l->nfiles);
 }
 
 int vxn_launch_encode(const struct vxn_launch *l, uint8_t **out, size_t *out_len)
@@ -527,6 +556,45 @@ static struct vxn_share *get_shares(struct reader *r, uint32_t *count)
 	return v;
 }
 
+/* A file's bytes, bounded by what the files may hold in all (*budget). */
+static uint8_t *get_data(struct reader *r, uint32_t *len, size_t *budget)
+{
+	uint32_t n = get_u32(r);
+	*len = 0;
+	if (r->err)
+		return NULL;
+	if (n > *budget) {
+		fail(r, -EPROTO);
+		return NULL;
+	}
+	const uint8_t *p = take(r, n);
+	uint8_t *d = p ? malloc(n ? n : 1) : NULL;
+	if (p && !d)
+		fail(r, -ENOMEM);
+	if (!d)
+		return NULL;
+	memcpy(d, p, n);
+	*budget -= n;
+	*len = n;
+	return d;
+}
+
+static struct vxn_file *get_files(struct reader *r, uint32_t *count)
+{
+	size_t budget = VXN_LAUNCH_FILES_MAX;
+	struct vxn_file *v = get_list(r, count, sizeof *v, FILE_MIN_BYTES);
+	if (v && *count > VXN_LAUNCH_FILES_LIST)
+		fail(r, -EPROTO);
+	for (uint32_t i = 0; v && i < *count && !r->err; i++) {
+		v[i].path = get_str(r);
+		v[i].mode = get_u32(r);
+		v[i].data = get_data(r, &v[i].len, &budget);
+	}
+	if (!r->err && !files_ok(v, *count))
+		fail(r, -EPROTO);
+	return v;
+}
+
 static void get_header(struct reader *r)
 {
 	const uint8_t *magic = take(r, 4);
@@ -590,6 +658,7 @@ static void get_launch(struct reader *r, struct vxn_launch *l)
 	l->cpu_period_us = get_u64(r);
 	if (!r->err && !limits_ok(l))
 		fail(r, -EPROTO);
+	l->files = get_files(r, &l->nfiles);
 	if (!r->err && r->left != 0)
 		fail(r, -EPROTO);
 }
@@ -647,5 +716,10 @@ void vxn_launch_free(struct vxn_launch *l)
 	free_str_list(l->sysctl, l->nsysctl);
 	free_str_list(l->masked_paths, l->nmasked_paths);
 	free_str_list(l->readonly_paths, l->nreadonly_paths);
+	for (uint32_t i = 0; l->files && i < l->nfiles; i++) {
+		free(l->files[i].path);
+		free(l->files[i].data);
+	}
+	free(l->files);
 	memset(l, 0, sizeof *l);
 }

@@ -21,13 +21,15 @@
 /* ---------------------------------------------------------------- launch data */
 
 #define VXN_LAUNCH_MAGIC "VXNL"          /* 4 bytes, no NUL on the wire */
-#define VXN_LAUNCH_VERSION 6u
+#define VXN_LAUNCH_VERSION 7u
 #define VXN_LAUNCH_PATH "/vxn/launch"    /* inside the guest's initramfs */
 
 /* Limits enforced by both encoder and decoder. */
 #define VXN_LAUNCH_MAX_BYTES (1u << 20)  /* whole encoded blob */
 #define VXN_LAUNCH_MAX_STR 65536u        /* one string, without its NUL */
 #define VXN_LAUNCH_MAX_LIST 4096u        /* args, env, gids, rlimits, mounts */
+#define VXN_LAUNCH_FILES_MAX 32768u      /* the bytes of all files together */
+#define VXN_LAUNCH_FILES_LIST 16u        /* files */
 
 /* The guest's root disk appears as this device; its filesystem is root_fstype. */
 #define VXN_ROOT_DEVICE "/dev/xvda"
@@ -64,6 +66,18 @@ struct vxn_device {
 	uint32_t major, minor;
 	uint32_t mode;        /* 0..07777 */
 	uint32_t uid, gid;
+};
+
+/* A small host file guest-init writes into the container's root before
+ * the mounts (replacing what the image has there, as a bind mount hides
+ * it): the engine's per-container files (/etc/hosts, /etc/hostname,
+ * /etc/resolv.conf) when the root disk is an image shared read-only
+ * between containers, which cannot take a copy. */
+struct vxn_file {
+	char *path;           /* absolute, inside the container's root */
+	uint32_t mode;        /* permission bits, 0..07777 */
+	uint8_t *data;        /* any bytes, NULs too */
+	uint32_t len;
 };
 
 /* process.capabilities as masks, bit N for capability N (CAP_CHOWN = 0). */
@@ -172,6 +186,11 @@ struct vxn_launch {
 	uint64_t memory_max;
 	uint64_t cpu_quota_us;
 	uint64_t cpu_period_us;
+	/* <= VXN_LAUNCH_FILES_LIST, their data <= VXN_LAUNCH_FILES_MAX bytes in
+	 * all (a pool guest takes the launch over its channel); ignored in an
+	 * EXEC_START payload */
+	struct vxn_file *files;
+	uint32_t nfiles;
 };
 /* the kernel's bounds for cpu.max (kernel/sched/core.c) */
 #define VXN_CPU_PERIOD_MIN 1000u

@@ -73,19 +73,26 @@ static void drop_mount_at(yajl_val mounts, const char *dest)
 	}
 }
 
-static int edit_mounts(yajl_val root, const struct bundle_edit *e)
+/* The binds of v at their destinations, in place of any mount there. */
+static int add_binds(yajl_val mounts, const struct run_volume *v, size_t n)
 {
-	if (e->nvolumes == 0)
-		return 0;
-	yajl_val mounts = jt_child_array(root, "mounts");
-	if (!mounts)
-		return -1;
-	for (size_t i = 0; i < e->nvolumes; i++)
-		drop_mount_at(mounts, e->volumes[i].destination);
-	for (size_t i = 0; i < e->nvolumes; i++)
-		if (jt_append(mounts, bind_mount(&e->volumes[i])))
+	for (size_t i = 0; i < n; i++)
+		drop_mount_at(mounts, v[i].destination);
+	for (size_t i = 0; i < n; i++)
+		if (jt_append(mounts, bind_mount(&v[i])))
 			return -1;
 	return 0;
+}
+
+/* docker's files first: a volume at one of their paths replaces it. */
+static int edit_mounts(yajl_val root, const struct bundle_edit *e)
+{
+	if (e->nvolumes == 0 && e->nfiles == 0)
+		return 0;
+	yajl_val mounts = jt_child_array(root, "mounts");
+	if (!mounts || add_binds(mounts, e->files, e->nfiles))
+		return -1;
+	return add_binds(mounts, e->volumes, e->nvolumes);
 }
 
 /* linux.namespaces' network entry given the path (made when umoci wrote none). */

@@ -1,6 +1,7 @@
 /* umoci's config.json (made from the image config) adjusted for `run`'s
  * flags: process args, env, cwd, user, terminal; hostname; memory and CPU
- * limits, which vxn turns into the guest's size; -v's binds, which vxn
+ * limits, which vxn turns into the guest's size; docker's /etc files and
+ * -v's binds, which vxn
  * serves to the guest (9pfs); the network namespace's path (net.h); the annotation ANN_ROOTFS = disk: the root is
  * the image's unpacked rootfs, shared by its containers, so each container
  * writes to a disk image of its own (kept until rm; vdkr has no commit, cp
@@ -32,6 +33,9 @@ struct bundle_edit {
 	const char *hostname;   /* NULL: leave */
 	uint64_t memory_bytes;  /* 0: leave */
 	uint64_t cpu_quota, cpu_period;  /* 0: leave */
+	const struct run_volume *files;    /* docker's /etc files (etcfiles.h): appended
+					    * to mounts, unless a volume is there */
+	size_t nfiles;
 	const struct run_volume *volumes;  /* appended to mounts */
 	size_t nvolumes;
 	const char *netns_path;  /* the network namespace's path (vdkr's bridge); NULL: leave */

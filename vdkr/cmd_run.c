@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "console.h"
 #include "ctr.h"
+#include "ctr_etc.h"
 #include "files.h"
 #include "images.h"
 #include "jsonv.h"
@@ -161,15 +162,24 @@ static int edit_config(struct run *r, struct vxn_err *err)
 	size_t len, nargs = 0;
 	int k, rc;
 
+	char short_id[13], ip[16];
+	struct ctr_etc etc;
+
+	/* docker's: the ID's first 12 digits, whatever --name says */
+	snprintf(short_id, sizeof short_id, "%.12s", r->t.id);
+	vdkr_net_address(r->c, r->t.id, ip);
+	if (ctr_etc_write(r->c, r->t.id, r->o.hostname ? r->o.hostname : short_id, ip, &etc, err))
+		return -1;
 	snprintf(path, sizeof(path), "%s/config.json", r->bundle);
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || (k = read_bounded(fd, BUNDLE_CONFIG_MAX, &json, &len)) < 0)
 		return err_set(err, fd < 0 ? errno : -k, "%s", path);
 	struct bundle_edit e = {
 		.root_path = r->t.rootfs, .cwd = r->o.workdir, .terminal = r->o.tty,
-		.hostname = r->o.hostname ? r->o.hostname : r->t.name,
+		.hostname = r->o.hostname ? r->o.hostname : short_id,
 		.memory_bytes = r->o.memory_bytes, .cpu_quota = r->o.cpu_quota,
-		.cpu_period = CPU_PERIOD, .volumes = r->o.volumes, .nvolumes = r->o.nvolumes,
+		.cpu_period = CPU_PERIOD, .files = etc.binds, .nfiles = CTR_ETC_FILES,
+		.volumes = r->o.volumes, .nvolumes = r->o.nvolumes,
 		.netns_path = r->netns[0] ? r->netns : NULL,
 	};
 	if (r->o.tty)

@@ -502,16 +502,34 @@ static void gen_ports(yajl_gen g, const struct vdkr_ctx *c, const char *id)
 	yajl_gen_map_close(g);
 }
 
-void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id)
+/* The saved result's first IPv4 address: "" and 0 without one. */
+static void address_of(const struct vdkr_ctx *c, const char *id, char ip[16], long long *prefix,
+		       char gw[16])
 {
 	cleanup_free char *text = saved(c, id, CNI_RESULT);
 	struct vxn_err perr;
 	yajl_val result = text ? jv_parse(text, strlen(text), CNI_OUT_MAX, "result", &perr) : NULL;
-	char ip[16] = "", gw[16] = "";
-	long long prefix = 0;
 
-	first_address(result, ip, &prefix, gw);
+	ip[0] = gw[0] = '\0';
+	*prefix = 0;
+	first_address(result, ip, prefix, gw);
 	yajl_tree_free(result);
+}
+
+void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16])
+{
+	char gw[16];
+	long long prefix;
+
+	address_of(c, id, ip, &prefix, gw);
+}
+
+void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id)
+{
+	char ip[16], gw[16];
+	long long prefix;
+
+	address_of(c, id, ip, &prefix, gw);
 	jg_key(g, "NetworkSettings");
 	yajl_gen_map_open(g);
 	jg_kstr(g, "IPAddress", ip);

@@ -26,6 +26,9 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
 /* Everything vdkr_net_up made undone (the CNI DELs, the namespace); nothing
  * for a container without a network. Failures are warnings. */
 void vdkr_net_down(const struct vdkr_ctx *c, const char *id);
+/* The IPv4 address the bridge gave the container into ip ("" without a
+ * network). */
+void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16]);
 /* inspect's "NetworkSettings": the address the bridge gave (empty without
  * a network), its gateway, the published ports, as docker shows them. */
 void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id);

@@ -329,7 +329,8 @@ int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err
 			     "network mode");
 	if (rc == 0 && o->bridge && o->no_network)
 		rc = err_set(err, 0, "--network: given twice, differently");
-	if (rc == 0 && o->npublish)
+	/* docker's default network is its bridge */
+	if (rc == 0 && !o->no_network)
 		o->bridge = true;
 	if (rc) {
 		runopts_free(o);

@@ -40,7 +40,7 @@ struct run_opts {
 	uint64_t cpu_quota;                       /* per CPU_PERIOD; 0: default */
 	struct run_volume volumes[RUNOPTS_MAX_VOLUMES];
 	size_t nvolumes;
-	bool bridge;                              /* --network bridge, or -p */
+	bool bridge;                              /* on vdkr's bridge: unless --network none/host */
 	bool no_network;                          /* --network none or host, given */
 	struct run_publish publish[RUNOPTS_MAX_PUBLISH];
 	size_t npublish;

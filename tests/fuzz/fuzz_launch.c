@@ -19,6 +19,13 @@ static void check_decoded(const struct vxn_launch *l)
 	must(l->nshares <= VXN_SHARES_MAX);
 	for (uint32_t i = 0; i < l->nshares; i++)
 		must(vxn_share_tag_ok(l->shares[i].tag));
+	size_t file_bytes = 0;
+	must(l->nfiles <= VXN_LAUNCH_FILES_LIST);
+	for (uint32_t i = 0; i < l->nfiles; i++) {
+		must(l->files[i].path[0] == '/' && l->files[i].mode <= 07777);
+		file_bytes += l->files[i].len;
+	}
+	must(file_bytes <= VXN_LAUNCH_FILES_MAX);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

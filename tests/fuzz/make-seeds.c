@@ -78,6 +78,9 @@ static struct vxn_device devices[] = { { "/dev/fuse", 'c', 10, 229, 0660, 0, 0 }
 static char *sysctl[] = { "net.ipv4.ip_forward=1", NULL };
 static char *masked[] = { "/proc/kcore", NULL };
 static char *readonly[] = { "/proc/sys", NULL };
+static uint8_t hosts[] = "127.0.0.1\tlocalhost\n";
+static struct vxn_file files[] = { { "/etc/hosts", 0644, hosts, sizeof hosts - 1 },
+				   { "/etc/hostname", 0644, (uint8_t *)"box\n", 4 } };
 
 static void launch_seeds(uint8_t **enc, size_t *len)
 {
@@ -90,7 +93,7 @@ static void launch_seeds(uint8_t **enc, size_t *len)
 		.hostname = "box", .rlimits = rlimits, .nrlimits = 1, .terminal = true,
 		.rows = 24, .cols = 80, .mounts = mounts, .nmounts = 3,
 		.shares = shares, .nshares = 2,
-		.root_fstype = "ext4", .root_readonly = false,
+		.root_fstype = "ext4", .root_readonly = false, .files = files, .nfiles = 2,
 	};
 	struct vxn_launch small = { .args = args, .nargs = 1, .env = env, .nenv = 0, .cwd = "/",
 				    .umask = -1, .hostname = "", .root_fstype = "erofs",

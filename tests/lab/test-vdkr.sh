@@ -11,7 +11,8 @@
 # to a docker-archive loaded back after rmi, two
 # pulls at once, a killed pull, a pull into a full store and a save onto a
 # full filesystem, an unreachable registry, --network bridge and -p (the
-# CNI plugins' bridge, a guest reaching dom0 and a published port), vmemres (the warm
+# CNI plugins' bridge, docker's default network, with its /etc/hosts, /etc/hostname
+# and resolv.conf, a guest reaching dom0 and a published port), vmemres (the warm
 # pool), vpdmn's spelling; nothing left behind after --rm. Each image's
 # root disk is made once (rootfs.erofs) and attached read-only by each of its
 # containers, whose writes stay in their own guests.
@@ -26,6 +27,9 @@ for tool in docker-registry skopeo umoci jq; do
 done
 VDKR=$VXN_BUILD_DIR/vdkr/vdkr
 [ -x "$VDKR" ] || skip "vdkr not built ($VDKR)"
+# every run without --network is on vdkr's bridge, docker's default
+[ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && command -v iptables >/dev/null ||
+  skip "vdkr's default network needs the CNI plugins (containernetworking-plugins) and iptables"
 # The engine tests' busybox image: a docker-archive of localhost/bb:latest
 # (tests/run builds it on the host; built here otherwise, which is slow).
 ENGINE_IMAGE=${VXN_ENGINE_IMAGE:-}
@@ -85,6 +89,33 @@ imgs=("$ROOT"/unpacked/*/rootfs.erofs)
 [ ${#imgs[@]} -eq 1 ] && [ -s "${imgs[0]}" ] || fail "unpacked image's rootfs.erofs: ${imgs[*]}"
 ROOT_IMAGE=${imgs[0]}
 root_sum=$(sha256sum < "$ROOT_IMAGE")
+
+# ---- 1b. docker's default network and files: the bridge (its address in
+# /etc/hosts beside the hostname, the ID's first 12 digits whatever --name
+# says), dom0's resolv.conf without loopback servers; --network none: lo
+# alone, the loopback names only. Readable by any user, as docker's are.
+ip link set lo up
+out=$(vdkr run --rm --name named -u 1000 "$IMG" sh -c 'hostname; cat /etc/hostname
+  ip -4 -o addr show dev eth0 | grep -o "inet [0-9.]*"; tail -n 1 /etc/hosts
+  grep -c "^nameserver" /etc/resolv.conf; grep -c "^nameserver *127\." /etc/resolv.conf
+  ls /sys/class/net | tr "\n" " "' 2>"$W/default-net.err")
+rc=$?
+[ $rc -eq 0 ] || fail "run on the default network: exit $rc: $(cat "$W/default-net.err") $out"
+mapfile -t l <<<"$out"
+[[ ${l[0]} =~ ^[0-9a-f]{12}$ ]] || fail "default hostname '${l[0]}': not a short ID ($out)"
+expect_eq "/etc/hostname" "${l[1]}" "${l[0]}"
+[[ ${l[2]} =~ ^inet\ 198\.18\.96\.[0-9]+$ ]] || fail "no bridge address on eth0: $out"
+expect_eq "/etc/hosts names the container" "${l[3]}" "${l[2]#inet }	${l[0]}"
+[ "${l[4]}" -ge 1 ] || fail "resolv.conf names no server: $out"
+expect_eq "loopback name servers in resolv.conf" "${l[5]}" 0
+expect_eq "interfaces on the default network" "${l[6]}" "eth0 lo "
+out=$(vdkr run --rm --network none --hostname solo "$IMG" sh -c 'echo $(ls /sys/class/net)
+  cat /etc/hostname; grep -c "solo" /etc/hosts; true') || fail "run --network none: $out"
+expect_eq "--network none: lo, the hostname, no address line" "$(echo $out)" "lo solo 0"
+[ -z "$(ls /sys/class/net | grep '^veth')" ] || fail "veths left after --rm: $(ls /sys/class/net)"
+leases=$(ls /var/lib/cni/networks/vdkr 2>/dev/null | grep -c '^198\.18\.96\.')
+expect_eq "addresses leased after --rm" "$leases" 0
+say "default network: eth0 on vdkr0, /etc/hosts and /etc/hostname as docker's; --network none: lo alone"
 
 # ---- 2. exit statuses like the docker CLI's
 vdkr run --rm "$IMG" nosuchcommand 2>"$W/127.err"
@@ -257,51 +288,46 @@ say "-d, logs (-f), ps (-a), exec, stop, wait, inspect, rm, -d --rm; rmi refused
 # ---- 5b. --network bridge and -p: the CNI plugins make the bridge vdkr0, a
 # namespace of the container's own with a veth (198.18.96.0/24, the lab's
 # vxn.conf), and portmap's DNAT; vxn wires the guest's NIC to the veth
-if [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && command -v iptables >/dev/null; then
-  ip link set lo up
-  mkdir -p "$W/www" && echo hello-from-dom0 > "$W/www/index.html"
-  busybox httpd -f -p 0.0.0.0:18097 -h "$W/www" &
-  HTTPD=$!
-  t0=$(now_us)
-  out=$(vdkr run --rm --network bridge "$IMG" sh -c 'ip -4 addr | grep -o "inet 198.18.96.[0-9]*"
-    timeout 30 wget -q -O - http://198.18.96.1:18097/index.html' 2>"$W/br.err")
-  rc=$?
-  say "vdkr run --network bridge, guest -> dom0: $(seconds_since "$t0") s"
-  [ $rc -eq 0 ] || fail "run --network bridge: exit $rc: $(cat "$W/br.err") $out"
-  grep -qx "inet 198.18.96.[0-9]*" <<<"$out" || fail "--network bridge: no address in: $out"
-  expect_eq "--network bridge: guest -> dom0 through vdkr0" "$(tail -n 1 <<<"$out")" hello-from-dom0
-  web='mkdir -p /dev/shm/www; echo "hello-from-$(hostname)" >/dev/shm/www/index.html
-    exec httpd -f -p 80 -h /dev/shm/www'
-  vdkr run -d --name web --hostname web -p 127.0.0.1:18095:80 -p 18096:80 "$IMG" sh -c "$web" \
-    >/dev/null 2>"$W/web.err" || fail "run -d -p: $(cat "$W/web.err")"
-  served() { [ "$(timeout 5 busybox wget -q -O - "http://$1/index.html" 2>/dev/null)" = hello-from-web ]; }
-  wait_until 180 served 127.0.0.1:18095 || fail "-p 127.0.0.1:18095:80: no answer from web"
-  say "vdkr run -d -p, to the first answer through the published port: $(seconds_since "$t0") s"
-  served 198.18.96.1:18096 || fail "-p 18096:80: no answer on the bridge's address"
-  ip_w=$(vdkr inspect web | jq -r '.[0].NetworkSettings.IPAddress')
-  [[ $ip_w =~ ^198\.18\.96\.[0-9]+$ ]] || fail "inspect web: IPAddress '$ip_w'"
-  expect_eq "inspect web: its published ports" \
-    "$(vdkr inspect web | jq -r '.[0].NetworkSettings.Ports["80/tcp"] | map(.HostIp + ":" + .HostPort) | join(" ")')" \
-    "127.0.0.1:18095 :18096"
-  served "$ip_w:80" || fail "dom0 -> web at the address inspect gives"
-  vdkr run --rm -p 18095:8080 "$IMG" true 2>"$W/taken.err"
-  expect_eq "-p of a host port web publishes" $? 125
-  grep -q 'port is already allocated' "$W/taken.err" || fail "port taken: $(cat "$W/taken.err")"
-  expect_eq "stop web" "$(vdkr stop web)" web
-  expect_eq "rm web" "$(vdkr rm web)" web
-  kill "$HTTPD"
-  # nothing of the network left but the bridge itself, as Docker keeps docker0
-  [ -z "$(ls /sys/class/net | grep '^veth')" ] || fail "veths left: $(ls /sys/class/net)"
-  [ -z "$(ls /sys/class/net | grep '^vif')" ] || fail "vifs left: $(ls /sys/class/net)"
-  grep " $ROOT/" /proc/mounts && fail "mounts (a network namespace) left under the store"
-  n=$(iptables -t nat -S | grep -c -- '-N CNI-DN-\|-N CNI-[0-9a-f]\{24\}')
-  expect_eq "CNI's per-container NAT chains left" "$n" 0
-  leases=$(ls /var/lib/cni/networks/vdkr 2>/dev/null | grep -c '^198\.18\.96\.')
-  expect_eq "addresses still leased" "$leases" 0
-  say "--network bridge and -p: guest -> dom0, dom0 -> guest on 127.0.0.1 and the bridge's address"
-else
-  echo "# skip: --network bridge and -p: no CNI plugins (containernetworking-plugins) or iptables"
-fi
+mkdir -p "$W/www" && echo hello-from-dom0 > "$W/www/index.html"
+busybox httpd -f -p 0.0.0.0:18097 -h "$W/www" &
+HTTPD=$!
+t0=$(now_us)
+out=$(vdkr run --rm --network bridge "$IMG" sh -c 'ip -4 addr | grep -o "inet 198.18.96.[0-9]*"
+  timeout 30 wget -q -O - http://198.18.96.1:18097/index.html' 2>"$W/br.err")
+rc=$?
+say "vdkr run --network bridge, guest -> dom0: $(seconds_since "$t0") s"
+[ $rc -eq 0 ] || fail "run --network bridge: exit $rc: $(cat "$W/br.err") $out"
+grep -qx "inet 198.18.96.[0-9]*" <<<"$out" || fail "--network bridge: no address in: $out"
+expect_eq "--network bridge: guest -> dom0 through vdkr0" "$(tail -n 1 <<<"$out")" hello-from-dom0
+web='mkdir -p /dev/shm/www; echo "hello-from-$(hostname)" >/dev/shm/www/index.html
+  exec httpd -f -p 80 -h /dev/shm/www'
+vdkr run -d --name web --hostname web -p 127.0.0.1:18095:80 -p 18096:80 "$IMG" sh -c "$web" \
+  >/dev/null 2>"$W/web.err" || fail "run -d -p: $(cat "$W/web.err")"
+served() { [ "$(timeout 5 busybox wget -q -O - "http://$1/index.html" 2>/dev/null)" = hello-from-web ]; }
+wait_until 180 served 127.0.0.1:18095 || fail "-p 127.0.0.1:18095:80: no answer from web"
+say "vdkr run -d -p, to the first answer through the published port: $(seconds_since "$t0") s"
+served 198.18.96.1:18096 || fail "-p 18096:80: no answer on the bridge's address"
+ip_w=$(vdkr inspect web | jq -r '.[0].NetworkSettings.IPAddress')
+[[ $ip_w =~ ^198\.18\.96\.[0-9]+$ ]] || fail "inspect web: IPAddress '$ip_w'"
+expect_eq "inspect web: its published ports" \
+  "$(vdkr inspect web | jq -r '.[0].NetworkSettings.Ports["80/tcp"] | map(.HostIp + ":" + .HostPort) | join(" ")')" \
+  "127.0.0.1:18095 :18096"
+served "$ip_w:80" || fail "dom0 -> web at the address inspect gives"
+vdkr run --rm -p 18095:8080 "$IMG" true 2>"$W/taken.err"
+expect_eq "-p of a host port web publishes" $? 125
+grep -q 'port is already allocated' "$W/taken.err" || fail "port taken: $(cat "$W/taken.err")"
+expect_eq "stop web" "$(vdkr stop web)" web
+expect_eq "rm web" "$(vdkr rm web)" web
+kill "$HTTPD"
+# nothing of the network left but the bridge itself, as Docker keeps docker0
+[ -z "$(ls /sys/class/net | grep '^veth')" ] || fail "veths left: $(ls /sys/class/net)"
+[ -z "$(ls /sys/class/net | grep '^vif')" ] || fail "vifs left: $(ls /sys/class/net)"
+grep " $ROOT/" /proc/mounts && fail "mounts (a network namespace) left under the store"
+n=$(iptables -t nat -S | grep -c -- '-N CNI-DN-\|-N CNI-[0-9a-f]\{24\}')
+expect_eq "CNI's per-container NAT chains left" "$n" 0
+leases=$(ls /var/lib/cni/networks/vdkr 2>/dev/null | grep -c '^198\.18\.96\.')
+expect_eq "addresses still leased" "$leases" 0
+say "--network bridge and -p: guest -> dom0, dom0 -> guest on 127.0.0.1 and the bridge's address"
 
 # ---- 6. load a docker-archive, pull an oci-archive: one layer, stored once
 out=$(vdkr load -i "$ENGINE_IMAGE") || fail "load"

@@ -33,6 +33,13 @@ static struct vxn_device devices[] = {
 static char *sysctl[] = { "net.ipv4.ip_forward=1", "kernel.msgmax=65536", "fs.x=a=b", NULL };
 static char *masked[] = { "/proc/kcore", "/sys/firmware", NULL };
 static char *readonly[] = { "/proc/sys", NULL };
+static uint8_t hosts_text[] = "127.0.0.1\tlocalhost\n";
+static uint8_t binary[] = { 0, 1, 0, 0xff };
+static struct vxn_file files[] = {
+	{ "/etc/hosts", 0644, hosts_text, sizeof hosts_text - 1 },
+	{ "/etc/empty", 0600, NULL, 0 },
+	{ "/run/bin", 07777, binary, sizeof binary },
+};
 
 static struct vxn_launch full_launch(void)
 {
@@ -62,6 +69,7 @@ static struct vxn_launch full_launch(void)
 		.masked_paths = masked, .nmasked_paths = 2,
 		.readonly_paths = readonly, .nreadonly_paths = 1,
 		.memory_max = 64ull << 20, .cpu_quota_us = 50000, .cpu_period_us = 100000,
+		.files = files, .nfiles = 3,
 	};
 	return l;
 }
@@ -85,7 +93,7 @@ enum {
 	OFF_PIDNS = 72, OFF_BOUNDING = 73, OFF_AMBIENT = 105, OFF_NNP = 113,
 	OFF_OOM_SET = 114, OFF_OOM = 115, OFF_NET_WAIT = 119, OFF_NDEVICES = 120,
 	OFF_NSYSCTL = 124, OFF_NMASKED = 128, OFF_NREADONLY = 132, OFF_MEMORY_MAX = 136,
-	OFF_CPU_QUOTA = 144, OFF_CPU_PERIOD = 152, MINIMAL_LEN = 160,
+	OFF_CPU_QUOTA = 144, OFF_CPU_PERIOD = 152, OFF_NFILES = 160, MINIMAL_LEN = 164,
 };
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -190,6 +198,14 @@ static void assert_launch_equal(const struct vxn_launch *a, const struct vxn_lau
 	assert_true(a->memory_max == b->memory_max);
 	assert_true(a->cpu_quota_us == b->cpu_quota_us);
 	assert_true(a->cpu_period_us == b->cpu_period_us);
+	assert_int_equal(a->nfiles, b->nfiles);
+	for (uint32_t i = 0; i < a->nfiles; i++) {
+		assert_string_equal(a->files[i].path, b->files[i].path);
+		assert_int_equal(a->files[i].mode, b->files[i].mode);
+		assert_int_equal(a->files[i].len, b->files[i].len);
+		if (a->files[i].len)
+			assert_memory_equal(a->files[i].data, b->files[i].data, a->files[i].len);
+	}
 }
 
 static void test_round_trip_full(void **state)
@@ -199,7 +215,7 @@ static void test_round_trip_full(void **state)
 	size_t len;
 	uint8_t *buf = encode_ok(&in, &len);
 
-	assert_memory_equal(buf, "VXNL\x06\x00\x00\x00", 8);
+	assert_memory_equal(buf, "VXNL\x07\x00\x00\x00", 8);
 	assert_int_equal(decode_copy(buf, len, &out), 0);
 	assert_launch_equal(&in, &out);
 	assert_null(out.args[out.nargs]);
@@ -306,7 +322,8 @@ static void test_wrong_magic_and_version(void **state)
 	expect_patched_u32_refused(OFF_VERSION, 3);  /* before net_wait */
 	expect_patched_u32_refused(OFF_VERSION, 4);  /* before devices, sysctl */
 	expect_patched_u32_refused(OFF_VERSION, 5);  /* before memory_max, cpu */
-	expect_patched_u32_refused(OFF_VERSION, 7);
+	expect_patched_u32_refused(OFF_VERSION, 6);  /* before files */
+	expect_patched_u32_refused(OFF_VERSION, 8);
 	expect_patched_u32_refused(OFF_VERSION, 0xffffffffu);
 }
 
@@ -315,7 +332,7 @@ static void test_huge_counts_and_lengths(void **state)
 	(void)state;
 	const size_t offs[] = { OFF_NARGS, OFF_ARG0_LEN, OFF_NENV, OFF_CWD_LEN,
 				OFF_NGIDS, OFF_HOSTNAME_LEN, OFF_NRLIMITS,
-				OFF_NMOUNTS, OFF_NSHARES, OFF_FSTYPE_LEN };
+				OFF_NMOUNTS, OFF_NSHARES, OFF_FSTYPE_LEN, OFF_NFILES };
 	const uint32_t vals[] = { 0xffffffffu, 0x80000000u, VXN_LAUNCH_MAX_LIST + 1,
 				  VXN_LAUNCH_MAX_STR + 1, 1000 };
 
@@ -475,6 +492,69 @@ static void test_limits(void **state)
 		vxn_launch_free(&out);
 		free(buf);
 	}
+}
+
+/* Files: at most VXN_LAUNCH_FILES_LIST, their bytes VXN_LAUNCH_FILES_MAX in
+ * all, each at an absolute path with permission bits only: refused by the
+ * encoder, and by the decoder when present in the bytes. */
+static void test_files_limits(void **state)
+{
+	(void)state;
+	static uint8_t big[VXN_LAUNCH_FILES_MAX];
+	struct vxn_file f[VXN_LAUNCH_FILES_LIST + 1];
+	struct vxn_launch in = minimal_launch(), out;
+	uint8_t *buf;
+	size_t len;
+
+	for (size_t i = 0; i <= VXN_LAUNCH_FILES_LIST; i++)
+		f[i] = (struct vxn_file){ "/f", 0644, big, 0 };
+	in.files = f;
+	in.nfiles = VXN_LAUNCH_FILES_LIST;
+	f[0].len = VXN_LAUNCH_FILES_MAX;  /* all the budget, in one file */
+	buf = encode_ok(&in, &len);
+	assert_int_equal(decode_copy(buf, len, &out), 0);
+	assert_int_equal(out.nfiles, VXN_LAUNCH_FILES_LIST);
+	assert_int_equal(out.files[0].len, VXN_LAUNCH_FILES_MAX);
+	vxn_launch_free(&out);
+	free(buf);
+	/* one byte more, in another file: the encoder refuses it; the decoder
+	 * too, its length patched in */
+	f[1].len = 1;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	f[1].len = 0;
+	buf = encode_ok(&in, &len);
+	put_le32(buf + OFF_NFILES + 4 + 4 + 2 + 4 + 4 + VXN_LAUNCH_FILES_MAX + 4 + 2 + 4, 1);
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	f[0].len = 0;
+	in.nfiles = VXN_LAUNCH_FILES_LIST + 1;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	in.nfiles = 1;
+	f[0].path = "etc/hosts";
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	f[0].path = "/f";
+	f[0].mode = 010000;
+	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
+	/* the same, patched into a good encoding */
+	f[0].mode = 0644;
+	buf = encode_ok(&in, &len);
+	put_le32(buf + OFF_NFILES + 4 + 4 + 2, 010000);
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	put_le32(buf + OFF_NFILES + 4 + 4 + 2, 0644);
+	buf[OFF_NFILES + 4 + 4] = 'x';  /* "xf": not absolute */
+	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	free(buf);
+	/* a count of VXN_LAUNCH_FILES_LIST + 1, each entry really there */
+	in.nfiles = VXN_LAUNCH_FILES_LIST;
+	buf = encode_ok(&in, &len);
+	uint8_t *more = malloc(len + 14);
+	assert_non_null(more);
+	memcpy(more, buf, len);
+	memcpy(more + len, "\x02\x00\x00\x00/f\xa4\x01\x00\x00\x00\x00\x00\x00", 14);
+	put_le32(more + OFF_NFILES, VXN_LAUNCH_FILES_LIST + 1);
+	assert_int_equal(decode_copy(more, len + 14, &out), -EPROTO);
+	free(more);
+	free(buf);
 }
 
 static char *string_of(size_t n)
@@ -751,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_bad_devices_and_sysctls),
 		cmocka_unit_test(test_free_is_idempotent),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_files_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

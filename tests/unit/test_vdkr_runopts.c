@@ -117,6 +117,16 @@ static void test_publish_parsed(void **state)
 	assert_int_equal(runopts_parse(ARGC(n), n, &o, &err), 0);
 	assert_false(o.bridge);
 	runopts_free(&o);
+	/* no --network: docker's default, the bridge */
+	char *d[] = { "run", "img", NULL };
+	assert_int_equal(runopts_parse(ARGC(d), d, &o, &err), 0);
+	assert_true(o.bridge);
+	assert_false(o.no_network);
+	runopts_free(&o);
+	char *h[] = { "run", "--network=host", "img", NULL };
+	assert_int_equal(runopts_parse(ARGC(h), h, &o, &err), 0);
+	assert_false(o.bridge);
+	runopts_free(&o);
 }
 
 static void test_volumes_parsed(void **state)

@@ -239,20 +239,27 @@ static const char *mount_at(yajl_val mounts, size_t i)
 	return buf;
 }
 
-static yajl_val edited_mounts(const char *json, const struct run_volume *vols, size_t nvols,
-			      yajl_val *root)
+/* json edited by e: its mounts, *root to free */
+static yajl_val mounts_after(const char *json, const struct bundle_edit *e, yajl_val *root)
 {
-	char *args[] = { "sh" };
-	struct bundle_edit e = { .args = args, .nargs = 1, .volumes = vols, .nvolumes = nvols };
 	struct vxn_err err = { 0 };
 	char *out;
 
-	if (bundle_config_edit(json, strlen(json), &e, &out, &err))
+	if (bundle_config_edit(json, strlen(json), e, &out, &err))
 		fail_msg("%s", err.msg);
 	*root = jv_parse(out, strlen(out), 1 << 20, "out", &err);
 	free(out);
 	assert_non_null(*root);
 	return jv_get(*root, "mounts");
+}
+
+static yajl_val edited_mounts(const char *json, const struct run_volume *vols, size_t nvols,
+			      yajl_val *root)
+{
+	char *args[] = { "sh" };
+	struct bundle_edit e = { .args = args, .nargs = 1, .volumes = vols, .nvolumes = nvols };
+
+	return mounts_after(json, &e, root);
 }
 
 static void test_bundle_mounts(void **state)
@@ -289,6 +296,33 @@ static void test_bundle_mounts(void **state)
 	yajl_tree_free(root);
 }
 
+/* docker's /etc files go in first; a volume at one of their paths wins. */
+static void test_bundle_files(void **state)
+{
+	(void)state;
+	struct run_volume files[] = {
+		{ .source = "/c/hosts", .destination = "/etc/hosts" },
+		{ .source = "/c/resolv.conf", .destination = "/etc/resolv.conf" },
+	};
+	struct run_volume vols[] = { { .source = "/mine", .destination = "/etc/hosts",
+				       .readonly = true } };
+	char *args[] = { "sh" };
+	struct bundle_edit e = { .args = args, .nargs = 1, .files = files, .nfiles = 2 };
+	yajl_val root, mounts = mounts_after(config_mounts, &e, &root);
+
+	assert_int_equal(mounts->u.array.len, 5);
+	assert_string_equal(mount_at(mounts, 3), "/etc/hosts bind /c/hosts rbind,rw");
+	assert_string_equal(mount_at(mounts, 4), "/etc/resolv.conf bind /c/resolv.conf rbind,rw");
+	yajl_tree_free(root);
+	e.volumes = vols;
+	e.nvolumes = 1;
+	mounts = mounts_after(config_mounts, &e, &root);
+	assert_int_equal(mounts->u.array.len, 5);
+	assert_string_equal(mount_at(mounts, 3), "/etc/resolv.conf bind /c/resolv.conf rbind,rw");
+	assert_string_equal(mount_at(mounts, 4), "/etc/hosts bind /mine rbind,ro");
+	yajl_tree_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_bundle_config),
 		cmocka_unit_test(test_bundle_mounts),
 		cmocka_unit_test(test_bundle_netns),
+		cmocka_unit_test(test_bundle_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
