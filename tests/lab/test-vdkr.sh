@@ -58,6 +58,7 @@ vdkr_cleanup() {
   [ -z "${HTTPD:-}" ] || kill "$HTTPD" 2>/dev/null
   for d in "$ROOT"/containers/*/netns; do [ -e "$d" ] && umount -l "$d" 2>/dev/null; done
   ip link del vdkr0 2>/dev/null
+  iptables -t nat -D POSTROUTING -s 198.18.96.0/24 ! -o vdkr0 -j MASQUERADE 2>/dev/null
   umount "$W" 2>/dev/null
   lab_cleanup
 }
@@ -115,6 +116,9 @@ expect_eq "--network none: lo, the hostname, no address line" "$(echo $out)" "lo
 [ -z "$(ls /sys/class/net | grep '^veth')" ] || fail "veths left after --rm: $(ls /sys/class/net)"
 leases=$(ls /var/lib/cni/networks/vdkr 2>/dev/null | grep -c '^198\.18\.96\.')
 expect_eq "addresses leased after --rm" "$leases" 0
+# docker's one rule for the bridge's subnet, no chain of a container's own
+iptables -t nat -S POSTROUTING | grep -qxF -- "-A POSTROUTING -s 198.18.96.0/24 ! -o vdkr0 -j MASQUERADE" ||
+  fail "no MASQUERADE rule for the subnet: $(iptables -t nat -S POSTROUTING)"
 say "default network: eth0 on vdkr0, /etc/hosts and /etc/hostname as docker's; --network none: lo alone"
 
 # ---- 2. exit statuses like the docker CLI's
