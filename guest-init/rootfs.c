@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -187,27 +189,120 @@ static int make_devices(const struct vxn_launch *l, struct vxn_err *err)
 	return 0;
 }
 
-/* One launch file into the root: what the image has at its path (a file,
- * or a symlink, not followed) is replaced, as the engine's bind mount would
- * hide it. */
-static int write_launch_file(const struct vxn_file *f, struct vxn_err *err)
+/* rel (relative, "" for the root) opened under the container's root
+ * (rootfd) as a directory, resolved inside it as the container sees it:
+ * an image's symlink (/etc -> /, say) cannot lead out to guest-init's own
+ * files. -errno. */
+static int dir_in_root(int rootfd, const char *rel)
 {
-	char path[PATH_MAX];
-	struct stat st;
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, rootfd, rel[0] ? rel : ".", &how, sizeof how);
 
-	if (path_in_root(GUEST_ROOT, f->path, path, sizeof path) != 0)
+	return fd < 0 ? -errno : fd;
+}
+
+/* The directory rel and its missing parents, each made inside the root. */
+static int make_dirs_in_root(int rootfd, const char *rel)
+{
+	char part[PATH_MAX];
+	size_t n = strlen(rel);
+
+	if (n >= sizeof part)
+		return -ENAMETOOLONG;
+	memcpy(part, rel, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && part[i] != '/')
+			continue;
+		part[i] = '\0';
+		int fd = dir_in_root(rootfd, part);
+		if (fd == -ENOENT) {
+			char *slash = strrchr(part, '/');
+			if (slash)
+				*slash = '\0';
+			int parent = dir_in_root(rootfd, slash ? part : "");
+			if (slash)
+				*slash = '/';
+			if (parent < 0)
+				return parent;
+			int r = mkdirat(parent, slash ? slash + 1 : part, 0755);
+			r = r && errno != EEXIST ? -errno : 0;
+			close(parent);
+			if (r)
+				return r;
+		} else if (fd < 0) {
+			return fd;
+		} else {
+			close(fd);
+		}
+		if (i < n)
+			part[i] = '/';
+	}
+	return 0;
+}
+
+/* rel's directory (made) inside the root, and its last name into *base. */
+static int parent_in_root(int rootfd, char *rel, const char **base)
+{
+	char *slash = strrchr(rel, '/');
+
+	*base = slash ? slash + 1 : rel;
+	if (!**base || !strcmp(*base, ".") || !strcmp(*base, ".."))
+		return -EINVAL;
+	if (!slash)
+		return dir_in_root(rootfd, "");
+	*slash = '\0';
+	int r = make_dirs_in_root(rootfd, rel);
+	int fd = r ? r : dir_in_root(rootfd, rel);
+	*slash = '/';
+	return fd;
+}
+
+/* One launch file into the root, owned by root with the file's mode: what
+ * the image has at its path (a file, a symlink, not followed, a FIFO or a
+ * device node) is replaced, as debugfs replaces it on a root disk of the
+ * container's own (rootdisk.c) and as the engine's bind mount hides it. */
+static int write_launch_file(int rootfd, const struct vxn_file *f, struct vxn_err *err)
+{
+	char rel[PATH_MAX];
+	const char *base;
+	struct stat st;
+	const char *p = f->path;
+
+	while (*p == '/')
+		p++;
+	if (snprintf(rel, sizeof rel, "%s", p) >= (int)sizeof rel)
 		return err_set(err, ENAMETOOLONG, "file %s", f->path);
-	int r = make_parent_dirs(path);
-	if (r != 0)
-		return err_set(err, -r, "file %s: mkdir", f->path);
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && unlink(path) != 0)
-		return err_set(err, errno, "file %s: replace the symlink", f->path);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return err_set(err, errno, "file %s", f->path);
+	int dir = parent_in_root(rootfd, rel, &base);
+	if (dir < 0)
+		return err_set(err, -dir, "file %s: its directory", f->path);
+	int r = 0;
+	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		r = S_ISDIR(st.st_mode) ? EISDIR : unlinkat(dir, base, 0) ? errno : 0;
+	int fd = r ? -1 : openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				 0600);
+	if (fd < 0 && !r)
+		r = errno;
+	close(dir);
+	if (r)
+		return err_set(err, r, "file %s", f->path);
 	r = write_all(fd, f->data, f->len) || fchmod(fd, f->mode) ? errno : 0;
 	close(fd);
 	return r ? err_set(err, r, "writing %s", f->path) : 0;
+}
+
+static int write_launch_files(const struct vxn_launch *l, struct vxn_err *err)
+{
+	if (l->nfiles == 0)
+		return 0;
+	int root = open(GUEST_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return err_set(err, errno, "open %s", GUEST_ROOT);
+	int r = 0;
+	for (uint32_t i = 0; r == 0 && i < l->nfiles; i++)
+		r = write_launch_file(root, &l->files[i], err);
+	close(root);
+	return r;
 }
 
 /* Every mount in the spec's order, as runc makes them: the container's
@@ -216,9 +311,8 @@ static int write_launch_file(const struct vxn_file *f, struct vxn_err *err)
  * place, and the process stacks its own on them. */
 int mount_container(const struct vxn_launch *l, struct vxn_err *err)
 {
-	for (uint32_t i = 0; i < l->nfiles; i++)
-		if (write_launch_file(&l->files[i], err) != 0)
-			return -1;
+	if (write_launch_files(l, err) != 0)
+		return -1;
 	for (uint32_t i = 0; i < l->nmounts; i++)
 		if (mount_launch_entry(&l->mounts[i], err) != 0)
 			return -1;

@@ -182,13 +182,14 @@ static int cni_exec(const char *plugin, const char *command, const char *id, con
  * the lab's emulation); this takes one run once the rule is there. */
 static int masquerade(const char *subnet, struct vxn_err *err)
 {
-	char *rule[] = { "iptables", "-t", "nat", "-C", "POSTROUTING", "-s", (char *)subnet, "!",
-			 "-o", CNI_BRIDGE, "-j", "MASQUERADE", NULL };
+	/* -w: wait for the xtables lock another run or a plugin holds */
+	char *rule[] = { "iptables", "-w", "-t", "nat", "-C", "POSTROUTING", "-s", (char *)subnet,
+			 "!", "-o", CNI_BRIDGE, "-j", "MASQUERADE", NULL };
 	struct vxn_err absent = { 0 };
 
 	if (spawn_tool(rule, &absent) == 0)
 		return 0;
-	rule[3] = "-A";
+	rule[4] = "-A";
 	return spawn_tool(rule, err) ? err_wrap(err, "masquerading %s out (iptables)", subnet) : 0;
 }
 

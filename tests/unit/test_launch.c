@@ -523,8 +523,25 @@ static void test_files_limits(void **state)
 	assert_int_equal(vxn_launch_encode(&in, &buf, &len), -EINVAL);
 	f[1].len = 0;
 	buf = encode_ok(&in, &len);
-	put_le32(buf + OFF_NFILES + 4 + 4 + 2 + 4 + 4 + VXN_LAUNCH_FILES_MAX + 4 + 2 + 4, 1);
-	assert_int_equal(decode_copy(buf, len, &out), -EPROTO);
+	/* the second file's data: after the count, the first file and its own
+	 * path and mode; its byte really there, so only the budget refuses it */
+	size_t at = OFF_NFILES + 4 + (4 + 2 + 4 + 4 + VXN_LAUNCH_FILES_MAX) + (4 + 2 + 4 + 4);
+	uint8_t *over = malloc(len + 1);
+	assert_non_null(over);
+	memcpy(over, buf, at);
+	over[at] = 'x';
+	memcpy(over + at + 1, buf + at, len - at);
+	put_le32(over + at - 4, 1);
+	assert_int_equal(decode_copy(over, len + 1, &out), -EPROTO);
+	/* the same bytes with the first file one byte shorter: accepted */
+	put_le32(over + OFF_NFILES + 4 + 4 + 2 + 4, VXN_LAUNCH_FILES_MAX - 1);
+	memmove(over + OFF_NFILES + 4 + 4 + 2 + 4 + 4 + VXN_LAUNCH_FILES_MAX - 1,
+		over + OFF_NFILES + 4 + 4 + 2 + 4 + 4 + VXN_LAUNCH_FILES_MAX, len + 1 - (OFF_NFILES + 4 +
+		4 + 2 + 4 + 4 + VXN_LAUNCH_FILES_MAX));
+	assert_int_equal(decode_copy(over, len, &out), 0);
+	assert_int_equal(out.files[1].len, 1);
+	vxn_launch_free(&out);
+	free(over);
 	free(buf);
 	f[0].len = 0;
 	in.nfiles = VXN_LAUNCH_FILES_LIST + 1;
