@@ -10,6 +10,7 @@
 
 #include "ctr.h"
 #include "log.h"
+#include "net.h"
 #include "util.h"
 
 #define DEFAULT_STOP_TIMEOUT 10
@@ -34,7 +35,7 @@ static void ps_line(struct vdkr_ctx *c, const struct ctr *t, bool all, bool quie
 {
 	enum vxn_status s;
 	struct vxn_err err;
-	char st[32];
+	char st[32], ports[256] = "";
 	int code;
 
 	if (ctr_status(c, t, &s, &code, &err)) {
@@ -48,8 +49,11 @@ static void ps_line(struct vdkr_ctx *c, const struct ctr *t, bool all, bool quie
 		return;
 	}
 	status_text(s, code, st, sizeof(st));
-	printf("%-12.12s  %-30.30s  %-24.24s  %-19.19s  %-14s  %s\n", t->id, t->image, t->command,
-	       t->created, st, t->name);
+	/* docker's PORTS: a running container's only */
+	if (s != VXN_STATUS_STOPPED)
+		vdkr_net_ports_text(c, t->id, ports, sizeof ports);
+	printf("%-12.12s  %-30.30s  %-24.24s  %-19.19s  %-14s  %-22s  %s\n", t->id, t->image,
+	       t->command, t->created, st, ports, t->name);
 }
 
 int cmd_ps(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
@@ -75,8 +79,8 @@ int cmd_ps(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)
 	if (ctr_list(c, &list, &n, err))
 		return -1;
 	if (!quiet)
-		printf("%-12s  %-30s  %-24s  %-19s  %-14s  %s\n", "CONTAINER ID", "IMAGE", "COMMAND",
-		       "CREATED", "STATUS", "NAMES");
+		printf("%-12s  %-30s  %-24s  %-19s  %-14s  %-22s  %s\n", "CONTAINER ID", "IMAGE",
+		       "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
 	for (size_t i = 0; i < n; i++)
 		ps_line(c, &list[i], all, quiet);
 	free(list);
@@ -153,14 +157,19 @@ static int stop_one(struct vdkr_ctx *c, const struct ctr *t, const void *arg,
 
 	if (sig < 0 || ctr_status(c, t, &s, &code, err))
 		return -1;
-	if (s == VXN_STATUS_STOPPED)
+	if (s == VXN_STATUS_STOPPED) {
+		vdkr_net_down(c, t->id);
 		return 0;
-	if (container_kill(&c->g, t->id, sig, false, err) == 0 &&
-	    stopped_within(c, t, timeout * 1000))
-		return 0;
-	if (container_kill(&c->g, t->id, 9, false, err) && !stopped_within(c, t, 0))
-		return -1;
-	return stopped_within(c, t, 30000) ? 0 : err_set(err, 0, "%s did not stop", t->name);
+	}
+	if (!(container_kill(&c->g, t->id, sig, false, err) == 0 &&
+	      stopped_within(c, t, timeout * 1000))) {
+		if (container_kill(&c->g, t->id, 9, false, err) && !stopped_within(c, t, 0))
+			return -1;
+		if (!stopped_within(c, t, 30000))
+			return err_set(err, 0, "%s did not stop", t->name);
+	}
+	vdkr_net_down(c, t->id);  /* as docker gives its address and ports back */
+	return 0;
 }
 
 int cmd_stop(struct vdkr_ctx *c, int argc, char **argv, struct vxn_err *err)

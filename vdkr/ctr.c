@@ -285,6 +285,11 @@ int ctr_exit_recorded(const struct vdkr_ctx *c, const struct ctr *t)
 	return read_exit(c, t->id);
 }
 
+int ctr_exit_recorded_id(const struct vdkr_ctx *c, const char *id)
+{
+	return read_exit(c, id);
+}
+
 int ctr_status(const struct vdkr_ctx *c, const struct ctr *t, enum vxn_status *s,
 	       int *exit_code, struct vxn_err *err)
 {

@@ -53,6 +53,7 @@ int ctr_status(const struct vdkr_ctx *c, const struct ctr *t, enum vxn_status *s
 	       int *exit_code, struct vxn_err *err);
 /* The exit status the monitor recorded, -1 while there is none. */
 int ctr_exit_recorded(const struct vdkr_ctx *c, const struct ctr *t);
+int ctr_exit_recorded_id(const struct vdkr_ctx *c, const char *id);
 /* Until it stops: its exit status. */
 int ctr_wait_exit(const struct vdkr_ctx *c, const struct ctr *t, struct vxn_err *err);
 

@@ -353,6 +353,22 @@ static size_t published(const struct vdkr_ctx *c, const char *id, struct run_pub
 	return n;
 }
 
+void vdkr_net_ports_text(const struct vdkr_ctx *c, const char *id, char *out, size_t len)
+{
+	struct run_publish p[RUNOPTS_MAX_PUBLISH];
+	size_t n = published(c, id, p, RUNOPTS_MAX_PUBLISH), w = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && w < len; i++) {
+		int k = snprintf(out + w, len - w, "%s%s:%u->%u/%s", i ? ", " : "",
+				 p[i].host_ip[0] ? p[i].host_ip : "0.0.0.0", p[i].host_port, p[i].port,
+				 p[i].udp ? "udp" : "tcp");
+		if (k < 0)
+			break;
+		w += (size_t)k;
+	}
+}
+
 /* Another container's published host ports: 1 when one of p is among them. */
 static int taken_by(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
 		    size_t np, const struct run_publish **hit)
@@ -410,6 +426,28 @@ static int ports_up(const struct vdkr_ctx *c, const char *id, const char *netns,
 	return cni_exec("portmap", "ADD", id, netns, add, NULL, err);
 }
 
+/* The networks of the containers that ended (their exit recorded: one
+ * still being made has none) and were not removed, given back as docker
+ * gives them back at the container's end: no daemon sees that end here. */
+static void release_ended(const struct vdkr_ctx *c, const char *id)
+{
+	char dir[PATH_MAX], conf[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s/containers", c->root);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, id) || strlen(e->d_name) != CTR_ID_LEN ||
+		    ctr_path(c, e->d_name, CNI_BRIDGE_CONF, conf, sizeof conf) || access(conf, F_OK))
+			continue;
+		if (ctr_exit_recorded_id(c, e->d_name) >= 0) {
+			log_debug("net: %.12s has ended: its address and ports given back", e->d_name);
+			vdkr_net_down(c, e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
 		size_t np, char *netns, size_t len, struct vxn_err *err)
 {
@@ -418,6 +456,7 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
 
 	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, len))
 		return err_set(err, ENAMETOOLONG, "state directory");
+	release_ended(c, id);
 	if (ports_free(c, id, p, np, err))
 		return -1;
 	if (bridge_config(c, &bridge, err) || save(c, id, CNI_BRIDGE_CONF, bridge, err) ||
@@ -452,6 +491,7 @@ void vdkr_net_down(const struct vdkr_ctx *c, const char *id)
 	};
 	char netns[PATH_MAX], path[PATH_MAX];
 	struct vxn_err err;
+	bool freed = true;
 
 	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, sizeof netns))
 		return;
@@ -462,14 +502,20 @@ void vdkr_net_down(const struct vdkr_ctx *c, const char *id)
 		/* the namespace may be gone (after a reboot its pin is an empty
 		 * file): CNI's DEL must still free the address and the rules */
 		if (cni_exec(steps[i].plugin, "DEL", id, is_netns(netns) ? netns : "", conf, NULL,
-			     &err))
+			     &err)) {
 			log_warn("%s", err.msg);
-		else if (ctr_path(c, id, steps[i].file, path, sizeof path) == 0)
+			freed = false;
+		} else if (ctr_path(c, id, steps[i].file, path, sizeof path) == 0) {
 			unlink(path);
+		}
 		free(conf);
 	}
 	unpin_netns(netns);
+	/* inspect shows no address once it is given back, as docker's */
+	if (freed && ctr_path(c, id, CNI_RESULT, path, sizeof path) == 0)
+		unlink(path);
 }
+
 
 /* "A.B.C.D/N" of the result's first IPv4 address, split. */
 static void first_address(yajl_val result, char ip[16], long long *prefix, char gw[16])

@@ -24,11 +24,16 @@
 int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
 		size_t np, char *netns, size_t len, struct vxn_err *err);
 /* Everything vdkr_net_up made undone (the CNI DELs, the namespace); nothing
- * for a container without a network. Failures are warnings. */
+ * for a container without a network. Failures are warnings. Also what
+ * docker does when a container ends (its address and ports given back):
+ * stop calls it, and vdkr_net_up for every container that ended since. */
 void vdkr_net_down(const struct vdkr_ctx *c, const char *id);
 /* The IPv4 address the bridge gave the container into ip ("" without a
  * network). */
 void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16]);
+/* ps's PORTS: "0.0.0.0:8080->80/tcp, 127.0.0.1:8443->443/tcp" as docker
+ * prints them ("" without), into out. */
+void vdkr_net_ports_text(const struct vdkr_ctx *c, const char *id, char *out, size_t len);
 /* inspect's "NetworkSettings": the address the bridge gave (empty without
  * a network), its gateway, the published ports, as docker shows them. */
 void vdkr_net_settings(yajl_gen g, const struct vdkr_ctx *c, const char *id);

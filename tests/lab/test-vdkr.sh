@@ -327,10 +327,26 @@ served "$ip_w:80" || fail "dom0 -> web at the address inspect gives"
 # the subnet's one MASQUERADE rule, no chain of web's own (the plugin's ipMasq)
 n=$(iptables -t nat -S | grep -c -- '-N CNI-[0-9a-f]\{24\}$')
 expect_eq "masquerading chains of a running container's own" "$n" 0
+vdkr ps | grep -q " 127\.0\.0\.1:18095->80/tcp, 0\.0\.0\.0:18096->80/tcp  *web$" ||
+  fail "ps does not show web's ports: $(vdkr ps)"
 vdkr run --rm -p 18095:8080 "$IMG" true 2>"$W/taken.err"
 expect_eq "-p of a host port web publishes" $? 125
 grep -q 'port is already allocated' "$W/taken.err" || fail "port taken: $(cat "$W/taken.err")"
+# an ended container gives its address and ports back, as under docker:
+# at stop, and (no daemon sees a -d container end by itself) at the next run
 expect_eq "stop web" "$(vdkr stop web)" web
+expect_eq "inspect web after stop: no address" \
+  "$(vdkr inspect web | jq -r '.[0].NetworkSettings.IPAddress')" ""
+vdkr run --rm -p 18095:8080 "$IMG" true 2>"$W/freed.err" ||
+  fail "-p of the port a stopped container published: $(cat "$W/freed.err")"
+vdkr run -d --name quick -p 18094:80 "$IMG" true >/dev/null 2>"$W/quick.err" ||
+  fail "run -d quick: $(cat "$W/quick.err")"
+expect_eq "wait quick" "$(vdkr wait quick)" 0
+vdkr run --rm -p 18094:80 "$IMG" true 2>"$W/freed2.err" ||
+  fail "-p of the port an ended -d container published: $(cat "$W/freed2.err")"
+expect_eq "inspect quick after its end: no address" \
+  "$(vdkr inspect quick | jq -r '.[0].NetworkSettings.IPAddress')" ""
+expect_eq "rm quick" "$(vdkr rm quick)" quick
 expect_eq "rm web" "$(vdkr rm web)" web
 kill "$HTTPD"
 # nothing of the network left but the bridge itself, as Docker keeps docker0
