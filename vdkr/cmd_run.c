@@ -162,13 +162,14 @@ static int edit_config(struct run *r, struct vxn_err *err)
 	size_t len, nargs = 0;
 	int k, rc;
 
-	char short_id[13], ip[16];
+	char short_id[13], ip[16], gw[16];
 	struct ctr_etc etc;
 
 	/* docker's: the ID's first 12 digits, whatever --name says */
 	snprintf(short_id, sizeof short_id, "%.12s", r->t.id);
-	vdkr_net_address(r->c, r->t.id, ip);
-	if (ctr_etc_write(r->c, r->t.id, r->o.hostname ? r->o.hostname : short_id, ip, &etc, err))
+	vdkr_net_address(r->c, r->t.id, ip, gw);
+	if (ctr_etc_write(r->c, r->t.id, r->o.hostname ? r->o.hostname : short_id, ip, gw, &r->o,
+			  &etc, err))
 		return -1;
 	snprintf(path, sizeof(path), "%s/config.json", r->bundle);
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -63,14 +63,23 @@ static int write_file(const char *path, const char *text, struct vxn_err *err)
 }
 
 int ctr_etc_write(const struct vdkr_ctx *c, const char *id, const char *hostname,
-		  const char *ip, struct ctr_etc *e, struct vxn_err *err)
+		  const char *ip, const char *gateway, const struct run_opts *o, struct ctr_etc *e,
+		  struct vxn_err *err)
 {
 	static const char *const names[CTR_ETC_FILES] = { "hosts", "hostname", "resolv.conf" };
 	size_t len = 0;
 	cleanup_free char *host = host_resolv_conf(&len);
-	char *text[CTR_ETC_FILES] = { etc_hosts(hostname, ip), etc_hostname(hostname),
-				      etc_resolv_conf(host, host ? len : 0) };
+	char *text[CTR_ETC_FILES] = {
+		etc_hosts(hostname, ip, o->add_hosts, o->nadd_hosts, gateway),
+		etc_hostname(hostname), etc_resolv_conf(host, host ? len : 0, o->dns, o->ndns) };
 	int r = 0;
+
+	if (!text[0] && (!gateway || !gateway[0]))
+		for (size_t i = 0; i < o->nadd_hosts; i++)
+			if (strstr(o->add_hosts[i], ":host-gateway"))
+				r = err_set(err, 0, "--add-host %.64s: host-gateway is the bridge's "
+					    "gateway, and this container is not on the bridge",
+					    o->add_hosts[i]);
 
 	for (size_t i = 0; i < CTR_ETC_FILES; i++) {
 		if (r == 0 && ctr_path(c, id, names[i], e->source[i], sizeof e->source[i]))

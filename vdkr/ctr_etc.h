@@ -18,8 +18,10 @@ struct ctr_etc {
 	struct run_volume binds[CTR_ETC_FILES];  /* for bundle_edit's files */
 };
 
-/* ip: the container's address ("" without a network). */
+/* ip, gateway: the container's address and its gateway ("" without a
+ * network); o: --dns and --add-host. */
 int ctr_etc_write(const struct vdkr_ctx *c, const char *id, const char *hostname,
-		  const char *ip, struct ctr_etc *e, struct vxn_err *err);
+		  const char *ip, const char *gateway, const struct run_opts *o, struct ctr_etc *e,
+		  struct vxn_err *err);
 
 #endif

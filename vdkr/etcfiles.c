@@ -9,15 +9,40 @@
 
 #define RESOLV_DEFAULTS "nameserver 8.8.8.8\nnameserver 8.8.4.4\n"
 
-char *etc_hosts(const char *hostname, const char *ip)
+#define LOOPBACK_NAMES                                                                    \
+	"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"               \
+	"fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"        \
+	"ff02::2\tip6-allrouters\n"
+
+char *etc_hosts(const char *hostname, const char *ip, const char *const *extra, size_t nextra,
+		const char *gateway)
 {
-	char *out = NULL;
-	bool addr = ip && ip[0];
-	int n = asprintf(&out, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-			 "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-			 "ff02::2\tip6-allrouters\n%s%s%s%s", addr ? ip : "", addr ? "\t" : "",
-			 addr ? hostname : "", addr ? "\n" : "");
-	return n < 0 ? NULL : out;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool ok = f != NULL;
+
+	if (f)
+		fputs(LOOPBACK_NAMES, f);
+	for (size_t i = 0; ok && i < nextra; i++) {
+		const char *colon = strchr(extra[i], ':');
+		const char *addr = colon ? colon + 1 : "";
+		if (!strcmp(addr, "host-gateway"))
+			addr = gateway && gateway[0] ? gateway : NULL;
+		if (!colon || !addr)
+			ok = false;
+		else
+			fprintf(f, "%s\t%.*s\n", addr, (int)(colon - extra[i]), extra[i]);
+	}
+	if (ok && ip && ip[0])
+		fprintf(f, "%s\t%s\n", ip, hostname);
+	if (f && fclose(f))
+		ok = false;
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 char *etc_hostname(const char *hostname)
@@ -73,31 +98,41 @@ int etc_resolv_names_stub(const char *text, size_t len)
 	return 0;
 }
 
-char *etc_resolv_conf(const char *host, size_t len)
+/* The host's lines, its name servers kept when keep_servers (the usable
+ * ones), then dns's, or docker's defaults when no server is left. */
+static char *resolv_conf(const char *host, size_t len, bool keep_servers, const char *const *dns,
+			 size_t ndns)
 {
-	char *out = malloc(len + sizeof RESOLV_DEFAULTS + 1);
-	size_t w = 0;
+	char *buf = NULL, addr[64];
+	size_t size = 0;
 	bool any = false;
-	char addr[64];
+	FILE *f = open_memstream(&buf, &size);
 
-	if (!out)
+	if (!f)
 		return NULL;
 	for (size_t at = 0; host && at < len;) {
 		const char *nl = memchr(host + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (host + at)) : len - at;
 		bool ns = nameserver_of(host + at, n, addr, sizeof addr);
-		if (!ns || usable(addr)) {
+		if (!ns || (keep_servers && usable(addr))) {
 			any |= ns;
-			memcpy(out + w, host + at, n);
-			w += n;
-			out[w++] = '\n';
+			fwrite(host + at, 1, n, f);
+			fputc('\n', f);
 		}
 		at += n + 1;
 	}
-	if (!any) {
-		memcpy(out + w, RESOLV_DEFAULTS, sizeof RESOLV_DEFAULTS - 1);
-		w += sizeof RESOLV_DEFAULTS - 1;
+	for (size_t i = 0; i < ndns; i++)
+		fprintf(f, "nameserver %s\n", dns[i]);
+	if (!any && !ndns)
+		fputs(RESOLV_DEFAULTS, f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
 	}
-	out[w] = '\0';
-	return out;
+	return buf;
+}
+
+char *etc_resolv_conf(const char *host, size_t len, const char *const *dns, size_t ndns)
+{
+	return resolv_conf(host, len, ndns == 0, dns, ndns);
 }

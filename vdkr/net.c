@@ -585,9 +585,8 @@ static void address_of(const struct vdkr_ctx *c, const char *id, char ip[16], lo
 	yajl_tree_free(result);
 }
 
-void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16])
+void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16], char gw[16])
 {
-	char gw[16];
 	long long prefix;
 
 	address_of(c, id, ip, &prefix, gw);

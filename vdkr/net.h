@@ -28,9 +28,9 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
  * docker does when a container ends (its address and ports given back):
  * stop calls it, and vdkr_net_up for every container that ended since. */
 void vdkr_net_down(const struct vdkr_ctx *c, const char *id);
-/* The IPv4 address the bridge gave the container into ip ("" without a
- * network). */
-void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16]);
+/* The IPv4 address the bridge gave the container, and its gateway ("" and
+ * "" without a network). */
+void vdkr_net_address(const struct vdkr_ctx *c, const char *id, char ip[16], char gw[16]);
 /* ps's PORTS: "0.0.0.0:8080->80/tcp, 127.0.0.1:8443->443/tcp" as docker
  * prints them ("" without), into out. */
 void vdkr_net_ports_text(const struct vdkr_ctx *c, const char *id, char *out, size_t len);

@@ -161,7 +161,8 @@ int parse_volume(const char *spec, struct run_volume *v, struct vxn_err *err)
 }
 
 enum {
-	OPT_RM = 256, OPT_ENV_FILE, OPT_NAME, OPT_CPUS, OPT_ENTRYPOINT, OPT_NETWORK,
+	OPT_RM = 256, OPT_ENV_FILE, OPT_NAME, OPT_CPUS, OPT_ENTRYPOINT, OPT_NETWORK, OPT_DNS,
+	OPT_ADD_HOST,
 };
 
 static const struct option run_options[] = {
@@ -182,6 +183,8 @@ static const struct option run_options[] = {
 	{ "publish", required_argument, NULL, 'p' },
 	{ "network", required_argument, NULL, OPT_NETWORK },
 	{ "net", required_argument, NULL, OPT_NETWORK },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 	{ 0 },
 };
 
@@ -211,6 +214,35 @@ static int add_volume(struct run_opts *o, const char *spec, struct vxn_err *err)
 			return -1;
 		}
 	o->volumes[o->nvolumes++] = v;
+	return 0;
+}
+
+static bool ip_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static int parse_dns(const char *v, struct run_opts *o, struct vxn_err *err)
+{
+	if (!ip_address(v))
+		return err_set(err, 0, "invalid argument \"%.64s\" for \"--dns\" flag: %.64s is not an "
+			       "ip address", v, v);
+	return push(o->dns, &o->ndns, RUNOPTS_MAX_DNS, v, "--dns", err);
+}
+
+int parse_add_host(const char *spec, struct vxn_err *err)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (!colon || colon == spec || memchr(spec, ' ', (size_t)(colon - spec)) ||
+	    memchr(spec, '\t', (size_t)(colon - spec)))
+		return err_set(err, 0, "invalid argument \"%.64s\" for \"--add-host\" flag: bad format "
+			       "for add-host: \"%.64s\"", spec, spec);
+	if (strcmp(colon + 1, "host-gateway") && !ip_address(colon + 1))
+		return err_set(err, 0, "invalid argument \"%.64s\" for \"--add-host\" flag: invalid IP "
+			       "address in add-host: \"%.64s\"", spec, colon + 1);
 	return 0;
 }
 
@@ -258,6 +290,10 @@ static int one_flag(int c, struct run_opts *o, struct vxn_err *err)
 				       "and host are)", optarg);
 		o->no_network = true;
 		return 0;
+	case OPT_DNS: return parse_dns(optarg, o, err);
+	case OPT_ADD_HOST:
+		return parse_add_host(optarg, err) ? -1 : push(o->add_hosts, &o->nadd_hosts,
+			RUNOPTS_MAX_HOSTS, optarg, "--add-host", err);
 	}
 	return -1;
 }

@@ -13,6 +13,8 @@
 #define RUNOPTS_MAX_LIST 256
 #define RUNOPTS_MAX_VOLUMES 64
 #define RUNOPTS_MAX_PUBLISH 32
+#define RUNOPTS_MAX_DNS 8
+#define RUNOPTS_MAX_HOSTS 64
 
 /* -v SRC:DST[:ro|:rw]: a host path bound at DST, both cleaned (no "//",
  * ".", ".." or trailing slash) and malloc'd. */
@@ -44,6 +46,10 @@ struct run_opts {
 	bool no_network;                          /* --network none or host, given */
 	struct run_publish publish[RUNOPTS_MAX_PUBLISH];
 	size_t npublish;
+	const char *dns[RUNOPTS_MAX_DNS];         /* --dns: IPv4 or IPv6 addresses */
+	size_t ndns;
+	const char *add_hosts[RUNOPTS_MAX_HOSTS]; /* --add-host NAME:IP (or host-gateway) */
+	size_t nadd_hosts;
 	const char *image;
 	char **args;                              /* after the image: Cmd */
 	size_t nargs;
@@ -56,6 +62,10 @@ struct run_opts {
 int runopts_parse(int argc, char **argv, struct run_opts *o, struct vxn_err *err);
 /* What runopts_parse allocated (the volumes). */
 void runopts_free(struct run_opts *o);
+
+/* One --add-host NAME:IP (split at the first ':', as docker does: an IPv6
+ * address keeps its colons; IP "host-gateway": the bridge's gateway). */
+int parse_add_host(const char *spec, struct vxn_err *err);
 
 /* docker's sizes: "512m", "1g", "1048576", "64MiB" is refused; at least 4 MiB. */
 int parse_memory(const char *s, uint64_t *bytes, struct vxn_err *err);

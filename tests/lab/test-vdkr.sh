@@ -96,10 +96,10 @@ root_sum=$(sha256sum < "$ROOT_IMAGE")
 # says), dom0's resolv.conf without loopback servers; --network none: lo
 # alone, the loopback names only. Readable by any user, as docker's are.
 ip link set lo up
-out=$(vdkr run --rm --name named -u 1000 "$IMG" sh -c 'hostname; cat /etc/hostname
-  ip -4 -o addr show dev eth0 | grep -o "inet [0-9.]*"; tail -n 1 /etc/hosts
+out=$(vdkr run --rm --name named -u 1000 --add-host dom0:host-gateway "$IMG" sh -c 'hostname
+  cat /etc/hostname; ip -4 -o addr show dev eth0 | grep -o "inet [0-9.]*"; tail -n 1 /etc/hosts
   grep "^nameserver" /etc/resolv.conf | tr "\n" " "; echo
-  ls /sys/class/net | tr "\n" " "' 2>"$W/default-net.err")
+  ls /sys/class/net | tr "\n" " "; echo; grep "dom0$" /etc/hosts' 2>"$W/default-net.err")
 rc=$?
 [ $rc -eq 0 ] || fail "run on the default network: exit $rc: $(cat "$W/default-net.err") $out"
 mapfile -t l <<<"$out"
@@ -117,9 +117,20 @@ want=$(grep -E '^nameserver[[:space:]]+[0-9.]+' "$conf" 2>/dev/null | grep -vE '
 [ -n "$want" ] || want="nameserver 8.8.8.8 nameserver 8.8.4.4 "
 expect_eq "the name servers in resolv.conf" "$(echo ${l[4]}) " "$want"
 expect_eq "interfaces on the default network" "${l[5]}" "eth0 lo "
-out=$(vdkr run --rm --network none --hostname solo "$IMG" sh -c 'echo $(ls /sys/class/net)
-  cat /etc/hostname; grep -c "solo" /etc/hosts; true') || fail "run --network none: $out"
-expect_eq "--network none: lo, the hostname, no address line" "$(echo $out)" "lo solo 0"
+expect_eq "--add-host dom0:host-gateway" "${l[6]}" "198.18.96.1	dom0"
+# --dns names its servers alone; --add-host's lines come before the
+# container's own (none here)
+out=$(vdkr run --rm --network none --hostname solo --dns 192.0.2.53 --add-host db:198.51.100.7 \
+  "$IMG" sh -c 'echo $(ls /sys/class/net); cat /etc/hostname; grep -c "solo" /etc/hosts
+  tail -n 1 /etc/hosts; grep "^nameserver" /etc/resolv.conf; true') ||
+  fail "run --network none: $out"
+expect_eq "--network none: lo, the hostname, no address line, --add-host, --dns" \
+  "$(echo $out)" "lo solo 0 198.51.100.7 db nameserver 192.0.2.53"
+vdkr run --rm --network none --add-host dom0:host-gateway "$IMG" true 2>"$W/hostgw.err"
+expect_eq "host-gateway without the bridge" $? 125
+grep -q "host-gateway is the bridge's gateway" "$W/hostgw.err" ||
+  fail "host-gateway without the bridge: $(cat "$W/hostgw.err")"
+[ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || fail "a refused run left its directory"
 [ -z "$(ls /sys/class/net | grep '^veth')" ] || fail "veths left after --rm: $(ls /sys/class/net)"
 leases=$(ls /var/lib/cni/networks/vdkr 2>/dev/null | grep -c '^198\.18\.96\.')
 expect_eq "addresses leased after --rm" "$leases" 0

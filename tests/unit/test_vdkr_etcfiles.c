@@ -17,15 +17,24 @@
 static void test_hosts_and_hostname(void **state)
 {
 	(void)state;
-	char *t = etc_hosts("0123456789ab", "198.18.96.5");
+	char *t = etc_hosts("0123456789ab", "198.18.96.5", NULL, 0, NULL);
 	assert_string_equal(t, LOOPBACK_NAMES "198.18.96.5\t0123456789ab\n");
 	free(t);
-	t = etc_hosts("box", "");
+	t = etc_hosts("box", "", NULL, 0, "");
 	assert_string_equal(t, LOOPBACK_NAMES);
 	free(t);
-	t = etc_hosts("box", NULL);
+	t = etc_hosts("box", NULL, NULL, 0, NULL);
 	assert_string_equal(t, LOOPBACK_NAMES);
 	free(t);
+	/* --add-host: after the loopback names, before the container's own */
+	const char *extra[] = { "db:198.51.100.7", "v6:2001:db8::1", "dom0:host-gateway" };
+	t = etc_hosts("box", "198.18.96.5", extra, 3, "198.18.96.1");
+	assert_string_equal(t, LOOPBACK_NAMES "198.51.100.7\tdb\n2001:db8::1\tv6\n"
+			    "198.18.96.1\tdom0\n198.18.96.5\tbox\n");
+	free(t);
+	/* host-gateway without a gateway (no network) */
+	assert_null(etc_hosts("box", "", extra + 2, 1, ""));
+	assert_null(etc_hosts("box", "", extra + 2, 1, NULL));
 	t = etc_hostname("box");
 	assert_string_equal(t, "box\n");
 	free(t);
@@ -33,7 +42,7 @@ static void test_hosts_and_hostname(void **state)
 
 static void resolv_is(const char *host, const char *want)
 {
-	char *t = etc_resolv_conf(host, host ? strlen(host) : 0);
+	char *t = etc_resolv_conf(host, host ? strlen(host) : 0, NULL, 0);
 	assert_non_null(t);
 	assert_string_equal(t, want);
 	free(t);
@@ -59,6 +68,21 @@ static void test_resolv_conf(void **state)
 		  "nameservers 192.0.2.1\nnameserver\n" "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
 }
 
+/* --dns: the host's servers all go, the given ones are named; the rest stays */
+static void test_resolv_dns(void **state)
+{
+	(void)state;
+	const char *dns[] = { "192.0.2.53", "2001:db8::53" };
+	const char *host = "search lab\nnameserver 203.0.113.9\noptions ndots:2\n";
+	char *t = etc_resolv_conf(host, strlen(host), dns, 2);
+	assert_string_equal(t, "search lab\noptions ndots:2\nnameserver 192.0.2.53\n"
+			    "nameserver 2001:db8::53\n");
+	free(t);
+	t = etc_resolv_conf(NULL, 0, dns, 1);
+	assert_string_equal(t, "nameserver 192.0.2.53\n");
+	free(t);
+}
+
 static void test_resolv_stub(void **state)
 {
 	(void)state;
@@ -75,6 +99,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hosts_and_hostname),
 		cmocka_unit_test(test_resolv_conf),
+		cmocka_unit_test(test_resolv_dns),
 		cmocka_unit_test(test_resolv_stub),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -129,6 +129,33 @@ static void test_publish_parsed(void **state)
 	runopts_free(&o);
 }
 
+static void test_dns_and_add_host(void **state)
+{
+	(void)state;
+	struct run_opts o;
+	struct vxn_err err = { 0 };
+	char *a[] = { "run", "--dns", "192.0.2.53", "--dns=2001:db8::53", "--add-host",
+		      "db:198.51.100.7", "--add-host=v6:2001:db8::1", "--add-host", "gw:host-gateway",
+		      "img", NULL };
+
+	assert_int_equal(runopts_parse(ARGC(a), a, &o, &err), 0);
+	assert_int_equal(o.ndns, 2);
+	assert_string_equal(o.dns[1], "2001:db8::53");
+	assert_int_equal(o.nadd_hosts, 3);
+	assert_string_equal(o.add_hosts[1], "v6:2001:db8::1");
+	runopts_free(&o);
+	char *d[] = { "run", "--dns", "resolver.lan", "img", NULL };
+	refused(d, ARGC(d), "invalid argument \"resolver.lan\" for \"--dns\" flag: resolver.lan "
+		"is not an ip address");
+	char *h1[] = { "run", "--add-host", "nocolon", "img", NULL };
+	refused(h1, ARGC(h1), "invalid argument \"nocolon\" for \"--add-host\" flag: bad format "
+		"for add-host: \"nocolon\"");
+	char *h2[] = { "run", "--add-host", ":198.51.100.7", "img", NULL };
+	refused(h2, ARGC(h2), "bad format for add-host");
+	char *h3[] = { "run", "--add-host", "db:300.1.1.1", "img", NULL };
+	refused(h3, ARGC(h3), "invalid IP address in add-host: \"300.1.1.1\"");
+}
+
 static void test_volumes_parsed(void **state)
 {
 	(void)state;
@@ -267,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_volumes_parsed),
 		cmocka_unit_test(test_publish_parsed),
+		cmocka_unit_test(test_dns_and_add_host),
 		cmocka_unit_test(test_volume_specs),
 		cmocka_unit_test(test_volume_refusals),
 		cmocka_unit_test(test_volume_limit),
