@@ -385,9 +385,24 @@ static int taken_by(const struct vdkr_ctx *c, const char *id, const struct run_p
 	return 0;
 }
 
+/* An ended container (its exit recorded: one still being made has none)
+ * that was not removed gives its network back, as docker's does at its
+ * end, which no daemon sees here. */
+static void release_if_ended(const struct vdkr_ctx *c, const char *id)
+{
+	char conf[PATH_MAX];
+
+	if (ctr_path(c, id, CNI_BRIDGE_CONF, conf, sizeof conf) || access(conf, F_OK) ||
+	    ctr_exit_recorded_id(c, id) < 0)
+		return;
+	log_debug("net: %.12s has ended: its address and ports given back", id);
+	vdkr_net_down(c, id);
+}
+
 /* docker refuses a host port already published; portmap would let the
  * first DNAT rule win in silence. Within the run, and against the other
- * containers' records. */
+ * containers' records, in one pass that also gives back the networks of
+ * those that ended (release_if_ended). */
 static int ports_free(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
 		      size_t np, struct vxn_err *err)
 {
@@ -399,11 +414,14 @@ static int ports_free(const struct vdkr_ctx *c, const char *id, const struct run
 			if (same_port(&p[i], &p[k]))
 				hit = &p[i];
 	snprintf(dir, sizeof dir, "%s/containers", c->root);
-	DIR *d = hit ? NULL : opendir(dir);
-	for (struct dirent *e; d && !hit && (e = readdir(d));)
-		if (e->d_name[0] != '.' && strcmp(e->d_name, id) &&
-		    strlen(e->d_name) == CTR_ID_LEN)
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, id) || strlen(e->d_name) != CTR_ID_LEN)
+			continue;
+		release_if_ended(c, e->d_name);
+		if (!hit)
 			taken_by(c, e->d_name, p, np, &hit);
+	}
 	if (d)
 		closedir(d);
 	if (hit)
@@ -426,27 +444,6 @@ static int ports_up(const struct vdkr_ctx *c, const char *id, const char *netns,
 	return cni_exec("portmap", "ADD", id, netns, add, NULL, err);
 }
 
-/* The networks of the containers that ended (their exit recorded: one
- * still being made has none) and were not removed, given back as docker
- * gives them back at the container's end: no daemon sees that end here. */
-static void release_ended(const struct vdkr_ctx *c, const char *id)
-{
-	char dir[PATH_MAX], conf[PATH_MAX];
-
-	snprintf(dir, sizeof dir, "%s/containers", c->root);
-	DIR *d = opendir(dir);
-	for (struct dirent *e; d && (e = readdir(d));) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, id) || strlen(e->d_name) != CTR_ID_LEN ||
-		    ctr_path(c, e->d_name, CNI_BRIDGE_CONF, conf, sizeof conf) || access(conf, F_OK))
-			continue;
-		if (ctr_exit_recorded_id(c, e->d_name) >= 0) {
-			log_debug("net: %.12s has ended: its address and ports given back", e->d_name);
-			vdkr_net_down(c, e->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
-}
 
 int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publish *p,
 		size_t np, char *netns, size_t len, struct vxn_err *err)
@@ -456,7 +453,6 @@ int vdkr_net_up(const struct vdkr_ctx *c, const char *id, const struct run_publi
 
 	if (ctr_path(c, id, VDKR_NETNS_FILE, netns, len))
 		return err_set(err, ENAMETOOLONG, "state directory");
-	release_ended(c, id);
 	if (ports_free(c, id, p, np, err))
 		return -1;
 	if (bridge_config(c, &bridge, err) || save(c, id, CNI_BRIDGE_CONF, bridge, err) ||
